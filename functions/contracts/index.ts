@@ -1,0 +1,12 @@
+import type { RouteContract } from '../kit/route-contract.ts';
+import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
+import { getHealth, getHealthReady } from './health.ts';
+
+/** Every route's contract; a test checks it matches the topology one-to-one. */
+export const contracts: readonly RouteContract[] = [
+  getHealth,
+  getHealthReady,
+  getOpenApi,
+  getDocs,
+  getDocsAsset,
+];

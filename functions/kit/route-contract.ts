@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { RouteKey } from '../../infra/topology.types.ts';
+
+type AnyObjectSchema = z.ZodType<Record<string, unknown>>;
+
+/**
+ * What a route accepts and returns, as zod schemas: the HTTP kit validates
+ * with them and `/openapi.json` is generated from them.
+ */
+export interface RouteContract<
+  P extends AnyObjectSchema | undefined = AnyObjectSchema | undefined,
+  Q extends AnyObjectSchema | undefined = AnyObjectSchema | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  route: RouteKey;
+  summary: string;
+  description?: string;
+  tags: readonly string[];
+  params?: P;
+  query?: Q;
+  /** JSON request body. */
+  body?: B;
+  /** The body is handed over unparsed (e.g. to verify a signature over the raw bytes). */
+  rawBody?: { contentTypes: readonly string[]; maxBytes: number };
+  /** JSON response body on success. */
+  response?: R;
+  successStatus?: number;
+  /** Non-JSON success content type (HTML, scripts…), documented instead of `response`. */
+  produces?: string;
+  /** Extra documented outcomes: status → description. */
+  errors?: Readonly<Record<number, string>>;
+}
+
+/** Declares a route contract with its types preserved. */
+export function defineRoute<
+  P extends AnyObjectSchema | undefined = undefined,
+  Q extends AnyObjectSchema | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(contract: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
+  return contract;
+}

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RouteEntry } from '../topology.types.ts';
+import { toApiGatewayEvent } from './api-gateway-event.ts';
+import { loadHandler } from './handler-loader.ts';
+import { createLambdaContext } from './lambda-context.ts';
+import { RouteMatcher } from './route-matcher.ts';
+
+type RouteHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LocalHttpServerOptions {
+  root: string;
+  routes: Readonly<Record<string, RouteEntry>>;
+  port: number;
+  host?: string;
+  /** Bodies above this are refused with 413 before a handler runs (API Gateway refuses large bodies too). */
+  maxBodyBytes: number;
+}
+
+export interface LocalHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
+  response.end(JSON.stringify({ error: { code, message } }));
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body ?? '';
+  response.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/**
+ * The local stand-in for API Gateway: an HTTP server that matches requests to
+ * topology routes, builds the v2 event, and invokes the route's handler.
+ */
+export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
+  const matcher = new RouteMatcher(options.routes);
+  const host = options.host ?? '127.0.0.1';
+
+  const server: Server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
+    const method = request.method ?? 'GET';
+    const match = matcher.match(method, url.pathname);
+    if ('methodNotAllowed' in match) {
+      request.resume();
+      if (match.methodNotAllowed)
+        sendError(response, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`);
+      else sendError(response, 404, 'not_found', `No route for ${method} ${url.pathname}`);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request, options.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        response.setHeader('connection', 'close');
+        sendError(response, 413, 'payload_too_large', `Request body exceeds ${options.maxBodyBytes} bytes`);
+        request.resume();
+      } else {
+        response.destroy();
+      }
+      return;
+    }
+    try {
+      const handler = await loadHandler<RouteHandler>(options.root, match.entry.handler);
+      const event = toApiGatewayEvent(request, url, body, match);
+      const context = createLambdaContext(
+        match.routeKey,
+        match.entry.timeoutSeconds ?? 10,
+        match.entry.memoryMb,
+      );
+      writeResult(response, await handler(event, context));
+    } catch (error) {
+      // API Gateway answers 500 when the function itself fails; the kit makes this rare.
+      console.error(`[local] ${match.routeKey} failed:`, error);
+      if (!response.headersSent) sendError(response, 500, 'internal_error', 'Internal error');
+      else response.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

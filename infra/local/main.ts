@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks';
+import { getConfig } from '../../shared/config.ts';
+import { topology } from '../topology.ts';
+import { startLocalRuntime } from './runtime.ts';
+
+const started = performance.now();
+const config = getConfig();
+const runtime = await startLocalRuntime({
+  dataDir: config.ASSAY_DATA_DIR,
+  port: config.PORT,
+  s3Port: config.ASSAY_S3_PORT,
+  databaseUrl: config.DATABASE_URL,
+  log: (message) => console.error(message),
+});
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const lines = [
+  'Assay is running on the local runtime',
+  `  API             ${runtime.url}`,
+  `  API docs        ${runtime.url}/docs`,
+  `  OpenAPI         ${runtime.url}/openapi.json`,
+  ...('POST /webhooks/github' in topology.routes ? [`  GitHub webhook  ${runtime.url}/webhooks/github`] : []),
+  `  Health          ${runtime.url}/health/ready`,
+  `  Local S3        ${runtime.s3Endpoint} (bucket ${getConfig().ASSAY_S3_BUCKET})`,
+  `  Database        ${runtime.embeddedDatabase ? `embedded PGlite in ${config.ASSAY_DATA_DIR}/pgdata` : 'DATABASE_URL'}`,
+  `Ready in ${seconds} s. Press Ctrl-C to stop.`,
+];
+console.log(lines.join('\n'));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal} received: finishing work in flight and closing the database…`);
+  const force = setTimeout(() => {
+    console.error('Shutdown took longer than 20 s; exiting.');
+    process.exit(1);
+  }, 20_000);
+  force.unref();
+  await runtime.stop();
+  console.log('Stopped cleanly.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,153 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { S3EventRecord } from 'aws-lambda';
+import type { Kysely } from 'kysely';
+import { ensureLocalQueueSchema, sendLocalMessage } from '../../shared/adapters/local-queue-store.ts';
+import { getConfig, resetConfig } from '../../shared/config.ts';
+import { closeDb, getDb } from '../../shared/db/connection.ts';
+import type { Database } from '../../shared/db/database.ts';
+import { migrateToLatest } from '../../shared/db/migrate.ts';
+import { topology as defaultTopology } from '../topology.ts';
+import type { Topology } from '../topology.types.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { startLocalHttpServer } from './http-server.ts';
+import { startLocalObjectStore } from './object-store.ts';
+import { LocalQueueEngine, type QueueEngineOptions } from './queue-engine.ts';
+import { LocalScheduler } from './scheduler.ts';
+
+export const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** Local S3 port; 0 picks a free one. */
+  s3Port: number;
+  /** Use this Postgres instead of the embedded PGlite. */
+  databaseUrl?: string;
+  topology?: Topology;
+  root?: string;
+  bucket?: string;
+  queueOverrides?: QueueEngineOptions['overrides'];
+  pollIntervalMs?: number;
+  maxBodyBytes?: number;
+  /** Start the queue pollers and schedules (tests may drive them by hand). */
+  autoStart?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  s3Endpoint: string;
+  databaseUrl: string;
+  embeddedDatabase: boolean;
+  db: Kysely<Database>;
+  queues: LocalQueueEngine;
+  scheduler: LocalScheduler;
+  stop(): Promise<void>;
+}
+
+/** Routes an S3 object-created record to the queues whose notification matches its key. */
+function notificationTargets(topology: Topology, key: string): string[] {
+  return topology.bucketNotifications
+    .filter((n) => key.startsWith(n.prefix) && (n.suffix === undefined || key.endsWith(n.suffix)))
+    .map((n) => n.queue);
+}
+
+/**
+ * Runs Assay on one machine from the same topology as AWS: embedded Postgres
+ * (or `databaseUrl`) migrated to the latest schema, a local S3 whose
+ * object-created events feed local queues, durable queue pollers, schedules,
+ * and an HTTP server in place of API Gateway.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const topology = options.topology ?? defaultTopology;
+  const root = options.root ?? repositoryRoot;
+  const log = options.log ?? (() => undefined);
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  };
+
+  try {
+    cleanups.push(lockDataDir(options.dataDir));
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(options.dataDir);
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    process.env.ASSAY_RUNTIME = 'local';
+    process.env.DATABASE_URL = databaseUrl;
+    if (options.bucket) process.env.ASSAY_S3_BUCKET = options.bucket;
+    resetConfig();
+
+    const db = await getDb();
+    cleanups.push(() => closeDb());
+    await migrateToLatest(db);
+    await ensureLocalQueueSchema(db);
+
+    const bucket = getConfig().ASSAY_S3_BUCKET;
+    const objectStore = await startLocalObjectStore({
+      dataDir: options.dataDir,
+      bucket,
+      port: options.s3Port,
+      onObjectCreated: async (record: S3EventRecord) => {
+        const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+        for (const queue of notificationTargets(topology, key)) {
+          await sendLocalMessage(db, queue, JSON.stringify({ Records: [record] }));
+        }
+      },
+      onError: (error) => log(`[s3] notification failed: ${String(error)}`),
+    });
+    cleanups.push(() => objectStore.stop());
+    process.env.ASSAY_S3_ENDPOINT = objectStore.endpoint;
+    resetConfig();
+
+    const queues = new LocalQueueEngine({
+      root,
+      db,
+      queues: topology.queues,
+      pollIntervalMs: options.pollIntervalMs,
+      overrides: options.queueOverrides,
+      onError: (queue, error) =>
+        log(`[queue ${queue}] ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const scheduler = new LocalScheduler(root, topology.schedules, (name, error) =>
+      log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
+    );
+    cleanups.push(() => queues.stop());
+    cleanups.push(() => scheduler.stop());
+
+    const http = await startLocalHttpServer({
+      root,
+      routes: topology.routes,
+      port: options.port,
+      maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    });
+    cleanups.push(() => http.close());
+    process.env.ASSAY_PUBLIC_URL ??= http.url;
+    resetConfig();
+
+    if (options.autoStart ?? true) {
+      queues.start();
+      scheduler.start();
+    }
+
+    return {
+      url: http.url,
+      s3Endpoint: objectStore.endpoint,
+      databaseUrl,
+      embeddedDatabase: options.databaseUrl === undefined,
+      db,
+      queues,
+      scheduler,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Types of the one map of the system (`infra/topology.ts`). Plain data only:
+ * read both by the CDK stack and by the local runtime.
+ */
+
+/** Who may call a route; the HTTP kit enforces it. */
+export type RouteAuth = 'public' | 'webhook' | 'session' | 'ci';
+
+/** What a handler touches; decides IAM grants and environment on AWS. */
+export type Use =
+  | 'db'
+  | 'bucket:read'
+  | 'bucket:write'
+  | 'queues:inspect'
+  | `queue:${string}`
+  | 'secret:github-app'
+  | 'secret:webhook'
+  | 'secret:session'
+  | 'secret:openai';
+
+interface FunctionEntry {
+  /** Path of the handler module from the repository root; it exports `handler`. */
+  handler: string;
+  uses: readonly Use[];
+  /** Lambda timeout in seconds (default 10 for routes, 30 for consumers). */
+  timeoutSeconds?: number;
+  /** Lambda memory in MB (default 512). */
+  memoryMb?: number;
+  /** Packages shipped beside the bundle instead of inlined (files read at run time). */
+  nodeModules?: readonly string[];
+}
+
+export interface RouteEntry extends FunctionEntry {
+  auth: RouteAuth;
+}
+
+export interface QueueEntry extends FunctionEntry {
+  /** Messages per consumer invocation. */
+  batchSize: number;
+  /** Seconds a received message stays hidden; at least 6 × the consumer's timeout. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export interface BucketNotification {
+  /** Object key prefix that triggers the notification. */
+  prefix: string;
+  suffix?: string;
+  queue: string;
+}
+
+export interface StateMachineEntry {
+  /** Module under infra/workflows exporting the ASL definition. */
+  definition: string;
+  /** Task name → step handler. */
+  tasks: Readonly<Record<string, FunctionEntry>>;
+}
+
+export interface ScheduleEntry extends FunctionEntry {
+  /** EventBridge rate, in minutes. */
+  everyMinutes: number;
+}
+
+/** `METHOD /path/{param}` exactly as API Gateway HTTP APIs spell a route key. */
+export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
+
+export interface Topology {
+  routes: Readonly<Record<RouteKey, RouteEntry>>;
+  queues: Readonly<Record<string, QueueEntry>>;
+  bucketNotifications: readonly BucketNotification[];
+  stateMachines: Readonly<Record<string, StateMachineEntry>>;
+  schedules: Readonly<Record<string, ScheduleEntry>>;
+}

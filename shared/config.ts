@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Turns a queue name from the topology into its environment variable, e.g. `report-intake` → `ASSAY_QUEUE_URL_REPORT_INTAKE`. */
+export function queueUrlVariable(queueName: string): string {
+  return `ASSAY_QUEUE_URL_${queueName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const baseSchema = z.object({
+  ASSAY_RUNTIME: z.enum(['local', 'aws']).default('local'),
+  ASSAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  PORT: port.default(3000),
+  DATABASE_URL: optionalString,
+  ASSAY_DATA_DIR: z.string().min(1).default('.assay'),
+  ASSAY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  /** AWS: the RDS Proxy endpoint and the Secrets Manager secret holding the database credentials. */
+  ASSAY_DB_HOST: optionalString,
+  ASSAY_DB_NAME: z.string().min(1).default('assay'),
+  ASSAY_DB_SECRET_ARN: optionalString,
+  ASSAY_S3_BUCKET: z.string().min(1).default('assay-local'),
+  ASSAY_S3_ENDPOINT: optionalString,
+  ASSAY_S3_PORT: port.default(4569),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  ASSAY_PUBLIC_URL: optionalString,
+  ASSAY_GITHUB_API_URL: z.url().default('https://api.github.com'),
+  ASSAY_GITHUB_WEB_URL: z.url().default('https://github.com'),
+  ASSAY_GITHUB_APP_ID: optionalString,
+  ASSAY_GITHUB_PRIVATE_KEY: optionalString,
+  ASSAY_GITHUB_WEBHOOK_SECRET: optionalString,
+  ASSAY_GITHUB_OIDC_ISSUER: z.url().default('https://token.actions.githubusercontent.com'),
+  ASSAY_GITHUB_OIDC_JWKS_URL: z.url().default('https://token.actions.githubusercontent.com/.well-known/jwks'),
+  ASSAY_OPENAI_BASE_URL: optionalString,
+  ASSAY_OPENAI_API_KEY: optionalString,
+  ASSAY_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  ASSAY_SESSION_KEY: optionalString,
+});
+
+export type Config = Readonly<z.infer<typeof baseSchema>> & {
+  /** Queue name → URL (AWS) or name (local); from `ASSAY_QUEUE_URL_*`. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+};
+
+/** Keys that have no usable default on AWS: the deployment must set them. */
+const requiredOnAws = ['ASSAY_DB_HOST', 'ASSAY_DB_SECRET_ARN', 'ASSAY_S3_BUCKET'] as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * Parses the environment into a frozen {@link Config}. Every missing or invalid
+ * key is reported at once in a single {@link ConfigError}.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = baseSchema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (env.ASSAY_RUNTIME === 'aws') {
+    for (const key of requiredOnAws) {
+      const reported = problems.some((p) => p.startsWith(`${key}:`));
+      if (!reported && (env[key] === undefined || env[key] === ''))
+        problems.push(`${key}: required when ASSAY_RUNTIME=aws`);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const queueUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^ASSAY_QUEUE_URL_([A-Z0-9_]+)$/.exec(key);
+    if (match?.[1] && value) queueUrls[match[1]] = value;
+  }
+  return Object.freeze({ ...parsed.data, queueUrls: Object.freeze(queueUrls) });
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed once on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Forgets the cached configuration (the local runtime sets variables before handlers load). */
+export function resetConfig(): void {
+  cached = undefined;
+}
