@@ -72,7 +72,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 
   try {
-    cleanups.push(lockDataDir(options.dataDir));
+    const lock = lockDataDir(options.dataDir);
+    cleanups.push(lock.release);
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres(options.dataDir);
@@ -130,6 +131,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => http.close());
     process.env.ASSAY_PUBLIC_URL ??= http.url;
     resetConfig();
+
+    lock.publish({ url: http.url, databaseUrl, s3Endpoint: objectStore.endpoint });
 
     if (options.autoStart ?? true) {
       queues.start();
