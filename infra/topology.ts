@@ -26,11 +26,61 @@ export const topology = {
       uses: [],
       nodeModules: ['swagger-ui-dist'],
     },
+    'POST /webhooks/github': {
+      handler: 'functions/api/post-github-webhook.ts',
+      auth: 'webhook',
+      uses: ['db', 'bucket:write', 'queue:intake', 'secret:webhook'],
+    },
   },
-  queues: {},
+  queues: {
+    intake: {
+      handler: 'functions/queues/webhook-intake.ts',
+      uses: [
+        'db',
+        'bucket:read',
+        'queue:checklist',
+        'queue:manifest',
+        'queue:validation',
+        'secret:github-app',
+      ],
+      batchSize: 10,
+      timeoutSeconds: 30,
+      visibilityTimeoutSeconds: 180,
+      maxReceiveCount: 5,
+    },
+    // Consumers arrive with their features; until then messages wait here.
+    checklist: {
+      uses: [],
+      batchSize: 5,
+      timeoutSeconds: 60,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+    },
+    manifest: {
+      uses: [],
+      batchSize: 5,
+      timeoutSeconds: 60,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+    },
+    validation: {
+      uses: [],
+      batchSize: 5,
+      timeoutSeconds: 60,
+      visibilityTimeoutSeconds: 360,
+      maxReceiveCount: 5,
+    },
+  },
   bucketNotifications: [],
   stateMachines: {},
-  schedules: {},
+  schedules: {
+    'sweep-webhook-deliveries': {
+      handler: 'functions/schedules/sweep-webhook-deliveries.ts',
+      uses: ['db', 'queue:intake'],
+      everyMinutes: 5,
+      timeoutSeconds: 60,
+    },
+  },
 } as const satisfies Topology;
 
 export type AppTopology = typeof topology;

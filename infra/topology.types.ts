@@ -34,7 +34,9 @@ export interface RouteEntry extends FunctionEntry {
   auth: RouteAuth;
 }
 
-export interface QueueEntry extends FunctionEntry {
+export interface QueueEntry extends Omit<FunctionEntry, 'handler'> {
+  /** Consumer module; absent while its consumer is not built yet (messages then wait in the queue). */
+  handler?: string;
   /** Messages per consumer invocation. */
   batchSize: number;
   /** Seconds a received message stays hidden; at least 6 × the consumer's timeout. */

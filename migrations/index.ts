@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as orgsAndTenancy from './2026-11-22T00-00-00_orgs-and-tenancy.ts';
+import * as githubIntake from './2026-11-22T01-00-00_github-intake.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -7,4 +8,5 @@ import * as orgsAndTenancy from './2026-11-22T00-00-00_orgs-and-tenancy.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00_orgs-and-tenancy': orgsAndTenancy,
+  '2026-11-22T01-00-00_github-intake': githubIntake,
 };

@@ -39,6 +39,14 @@ const baseSchema = z.object({
   ASSAY_OPENAI_API_KEY: optionalString,
   ASSAY_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   ASSAY_SESSION_KEY: optionalString,
+  /** Webhook payloads above this many bytes are kept in the object store instead of Postgres. */
+  ASSAY_WEBHOOK_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+  /** Deliveries still `received` this many seconds after arrival are re-enqueued by the sweeper. */
+  ASSAY_WEBHOOK_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
 });
 
 export type Config = Readonly<z.infer<typeof baseSchema>> & {

@@ -1,6 +1,7 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
+import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
 export const contracts: readonly RouteContract[] = [
@@ -9,4 +10,5 @@ export const contracts: readonly RouteContract[] = [
   getOpenApi,
   getDocs,
   getDocsAsset,
+  postGithubWebhook,
 ];

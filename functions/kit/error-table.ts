@@ -33,6 +33,8 @@ const statusByClass: ReadonlyArray<readonly [new (...args: never[]) => DomainErr
 const statusByCode: Readonly<Record<string, number>> = {
   unsupported_media_type: 415,
   method_not_allowed: 405,
+  not_configured: 503,
+  github_api_error: 502,
 };
 
 /**

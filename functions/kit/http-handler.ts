@@ -111,6 +111,7 @@ function checkRawBody(contract: RouteContract, raw: string, headers: Record<stri
   const spec = contract.rawBody;
   if (!spec) return;
   if (Buffer.byteLength(raw) > spec.maxBytes) throw new PayloadTooLargeError(spec.maxBytes);
+  if (!spec.contentTypes) return;
   const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (!type || !spec.contentTypes.includes(type)) {
     throw new DomainError(

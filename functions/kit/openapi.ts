@@ -33,7 +33,9 @@ function operation(contract: RouteContract): ZodOpenApiOperationObject {
   } else if (contract.rawBody) {
     op.requestBody = {
       required: true,
-      content: Object.fromEntries(contract.rawBody.contentTypes.map((type) => [type, {}])),
+      content: Object.fromEntries(
+        (contract.rawBody.contentTypes ?? ['application/json']).map((type) => [type, {}]),
+      ),
     };
   }
   for (const [status, description] of Object.entries(contract.errors ?? {})) {

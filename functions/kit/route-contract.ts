@@ -22,7 +22,7 @@ export interface RouteContract<
   /** JSON request body. */
   body?: B;
   /** The body is handed over unparsed (e.g. to verify a signature over the raw bytes). */
-  rawBody?: { contentTypes: readonly string[]; maxBytes: number };
+  rawBody?: { maxBytes: number; contentTypes?: readonly string[] };
   /** JSON response body on success. */
   response?: R;
   successStatus?: number;

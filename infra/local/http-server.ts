@@ -126,7 +126,12 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // Requests in flight get a grace period; idle keep-alive sockets go now.
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -21,6 +21,7 @@ const lines = [
   `  OpenAPI         ${runtime.url}/openapi.json`,
   ...('POST /webhooks/github' in topology.routes ? [`  GitHub webhook  ${runtime.url}/webhooks/github`] : []),
   `  Health          ${runtime.url}/health/ready`,
+  `  Webhook secret  ${config.ASSAY_GITHUB_WEBHOOK_SECRET ? 'ASSAY_GITHUB_WEBHOOK_SECRET' : `generated, in ${config.ASSAY_DATA_DIR}/dev-secrets.json`}`,
   `  Local S3        ${runtime.s3Endpoint} (bucket ${getConfig().ASSAY_S3_BUCKET})`,
   `  Database        ${runtime.embeddedDatabase ? `embedded PGlite in ${config.ASSAY_DATA_DIR}/pgdata` : 'DATABASE_URL'}`,
   `Ready in ${seconds} s. Press Ctrl-C to stop.`,

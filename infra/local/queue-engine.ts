@@ -71,7 +71,9 @@ export class LocalQueueEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const name of Object.keys(this.options.queues)) this.loops.push(this.loop(name));
+    for (const [name, entry] of Object.entries(this.options.queues)) {
+      if (entry.handler) this.loops.push(this.loop(name));
+    }
   }
 
   /** Stops polling and waits for batches in flight to finish, so nothing is half-done. */
@@ -90,6 +92,7 @@ export class LocalQueueEngine {
   /** Receives and processes one batch of `queue` now; returns how many messages were delivered. */
   async pollOnce(queue: string): Promise<number> {
     const settings = this.settings(queue);
+    if (!settings.handler) return 0;
     const messages = await receiveLocalMessages(this.options.db, queue, {
       max: settings.batchSize,
       visibilityTimeoutMs: settings.visibilityTimeoutSeconds * 1000,
@@ -110,7 +113,7 @@ export class LocalQueueEngine {
     let failedIds: Set<string>;
     let failure: string | undefined;
     try {
-      const consumer = await loadHandler<QueueConsumer>(this.options.root, settings.handler);
+      const consumer = await loadHandler<QueueConsumer>(this.options.root, settings.handler as string);
       const result = await consumer(
         { Records: records },
         createLambdaContext(queue, settings.timeoutSeconds ?? 30),

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../shared/db/migrate.ts';
 import { topology as defaultTopology } from '../topology.ts';
 import type { Topology } from '../topology.types.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { applyDevSecrets } from './dev-secrets.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { startLocalObjectStore } from './object-store.ts';
@@ -79,7 +80,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const embedded = await startEmbeddedPostgres(options.dataDir);
       cleanups.push(() => embedded.stop());
       databaseUrl = embedded.url;
+      // pglite-socket runs every connection through one Postgres session, so
+      // interleaved extended-protocol messages from two connections clash.
+      process.env.ASSAY_DB_POOL_MAX = '1';
     }
+    applyDevSecrets(options.dataDir);
     process.env.ASSAY_RUNTIME = 'local';
     process.env.DATABASE_URL = databaseUrl;
     if (options.bucket) process.env.ASSAY_S3_BUCKET = options.bucket;

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.ts';
 
 /** Credentials the local S3 (s3rver) accepts; it does not check signatures. */
@@ -23,4 +23,29 @@ export function createS3Client(config: Config): S3Client {
         }
       : {}),
   });
+}
+
+/** The few object operations the domain needs, on the configured bucket. */
+export interface ObjectStore {
+  putText(key: string, body: string, contentType: string): Promise<void>;
+  getText(key: string): Promise<string>;
+  delete(key: string): Promise<void>;
+}
+
+/** An {@link ObjectStore} over S3 (or any S3-compatible endpoint). */
+export function createObjectStore(config: Config, client = createS3Client(config)): ObjectStore {
+  const Bucket = config.ASSAY_S3_BUCKET;
+  return {
+    async putText(key, body, contentType) {
+      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async getText(key) {
+      const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+      if (!result.Body) throw new Error(`Object ${key} has no body`);
+      return result.Body.transformToString('utf8');
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+  };
 }

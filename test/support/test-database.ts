@@ -26,7 +26,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const data = freshDataDir();
   const postgres = await startEmbeddedPostgres(data.dir);
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres.url, max: 4 }) }),
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres.url, max: 1 }) }),
   });
   return {
     url: postgres.url,

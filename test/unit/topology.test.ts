@@ -19,7 +19,7 @@ function handlerFilesIn(folder: string): string[] {
 function topologyHandlers(): string[] {
   return [
     ...Object.values(t.routes).map((r) => r.handler),
-    ...Object.values(t.queues).map((q) => q.handler),
+    ...Object.values(t.queues).flatMap((q) => (q.handler ? [q.handler] : [])),
     ...Object.values(t.schedules).map((s) => s.handler),
     ...Object.values(t.stateMachines).flatMap((m) => Object.values(m.tasks).map((task) => task.handler)),
   ];
@@ -31,9 +31,11 @@ describe('topology', () => {
     expect(missing).toEqual([]);
   });
 
-  it('lists every handler file under functions/api, functions/queues and functions/steps', () => {
+  it('lists every handler file under functions/api, queues, schedules and steps', () => {
     const listed = new Set(topologyHandlers());
-    const files = ['functions/api', 'functions/queues', 'functions/steps'].flatMap(handlerFilesIn);
+    const files = ['functions/api', 'functions/queues', 'functions/schedules', 'functions/steps'].flatMap(
+      handlerFilesIn,
+    );
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => !listed.has(f))).toEqual([]);
   });

@@ -1,0 +1,32 @@
+import { createObjectStore } from '../../shared/adapters/object-store.ts';
+import { createQueuePublisher } from '../../shared/adapters/queue-publisher.ts';
+import { getConfig } from '../../shared/config.ts';
+import { getDb } from '../../shared/db/connection.ts';
+import { getLogger } from '../../shared/logger.ts';
+import { intakeMessageSchema } from '../../shared/queues/messages.ts';
+import { processDelivery } from '../../shared/webhooks/intake.service.ts';
+import { queueHandler } from '../kit/queue-handler.ts';
+
+const config = getConfig();
+const publisher = createQueuePublisher(config);
+const objects = createObjectStore(config);
+
+export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, ctx) => {
+  const result = await processDelivery(
+    {
+      db: await getDb(),
+      publisher,
+      objects,
+      leaseSeconds: 120,
+      permissionOf: async (ref, username) => {
+        if (!config.ASSAY_GITHUB_APP_ID) return undefined;
+        // Only commands need GitHub; most deliveries never load the client.
+        const { getGitHubClient } = await import('../../shared/github/github-client.ts');
+        const client = getGitHubClient();
+        return client.getCollaboratorPermission(ref, username);
+      },
+    },
+    deliveryId,
+  );
+  getLogger().info('Delivery handled', { deliveryId, result, receiveCount: ctx.receiveCount });
+});

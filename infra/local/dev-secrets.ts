@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const devSecretsSchema = z.object({ webhookSecret: z.string().min(16), sessionKey: z.string().min(32) });
+export type DevSecrets = z.infer<typeof devSecretsSchema>;
+
+/**
+ * Secrets for a local runtime that was given none: generated once, kept in
+ * `<dataDir>/dev-secrets.json` (mode 600), and put into the environment unless
+ * the operator set `ASSAY_GITHUB_WEBHOOK_SECRET` / `ASSAY_SESSION_KEY`.
+ */
+export function applyDevSecrets(dataDir: string): DevSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  let secrets: DevSecrets | undefined;
+  if (existsSync(file)) {
+    const parsed = devSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) secrets = parsed.data;
+  }
+  if (!secrets) {
+    secrets = {
+      webhookSecret: randomBytes(24).toString('hex'),
+      sessionKey: randomBytes(32).toString('base64url'),
+    };
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  process.env.ASSAY_GITHUB_WEBHOOK_SECRET ||= secrets.webhookSecret;
+  process.env.ASSAY_SESSION_KEY ||= secrets.sessionKey;
+  return secrets;
+}

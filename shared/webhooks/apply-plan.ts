@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { QueuePublisher } from '../adapters/queue-publisher.ts';
+import type { Database } from '../db/database.ts';
+import { withSystem } from '../db/tenant.ts';
+import type { RepositoryPermission } from '../github/github-client.types.ts';
+import { queues } from '../queues/messages.ts';
+import type { Repository } from './payload-parts.ts';
+import type { Plan } from './plan.ts';
+import {
+  markRepositoriesRemoved,
+  setInstallationState,
+  upsertInstallation,
+  upsertIssueState,
+  upsertOrg,
+  upsertPullState,
+  upsertRepositories,
+} from './sync.repository.ts';
+
+export interface ApplyDeps {
+  db: Kysely<Database>;
+  publisher: QueuePublisher;
+  /** The commenter's permission on the repository; undefined when GitHub cannot be asked. */
+  permissionOf: (
+    ref: { installationId: number; owner: string; repo: string },
+    username: string,
+  ) => Promise<RepositoryPermission | undefined>;
+}
+
+export interface Applied {
+  status: 'processed' | 'ignored';
+  outcome: string;
+}
+
+const WRITE = new Set<RepositoryPermission>(['admin', 'maintain', 'write']);
+
+/** Ensures org, installation and repository rows exist for a repository-scoped event; returns their ids. */
+async function ensureRepository(db: Kysely<Database>, installationId: number, repository: Repository) {
+  return withSystem(db, async (trx) => {
+    const orgId = await upsertOrg(trx, repository.owner);
+    await upsertInstallation(trx, orgId, { id: installationId });
+    await upsertRepositories(trx, orgId, installationId, repository.owner.login, [repository]);
+    const row = await trx
+      .selectFrom('repositories')
+      .select('id')
+      .where('github_id', '=', String(repository.id))
+      .executeTakeFirstOrThrow();
+    return { orgId, repositoryId: row.id };
+  });
+}
+
+function target(installationId: number, repository: Repository) {
+  return { installationId, repositoryGithubId: repository.id, repoFullName: repository.full_name };
+}
+
+async function applyInstallation(
+  deps: ApplyDeps,
+  plan: Extract<Plan, { kind: 'installation' }>,
+): Promise<Applied> {
+  const { installation } = plan;
+  await withSystem(deps.db, async (trx) => {
+    const orgId = await upsertOrg(trx, installation.account);
+    await upsertInstallation(trx, orgId, installation);
+    switch (plan.action) {
+      case 'deleted':
+        await setInstallationState(trx, installation.id, { deleted: true });
+        await markRepositoriesRemoved(trx, { installationId: installation.id });
+        return;
+      case 'suspend':
+        await setInstallationState(trx, installation.id, { suspended: true });
+        return;
+      case 'unsuspend':
+        await setInstallationState(trx, installation.id, { suspended: false });
+        return;
+      case 'created':
+        await setInstallationState(trx, installation.id, { deleted: false, suspended: false });
+        break;
+    }
+    await upsertRepositories(trx, orgId, installation.id, installation.account.login, plan.repositories);
+    await markRepositoriesRemoved(trx, { githubIds: plan.removed.map((r) => r.id) });
+  });
+  return { status: 'processed', outcome: `installation ${plan.action}` };
+}
+
+async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'command' }>): Promise<Applied> {
+  const [owner = '', repo = ''] = plan.repository.full_name.split('/');
+  const permission = await deps.permissionOf(
+    { installationId: plan.installationId, owner, repo },
+    plan.commenter,
+  );
+  if (permission === undefined)
+    return { status: 'ignored', outcome: `/assay ${plan.command}: GitHub App not configured` };
+  if (!WRITE.has(permission)) {
+    return { status: 'ignored', outcome: `/assay ${plan.command} by ${plan.commenter} without write access` };
+  }
+  await ensureRepository(deps.db, plan.installationId, plan.repository);
+  const base = target(plan.installationId, plan.repository);
+  if (plan.command === 'regenerate') {
+    await deps.publisher.send(queues.checklist, { ...base, issueNumber: plan.number, reason: 'regenerate' });
+  } else {
+    await deps.publisher.send(queues.manifest, { ...base, pullNumber: plan.number, reason: 'revalidate' });
+  }
+  return { status: 'processed', outcome: `/assay ${plan.command} queued` };
+}
+
+/**
+ * Carries out a plan: keeps organisations, installations, repositories,
+ * issues and pull requests current (in one system transaction), then queues
+ * the follow-up work. Safe to repeat: every write is an upsert, and the
+ * follow-up consumers are idempotent.
+ */
+export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string): Promise<Applied> {
+  switch (plan.kind) {
+    case 'ignore':
+      return { status: 'ignored', outcome: plan.reason };
+    case 'ping':
+      return { status: 'processed', outcome: 'ping' };
+    case 'installation':
+      return applyInstallation(deps, plan);
+    case 'repository': {
+      const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+      if (plan.action === 'deleted' || plan.action === 'transferred') {
+        await withSystem(deps.db, (trx) => markRepositoriesRemoved(trx, { githubIds: [plan.repository.id] }));
+      }
+      return { status: 'processed', outcome: `repository ${plan.action} (${ids.repositoryId})` };
+    }
+    case 'issue': {
+      const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+      const { issue } = plan;
+      if (issue.pull_request !== undefined && issue.pull_request !== null) {
+        return { status: 'ignored', outcome: 'issue event for a pull request' };
+      }
+      await withSystem(deps.db, (trx) =>
+        upsertIssueState(
+          trx,
+          ids,
+          {
+            number: issue.number,
+            title: issue.title,
+            state: issue.state,
+            author: issue.user?.login ?? null,
+            htmlUrl: issue.html_url ?? null,
+          },
+          plan.action === 'deleted',
+        ),
+      );
+      if (!plan.enqueue) return { status: 'processed', outcome: `issue ${plan.action}: state kept` };
+      await deps.publisher.send(queues.checklist, {
+        ...target(plan.installationId, plan.repository),
+        ...plan.enqueue,
+        deliveryId,
+      });
+      return { status: 'processed', outcome: `issue ${plan.action}: checklist queued` };
+    }
+    case 'pull_request': {
+      const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+      const { pull } = plan;
+      await withSystem(deps.db, (trx) =>
+        upsertPullState(trx, ids, {
+          number: pull.number,
+          title: pull.title,
+          state: pull.state,
+          merged: pull.merged ?? Boolean(pull.merged_at),
+          draft: pull.draft ?? false,
+          author: pull.user?.login ?? null,
+          headSha: pull.head.sha,
+          headRef: pull.head.ref,
+          baseRef: pull.base.ref,
+          htmlUrl: pull.html_url ?? null,
+          closedAt: pull.closed_at ?? null,
+          mergedAt: pull.merged_at ?? null,
+        }),
+      );
+      if (!plan.enqueue) return { status: 'processed', outcome: `pull request ${plan.action}: state kept` };
+      await deps.publisher.send(queues.manifest, {
+        ...target(plan.installationId, plan.repository),
+        ...plan.enqueue,
+        deliveryId,
+      });
+      return { status: 'processed', outcome: `pull request ${plan.action}: manifest queued` };
+    }
+    case 'command':
+      return applyCommand(deps, plan);
+    case 'validation': {
+      await ensureRepository(deps.db, plan.installationId, plan.repository);
+      await deps.publisher.send(queues.validation, {
+        ...target(plan.installationId, plan.repository),
+        ...plan.message,
+        deliveryId,
+      });
+      return { status: 'processed', outcome: `${plan.message.reason}: validation queued` };
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** The parts of GitHub webhook payloads Assay reads; everything else is ignored. */
+
+export const accountSchema = z.object({
+  id: z.number().int().positive(),
+  login: z.string().min(1),
+  type: z.string(),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const installationSchema = z.object({
+  id: z.number().int().positive(),
+  account: accountSchema,
+  target_type: z.string().optional(),
+  repository_selection: z.string().optional(),
+  permissions: z.record(z.string(), z.string()).optional(),
+  events: z.array(z.string()).optional(),
+});
+
+export const installationRefSchema = z.object({ id: z.number().int().positive() });
+
+/** A repository as listed in installation events (no owner, no default branch). */
+export const listedRepositorySchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string(),
+  full_name: z.string(),
+  private: z.boolean().optional(),
+});
+export type ListedRepository = z.infer<typeof listedRepositorySchema>;
+
+export const repositorySchema = listedRepositorySchema.extend({
+  owner: accountSchema,
+  default_branch: z.string().optional(),
+});
+export type Repository = z.infer<typeof repositorySchema>;
+
+const userSchema = z.object({ login: z.string(), type: z.string().optional() }).nullable().optional();
+
+export const issueSchema = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  state: z.enum(['open', 'closed']),
+  html_url: z.string().optional(),
+  user: userSchema,
+  pull_request: z.unknown().optional(),
+});
+
+export const pullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  state: z.enum(['open', 'closed']),
+  merged: z.boolean().nullable().optional(),
+  merged_at: z.string().nullable().optional(),
+  closed_at: z.string().nullable().optional(),
+  draft: z.boolean().optional(),
+  html_url: z.string().optional(),
+  user: userSchema,
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  base: z.object({ ref: z.string() }),
+});
+
+export const commentSchema = z.object({
+  body: z.string().nullable(),
+  user: userSchema,
+});
+
+const pullRefsSchema = z.array(z.object({ number: z.number().int().positive() })).default([]);
+
+export const workflowRunSchema = z.object({
+  id: z.number().int().positive(),
+  head_sha: z.string(),
+  pull_requests: pullRefsSchema,
+});
+
+export const checkSuiteSchema = z.object({ head_sha: z.string(), pull_requests: pullRefsSchema });
+
+export const checkRunSchema = z.object({ head_sha: z.string(), pull_requests: pullRefsSchema });

@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import type { ChecklistMessage, ManifestMessage, ValidationMessage } from '../queues/messages.ts';
+import {
+  type Account,
+  checkRunSchema,
+  checkSuiteSchema,
+  commentSchema,
+  installationRefSchema,
+  installationSchema,
+  issueSchema,
+  type ListedRepository,
+  listedRepositorySchema,
+  pullRequestSchema,
+  type Repository,
+  repositorySchema,
+  workflowRunSchema,
+} from './payload-parts.ts';
+
+/** What a delivery means for Assay: state to keep and work to queue. Pure data. */
+export type Plan =
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'ping' }
+  | {
+      kind: 'installation';
+      action: string;
+      installation: z.infer<typeof installationSchema>;
+      repositories: ListedRepository[];
+      removed: ListedRepository[];
+    }
+  | { kind: 'repository'; action: string; installationId: number; repository: Repository }
+  | {
+      kind: 'issue';
+      action: string;
+      installationId: number;
+      repository: Repository;
+      issue: z.infer<typeof issueSchema>;
+      enqueue?: Omit<ChecklistMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+    }
+  | {
+      kind: 'pull_request';
+      action: string;
+      installationId: number;
+      repository: Repository;
+      pull: z.infer<typeof pullRequestSchema>;
+      enqueue?: Omit<ManifestMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+    }
+  | {
+      kind: 'command';
+      command: 'regenerate' | 'revalidate';
+      installationId: number;
+      repository: Repository;
+      number: number;
+      commenter: string;
+    }
+  | {
+      kind: 'validation';
+      installationId: number;
+      repository: Repository;
+      message: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+    };
+
+const ISSUE_ACTIONS = new Set(['opened', 'edited', 'reopened']);
+const PULL_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'edited']);
+const COMMAND = /^\s*\/assay\s+(regenerate|revalidate)\b/i;
+const SHA = /^[0-9a-f]{40}$/;
+
+function field<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function repoScope(
+  payload: Record<string, unknown>,
+): { installationId: number; repository: Repository } | string {
+  const installation = field(installationRefSchema, payload.installation);
+  if (!installation) return 'not sent to an installation';
+  const repository = field(repositorySchema, payload.repository);
+  if (!repository) return 'no repository in the payload';
+  return { installationId: installation.id, repository };
+}
+
+function planInstallation(event: string, action: string, payload: Record<string, unknown>): Plan {
+  const installation = field(installationSchema, payload.installation);
+  if (!installation) return { kind: 'ignore', reason: 'installation payload without an account' };
+  const list = (value: unknown) => field(z.array(listedRepositorySchema), value) ?? [];
+  if (event === 'installation') {
+    return {
+      kind: 'installation',
+      action,
+      installation,
+      repositories: list(payload.repositories),
+      removed: [],
+    };
+  }
+  return {
+    kind: 'installation',
+    action: `repositories_${action}`,
+    installation,
+    repositories: list(payload.repositories_added),
+    removed: list(payload.repositories_removed),
+  };
+}
+
+function planIssue(action: string, payload: Record<string, unknown>): Plan {
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const issue = field(issueSchema, payload.issue);
+  if (!issue) return { kind: 'ignore', reason: 'issue payload without an issue' };
+  const enqueue = ISSUE_ACTIONS.has(action)
+    ? { issueNumber: issue.number, reason: action as 'opened' | 'edited' | 'reopened' }
+    : undefined;
+  return { kind: 'issue', action, ...scope, issue, enqueue };
+}
+
+function planPull(action: string, payload: Record<string, unknown>): Plan {
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const pull = field(pullRequestSchema, payload.pull_request);
+  if (!pull) return { kind: 'ignore', reason: 'pull_request payload without a pull request' };
+  const sha = SHA.test(pull.head.sha) ? pull.head.sha : undefined;
+  const enqueue = PULL_ACTIONS.has(action)
+    ? {
+        pullNumber: pull.number,
+        headSha: sha,
+        reason: action as 'opened' | 'synchronize' | 'reopened' | 'edited',
+      }
+    : undefined;
+  return { kind: 'pull_request', action, ...scope, pull, enqueue };
+}
+
+function planComment(action: string, payload: Record<string, unknown>): Plan {
+  if (action !== 'created') return { kind: 'ignore', reason: `issue_comment ${action}` };
+  const comment = field(commentSchema, payload.comment);
+  const match = comment?.body ? COMMAND.exec(comment.body) : null;
+  if (!comment || !match?.[1]) return { kind: 'ignore', reason: 'comment is not an /assay command' };
+  if (!comment.user || comment.user.type === 'Bot') return { kind: 'ignore', reason: 'command from a bot' };
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const issue = field(issueSchema, payload.issue);
+  if (!issue) return { kind: 'ignore', reason: 'comment payload without an issue' };
+  const command = match[1].toLowerCase() as 'regenerate' | 'revalidate';
+  const onPull = issue.pull_request !== undefined && issue.pull_request !== null;
+  if (command === 'revalidate' && !onPull)
+    return { kind: 'ignore', reason: '/assay revalidate outside a pull request' };
+  if (command === 'regenerate' && onPull)
+    return { kind: 'ignore', reason: '/assay regenerate on a pull request' };
+  return { kind: 'command', command, ...scope, number: issue.number, commenter: comment.user.login };
+}
+
+function planValidation(event: string, payload: Record<string, unknown>): Plan {
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const source =
+    event === 'workflow_run'
+      ? field(workflowRunSchema, payload.workflow_run)
+      : event === 'check_suite'
+        ? field(checkSuiteSchema, payload.check_suite)
+        : field(checkRunSchema, payload.check_run);
+  if (!source || !SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
+  const reason =
+    event === 'workflow_run'
+      ? 'workflow_run_completed'
+      : event === 'check_suite'
+        ? 'check_suite_rerequested'
+        : 'check_run_rerequested';
+  const workflowRunId = 'id' in source && typeof source.id === 'number' ? source.id : undefined;
+  return {
+    kind: 'validation',
+    ...scope,
+    message: {
+      headSha: source.head_sha,
+      pullNumbers: source.pull_requests.map((p) => p.number),
+      reason,
+      ...(workflowRunId ? { workflowRunId } : {}),
+    },
+  };
+}
+
+/**
+ * Decides what a delivery means, by event and action (SPEC §1). Never throws:
+ * anything Assay does not act on becomes `ignore` with the reason.
+ */
+export function planDelivery(event: string, payload: Record<string, unknown>): Plan {
+  const action = typeof payload.action === 'string' ? payload.action : '';
+  switch (event) {
+    case 'ping':
+      return { kind: 'ping' };
+    case 'installation':
+    case 'installation_repositories':
+      return planInstallation(event, action, payload);
+    case 'installation_target': {
+      const installation = field(installationSchema, payload.installation);
+      const account = field(
+        z.object({ id: z.number(), login: z.string(), type: z.string() }),
+        payload.account,
+      );
+      if (!installation || !account)
+        return { kind: 'ignore', reason: 'installation_target without an account' };
+      return {
+        kind: 'installation',
+        action: 'renamed',
+        installation: { ...installation, account: account as Account },
+        repositories: [],
+        removed: [],
+      };
+    }
+    case 'repository': {
+      if (
+        ![
+          'renamed',
+          'deleted',
+          'edited',
+          'transferred',
+          'privatized',
+          'publicized',
+          'archived',
+          'unarchived',
+        ].includes(action)
+      ) {
+        return { kind: 'ignore', reason: `repository ${action}` };
+      }
+      const scope = repoScope(payload);
+      return typeof scope === 'string'
+        ? { kind: 'ignore', reason: scope }
+        : { kind: 'repository', action, ...scope };
+    }
+    case 'issues':
+      return planIssue(action, payload);
+    case 'pull_request':
+      return planPull(action, payload);
+    case 'issue_comment':
+      return planComment(action, payload);
+    case 'workflow_run':
+      return action === 'completed'
+        ? planValidation(event, payload)
+        : { kind: 'ignore', reason: `workflow_run ${action}` };
+    case 'check_suite':
+    case 'check_run':
+      return action === 'rerequested'
+        ? planValidation(event, payload)
+        : { kind: 'ignore', reason: `${event} ${action}` };
+    default:
+      return { kind: 'ignore', reason: `event ${event} is not used` };
+  }
+}

@@ -1,0 +1,559 @@
+import { FakeHttpError } from './auth.ts';
+import {
+  type FakeCheckRun,
+  type FakeCheckRunAnnotation,
+  type FakeComment,
+  type FakeGitHubState,
+  type FakeIssue,
+  type FakeRepository,
+  type FakeRole,
+  type FakeUser,
+  MAX_PULL_FILES,
+} from './state.ts';
+
+/** The App as the double presents it. */
+export interface FakeAppConfig {
+  id: number;
+  slug: string;
+  name: string;
+  /** Lifetime of minted installation tokens. */
+  tokenTtlSeconds: number;
+}
+
+export interface RouteContext {
+  state: FakeGitHubState;
+  app: FakeAppConfig;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  pathname: string;
+  body: unknown;
+  /** The double's own base URL (for `url` fields and `Link` headers). */
+  baseUrl: string;
+  /** Where `html_url`s point. */
+  webUrl: string;
+  nowMs: number;
+  /** Set on repository routes once the token and the repository are checked. */
+  repository?: FakeRepository;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** The request changed repository state (recorded in `fake.writes`). */
+  write?: boolean;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH';
+  pattern: RegExp;
+  /** `app`: App JWT. `repository`: installation token valid for `{owner}/{repo}` (named groups). */
+  auth: 'app' | 'repository';
+  handle(ctx: RouteContext): RouteResult;
+}
+
+const MAX_COMMENT_LENGTH = 65536;
+const MAX_ANNOTATIONS_PER_REQUEST = 50;
+const INSTALLATION_PERMISSIONS = {
+  checks: 'write',
+  issues: 'write',
+  metadata: 'read',
+  pull_requests: 'write',
+  contents: 'read',
+} as const;
+const EVENTS = ['issues', 'issue_comment', 'pull_request', 'check_suite', 'check_run', 'workflow_run'];
+
+const notFound = () => new FakeHttpError(404, 'Not Found');
+
+/** GitHub's 422 `Validation Failed` with its `errors` list. */
+function validationFailed(resource: string, field: string, code = 'missing_field', message?: string) {
+  return new FakeHttpError(422, 'Validation Failed', 'https://docs.github.com/rest', {
+    errors: [{ resource, field, code, ...(message ? { message } : {}) }],
+  });
+}
+
+function bodyObject(ctx: RouteContext): Record<string, unknown> {
+  const body = ctx.body ?? {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new FakeHttpError(400, 'Problems parsing JSON', 'https://docs.github.com/rest');
+  return body as Record<string, unknown>;
+}
+
+function optionalString(
+  body: Record<string, unknown>,
+  key: string,
+  resource: string,
+): string | null | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string') throw validationFailed(resource, key, 'invalid');
+  return value;
+}
+
+function userId(login: string): number {
+  let hash = 0;
+  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_007;
+  return hash;
+}
+
+function userJson(ctx: RouteContext, user: FakeUser) {
+  return {
+    login: user.login,
+    id: userId(user.login),
+    type: user.type,
+    html_url: `${ctx.webUrl}/${user.login}`,
+  };
+}
+
+/** Slices `items` as GitHub does (`per_page` default 30, max 100; `page` from 1) with a `Link` header. */
+function paginate<T>(ctx: RouteContext, items: T[]): { page: T[]; headers: Record<string, string> } {
+  const requested = Number.parseInt(ctx.query.get('per_page') ?? '', 10);
+  const perPage = Number.isNaN(requested) ? 30 : Math.min(100, Math.max(1, requested));
+  const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '', 10) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = (p: number, rel: string) => {
+    const url = new URL(ctx.pathname, ctx.baseUrl);
+    for (const [k, v] of ctx.query) url.searchParams.set(k, v);
+    url.searchParams.set('per_page', String(perPage));
+    url.searchParams.set('page', String(p));
+    return `<${url.toString()}>; rel="${rel}"`;
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(link(page - 1, 'prev'));
+  if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+  if (page > 1) links.push(link(1, 'first'));
+  return {
+    page: items.slice((page - 1) * perPage, page * perPage),
+    headers: links.length > 0 ? { link: links.join(', ') } : {},
+  };
+}
+
+function repoOf(ctx: RouteContext): FakeRepository {
+  if (!ctx.repository) throw new Error('fake GitHub: repository route without a repository');
+  return ctx.repository;
+}
+
+function intParam(ctx: RouteContext, name: string): number {
+  const value = Number(ctx.params[name]);
+  if (!Number.isSafeInteger(value) || value < 1) throw notFound();
+  return value;
+}
+
+function issueOf(ctx: RouteContext): FakeIssue {
+  const issue = repoOf(ctx).items.get(intParam(ctx, 'number'));
+  if (!issue) throw notFound();
+  return issue;
+}
+
+function repoApiUrl(ctx: RouteContext, repository: FakeRepository): string {
+  return `${ctx.baseUrl}/repos/${repository.owner}/${repository.name}`;
+}
+
+function repoWebUrl(ctx: RouteContext, repository: FakeRepository): string {
+  return `${ctx.webUrl}/${repository.owner}/${repository.name}`;
+}
+
+function issueJson(ctx: RouteContext, repository: FakeRepository, issue: FakeIssue) {
+  const comments = [...ctx.state.comments.values()].filter(
+    (c) => c.repositoryId === repository.id && c.issueNumber === issue.number,
+  ).length;
+  return {
+    id: issue.id,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    locked: false,
+    user: userJson(ctx, issue.user),
+    labels: [],
+    comments,
+    url: `${repoApiUrl(ctx, repository)}/issues/${issue.number}`,
+    html_url: `${repoWebUrl(ctx, repository)}/${issue.pull ? 'pull' : 'issues'}/${issue.number}`,
+    created_at: issue.createdAt,
+    updated_at: issue.updatedAt,
+    closed_at: issue.state === 'closed' ? issue.updatedAt : null,
+    ...(issue.pull
+      ? {
+          pull_request: {
+            url: `${repoApiUrl(ctx, repository)}/pulls/${issue.number}`,
+            html_url: `${repoWebUrl(ctx, repository)}/pull/${issue.number}`,
+            merged_at: issue.pull.merged ? issue.updatedAt : null,
+          },
+        }
+      : {}),
+  };
+}
+
+function commentJson(ctx: RouteContext, repository: FakeRepository, comment: FakeComment) {
+  return {
+    id: comment.id,
+    body: comment.body,
+    user: userJson(ctx, comment.user),
+    html_url: `${repoWebUrl(ctx, repository)}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+    issue_url: `${repoApiUrl(ctx, repository)}/issues/${comment.issueNumber}`,
+    url: `${repoApiUrl(ctx, repository)}/issues/comments/${comment.id}`,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    author_association: comment.viaApp ? 'NONE' : 'MEMBER',
+    performed_via_github_app: comment.viaApp
+      ? { id: ctx.app.id, slug: ctx.app.slug, name: ctx.app.name }
+      : null,
+  };
+}
+
+function checkRunJson(ctx: RouteContext, repository: FakeRepository, run: FakeCheckRun) {
+  return {
+    id: run.id,
+    name: run.name,
+    head_sha: run.headSha,
+    external_id: run.externalId,
+    status: run.status,
+    conclusion: run.conclusion,
+    details_url: run.detailsUrl,
+    url: `${repoApiUrl(ctx, repository)}/check-runs/${run.id}`,
+    html_url: `${repoWebUrl(ctx, repository)}/runs/${run.id}`,
+    started_at: run.startedAt,
+    completed_at: run.completedAt,
+    output: {
+      ...run.output,
+      annotations_count: run.annotations.length,
+      annotations_url: `${repoApiUrl(ctx, repository)}/check-runs/${run.id}/annotations`,
+    },
+    app: { id: ctx.app.id, slug: ctx.app.slug, name: ctx.app.name },
+  };
+}
+
+const STATUSES = ['queued', 'in_progress', 'completed'] as const;
+const CONCLUSIONS = [
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'stale',
+  'timed_out',
+];
+const ANNOTATION_LEVELS = ['notice', 'warning', 'failure'];
+
+/** Applies a create or update body to a check run, validating like GitHub. */
+function applyCheckRunBody(ctx: RouteContext, run: FakeCheckRun, body: Record<string, unknown>): void {
+  const resource = 'CheckRun';
+  const name = optionalString(body, 'name', resource);
+  if (name !== undefined && name !== null) run.name = name;
+  const status = optionalString(body, 'status', resource);
+  if (status !== undefined && status !== null) {
+    if (!(STATUSES as readonly string[]).includes(status))
+      throw validationFailed(resource, 'status', 'invalid');
+    run.status = status as FakeCheckRun['status'];
+  }
+  const conclusion = optionalString(body, 'conclusion', resource);
+  if (conclusion !== undefined && conclusion !== null) {
+    if (!CONCLUSIONS.includes(conclusion)) throw validationFailed(resource, 'conclusion', 'invalid');
+    run.conclusion = conclusion;
+    run.status = 'completed';
+  }
+  if (run.status === 'completed' && run.conclusion === null)
+    throw validationFailed(resource, 'conclusion', 'missing_field');
+  if (run.status === 'completed') run.completedAt ??= new Date(ctx.nowMs).toISOString();
+  const detailsUrl = optionalString(body, 'details_url', resource);
+  if (detailsUrl !== undefined) run.detailsUrl = detailsUrl;
+  const externalId = optionalString(body, 'external_id', resource);
+  if (externalId !== undefined) run.externalId = externalId;
+  const output = body.output;
+  if (output !== undefined && output !== null) {
+    if (typeof output !== 'object' || Array.isArray(output))
+      throw validationFailed(resource, 'output', 'invalid');
+    const o = output as Record<string, unknown>;
+    const title = optionalString(o, 'title', resource);
+    const summary = optionalString(o, 'summary', resource);
+    if (!title) throw validationFailed(resource, 'output.title');
+    if (!summary) throw validationFailed(resource, 'output.summary');
+    run.output = { title, summary, text: optionalString(o, 'text', resource) ?? null };
+    const annotations = o.annotations;
+    if (annotations !== undefined) {
+      if (!Array.isArray(annotations)) throw validationFailed(resource, 'output.annotations', 'invalid');
+      if (annotations.length > MAX_ANNOTATIONS_PER_REQUEST)
+        throw validationFailed(
+          resource,
+          'output.annotations',
+          'invalid',
+          `Only ${MAX_ANNOTATIONS_PER_REQUEST} annotations are allowed per request`,
+        );
+      for (const a of annotations as Record<string, unknown>[]) {
+        if (
+          typeof a?.path !== 'string' ||
+          typeof a.start_line !== 'number' ||
+          typeof a.end_line !== 'number' ||
+          typeof a.message !== 'string' ||
+          !ANNOTATION_LEVELS.includes(String(a.annotation_level))
+        )
+          throw validationFailed(resource, 'output.annotations', 'invalid');
+      }
+      run.annotations.push(...(annotations as FakeCheckRunAnnotation[]));
+    }
+  }
+}
+
+const PERMISSION_OF_ROLE: Record<FakeRole, 'admin' | 'write' | 'read' | 'none'> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+  none: 'none',
+};
+
+const REPO = '/repos/(?<owner>[^/]+)/(?<repo>[^/]+)';
+
+/** Every endpoint the double serves; anything else is a 404. */
+export const routes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/app$/,
+    auth: 'app',
+    handle: (ctx) => ({
+      status: 200,
+      body: {
+        id: ctx.app.id,
+        slug: ctx.app.slug,
+        name: ctx.app.name,
+        owner: { login: 'assay-dev', type: 'Organization' },
+        permissions: INSTALLATION_PERMISSIONS,
+        events: EVENTS,
+        installations_count: ctx.state.installations.size,
+      },
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/app\/installations\/(?<id>\d+)$/,
+    auth: 'app',
+    handle: (ctx) => {
+      const installation = ctx.state.installations.get(intParam(ctx, 'id'));
+      if (!installation) throw notFound();
+      return {
+        status: 200,
+        body: {
+          id: installation.id,
+          account: userJson(ctx, installation.account),
+          app_id: ctx.app.id,
+          app_slug: ctx.app.slug,
+          target_type: installation.account.type,
+          repository_selection: 'selected',
+          permissions: INSTALLATION_PERMISSIONS,
+          events: EVENTS,
+          suspended_at: installation.suspended ? new Date(ctx.nowMs).toISOString() : null,
+        },
+      };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/app\/installations\/(?<id>\d+)\/access_tokens$/,
+    auth: 'app',
+    handle: (ctx) => {
+      const installation = ctx.state.installations.get(intParam(ctx, 'id'));
+      if (!installation) throw notFound();
+      if (installation.suspended) throw new FakeHttpError(403, 'This installation has been suspended');
+      const token = ctx.state.mintToken(installation.id, ctx.app.tokenTtlSeconds);
+      return {
+        status: 201,
+        body: {
+          token: token.token,
+          expires_at: new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          permissions: INSTALLATION_PERMISSIONS,
+          repository_selection: 'selected',
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/issues/(?<number>\\d+)$`),
+    auth: 'repository',
+    handle: (ctx) => ({ status: 200, body: issueJson(ctx, repoOf(ctx), issueOf(ctx)) }),
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/issues/(?<number>\\d+)/comments$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const issue = issueOf(ctx);
+      const all = [...ctx.state.comments.values()].filter(
+        (c) => c.repositoryId === repository.id && c.issueNumber === issue.number,
+      );
+      const { page, headers } = paginate(ctx, all);
+      return { status: 200, body: page.map((c) => commentJson(ctx, repository, c)), headers };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^${REPO}/issues/(?<number>\\d+)/comments$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const issue = issueOf(ctx);
+      const body = optionalString(bodyObject(ctx), 'body', 'IssueComment');
+      if (!body) throw validationFailed('IssueComment', 'body');
+      if (body.length > MAX_COMMENT_LENGTH)
+        throw validationFailed(
+          'IssueComment',
+          'body',
+          'custom',
+          'Body is too long (maximum is 65536 characters)',
+        );
+      const bot: FakeUser = { login: `${ctx.app.slug}[bot]`, type: 'Bot' };
+      const comment = ctx.state.insertComment(repository, issue.number, body, bot, true);
+      return { status: 201, body: commentJson(ctx, repository, comment), write: true };
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: new RegExp(`^${REPO}/issues/comments/(?<id>\\d+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const comment = ctx.state.comments.get(intParam(ctx, 'id'));
+      if (!comment || comment.repositoryId !== repository.id) throw notFound();
+      const body = optionalString(bodyObject(ctx), 'body', 'IssueComment');
+      if (!body) throw validationFailed('IssueComment', 'body');
+      if (body.length > MAX_COMMENT_LENGTH)
+        throw validationFailed(
+          'IssueComment',
+          'body',
+          'custom',
+          'Body is too long (maximum is 65536 characters)',
+        );
+      comment.body = body;
+      comment.updatedAt = new Date(ctx.nowMs).toISOString();
+      return { status: 200, body: commentJson(ctx, repository, comment), write: true };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/pulls/(?<number>\\d+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const issue = issueOf(ctx);
+      const pull = issue.pull;
+      if (!pull) throw notFound();
+      const repoJson = {
+        id: repository.id,
+        name: repository.name,
+        full_name: `${repository.owner}/${repository.name}`,
+        owner: { login: repository.owner },
+      };
+      return {
+        status: 200,
+        body: {
+          id: issue.id,
+          number: issue.number,
+          title: issue.title,
+          body: issue.body,
+          state: issue.state,
+          draft: pull.draft,
+          merged: pull.merged,
+          merged_at: pull.merged ? issue.updatedAt : null,
+          user: userJson(ctx, issue.user),
+          head: {
+            ref: pull.headRef,
+            sha: pull.headSha,
+            label: `${repository.owner}:${pull.headRef}`,
+            repo: repoJson,
+          },
+          base: {
+            ref: pull.baseRef,
+            sha: pull.baseSha,
+            label: `${repository.owner}:${pull.baseRef}`,
+            repo: repoJson,
+          },
+          changed_files: Math.min(pull.files.length, MAX_PULL_FILES),
+          url: `${repoApiUrl(ctx, repository)}/pulls/${issue.number}`,
+          html_url: `${repoWebUrl(ctx, repository)}/pull/${issue.number}`,
+          created_at: issue.createdAt,
+          updated_at: issue.updatedAt,
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/pulls/(?<number>\\d+)/files$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const pull = issueOf(ctx).pull;
+      if (!pull) throw notFound();
+      const { page, headers } = paginate(ctx, pull.files.slice(0, MAX_PULL_FILES));
+      return { status: 200, body: page, headers };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^${REPO}/check-runs$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const body = bodyObject(ctx);
+      const name = optionalString(body, 'name', 'CheckRun');
+      const headSha = optionalString(body, 'head_sha', 'CheckRun');
+      if (!name) throw validationFailed('CheckRun', 'name');
+      if (!headSha) throw validationFailed('CheckRun', 'head_sha');
+      const run: FakeCheckRun = {
+        id: ctx.state.id(),
+        repositoryId: repository.id,
+        name,
+        headSha,
+        status: 'queued',
+        conclusion: null,
+        detailsUrl: null,
+        externalId: null,
+        output: { title: null, summary: null, text: null },
+        annotations: [],
+        startedAt: new Date(ctx.nowMs).toISOString(),
+        completedAt: null,
+      };
+      applyCheckRunBody(ctx, run, body);
+      ctx.state.checkRuns.set(run.id, run);
+      return { status: 201, body: checkRunJson(ctx, repository, run), write: true };
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: new RegExp(`^${REPO}/check-runs/(?<id>\\d+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const existing = ctx.state.checkRuns.get(intParam(ctx, 'id'));
+      if (!existing || existing.repositoryId !== repository.id) throw notFound();
+      // Validate on a copy so a rejected update changes nothing.
+      const draft: FakeCheckRun = {
+        ...existing,
+        output: { ...existing.output },
+        annotations: [...existing.annotations],
+      };
+      applyCheckRunBody(ctx, draft, bodyObject(ctx));
+      ctx.state.checkRuns.set(draft.id, draft);
+      return { status: 200, body: checkRunJson(ctx, repository, draft), write: true };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/collaborators/(?<username>[^/]+)/permission$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const login = decodeURIComponent(ctx.params.username ?? '');
+      const role = repoOf(ctx).roles.get(login.toLowerCase()) ?? 'none';
+      return {
+        status: 200,
+        body: {
+          permission: PERMISSION_OF_ROLE[role],
+          role_name: role,
+          user: userJson(ctx, { login, type: 'User' }),
+        },
+      };
+    },
+  },
+];

@@ -1,0 +1,360 @@
+import { randomBytes } from 'node:crypto';
+
+/** A repository role as `GET /repos/{o}/{r}/collaborators/{user}/permission` reports it in `role_name`. */
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface FakeUser {
+  login: string;
+  type: 'User' | 'Bot' | 'Organization';
+}
+
+export interface FakeInstallation {
+  id: number;
+  account: FakeUser;
+  suspended: boolean;
+}
+
+export interface FakeRepository {
+  id: number;
+  owner: string;
+  name: string;
+  installationId: number;
+  private: boolean;
+  /** Issues and pull requests share one number sequence, as on GitHub. */
+  items: Map<number, FakeIssue>;
+  nextNumber: number;
+  /** Lower-cased login → role. */
+  roles: Map<string, FakeRole>;
+}
+
+export interface FakePullFile {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string;
+  previous_filename?: string;
+}
+
+export interface FakePull {
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  baseSha: string;
+  merged: boolean;
+  draft: boolean;
+  files: FakePullFile[];
+}
+
+export interface FakeIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  user: FakeUser;
+  createdAt: string;
+  updatedAt: string;
+  /** Present when the item is a pull request. */
+  pull?: FakePull;
+}
+
+export interface FakeComment {
+  id: number;
+  repositoryId: number;
+  issueNumber: number;
+  body: string;
+  user: FakeUser;
+  /** Set when the comment was written with an installation token. */
+  viaApp: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeCheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: string;
+  message: string;
+  title?: string;
+}
+
+export interface FakeCheckRun {
+  id: number;
+  repositoryId: number;
+  name: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  annotations: FakeCheckRunAnnotation[];
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface FakeToken {
+  token: string;
+  installationId: number;
+  expiresAt: number;
+}
+
+export interface IssueInput {
+  number?: number;
+  title?: string;
+  body?: string | null;
+  state?: 'open' | 'closed';
+  user?: string | FakeUser;
+}
+
+export interface PullInput extends IssueInput {
+  headSha?: string;
+  headRef?: string;
+  baseRef?: string;
+  baseSha?: string;
+  merged?: boolean;
+  draft?: boolean;
+  /** The changed files, or how many to generate (`src/file-0001.ts` …). */
+  files?: FakePullFile[] | number;
+}
+
+export interface CommentInput {
+  body: string;
+  user?: string | FakeUser;
+}
+
+/** GitHub lists at most this many files for a pull request. */
+export const MAX_PULL_FILES = 3000;
+
+const base62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomBase62(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += base62[byte % 62];
+  return out;
+}
+
+/** A random 40-hex-digit commit SHA. */
+export function randomSha(): string {
+  return randomBytes(20).toString('hex');
+}
+
+/** `count` generated files, cheap enough to build 3,000-file pull requests. */
+export function generatePullFiles(count: number): FakePullFile[] {
+  return Array.from({ length: count }, (_, i) => ({
+    filename: `src/file-${String(i + 1).padStart(4, '0')}.ts`,
+    status: 'modified' as const,
+    additions: 1,
+    deletions: 1,
+    changes: 2,
+    patch: `@@ -1 +1 @@\n-export const v = ${i};\n+export const v = ${i + 1};`,
+  }));
+}
+
+function toUser(user: string | FakeUser | undefined, fallback: string): FakeUser {
+  if (user === undefined) return { login: fallback, type: 'User' };
+  return typeof user === 'string' ? { login: user, type: 'User' } : user;
+}
+
+const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
+
+/**
+ * Everything the GitHub double knows: installations and their repositories,
+ * issues, pull requests and their files, comments, check runs, roles and
+ * installation tokens. Tests seed it directly; the routes read and change it.
+ */
+export class FakeGitHubState {
+  readonly installations = new Map<number, FakeInstallation>();
+  readonly repositories = new Map<string, FakeRepository>();
+  readonly comments = new Map<number, FakeComment>();
+  readonly checkRuns = new Map<number, FakeCheckRun>();
+  readonly tokens = new Map<string, FakeToken>();
+  private nextId = 1;
+
+  constructor(private readonly now: () => number) {}
+
+  /** A fresh id, shared by every kind of object (GitHub's are unique per kind; unique overall is stricter). */
+  id(): number {
+    return this.nextId++;
+  }
+
+  timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Adds an installation on `account` with the named repositories (`'widgets'` or `'acme/widgets'`). */
+  addInstallation(input: {
+    id?: number;
+    account: string;
+    accountType?: 'User' | 'Organization';
+    repositories?: string[];
+  }): FakeInstallation {
+    const id = input.id ?? this.id();
+    if (this.installations.has(id)) throw new Error(`fake GitHub: installation ${id} exists`);
+    const installation: FakeInstallation = {
+      id,
+      account: { login: input.account, type: input.accountType ?? 'Organization' },
+      suspended: false,
+    };
+    this.installations.set(id, installation);
+    for (const repo of input.repositories ?? []) this.addRepository(id, repo);
+    return installation;
+  }
+
+  /** Adds a repository to an installation; a bare name is placed under the installation's account. */
+  addRepository(
+    installationId: number,
+    fullOrName: string,
+    options: { private?: boolean } = {},
+  ): FakeRepository {
+    const installation = this.installations.get(installationId);
+    if (!installation) throw new Error(`fake GitHub: no installation ${installationId}`);
+    const [owner, name] = fullOrName.includes('/')
+      ? (fullOrName.split('/', 2) as [string, string])
+      : [installation.account.login, fullOrName];
+    const key = repoKey(owner, name);
+    if (this.repositories.has(key)) throw new Error(`fake GitHub: repository ${key} exists`);
+    const repository: FakeRepository = {
+      id: this.id(),
+      owner,
+      name,
+      installationId,
+      private: options.private ?? true,
+      items: new Map(),
+      nextNumber: 1,
+      roles: new Map(),
+    };
+    this.repositories.set(key, repository);
+    return repository;
+  }
+
+  /** Removes a repository from its installation (its tokens then answer 404 for it). */
+  removeRepository(fullName: string): void {
+    this.repositories.delete(fullName.toLowerCase());
+  }
+
+  /** The repository `owner/name` (case-insensitive), or undefined. */
+  findRepository(owner: string, name: string): FakeRepository | undefined {
+    return this.repositories.get(repoKey(owner, name));
+  }
+
+  /** The repository `owner/name`; throws when the test names one that was never added. */
+  repository(fullName: string): FakeRepository {
+    const repository = this.repositories.get(fullName.toLowerCase());
+    if (!repository) throw new Error(`fake GitHub: no repository ${fullName}`);
+    return repository;
+  }
+
+  private allocateNumber(repository: FakeRepository, wanted: number | undefined): number {
+    const number = wanted ?? repository.nextNumber;
+    if (repository.items.has(number)) throw new Error(`fake GitHub: #${number} exists in ${repository.name}`);
+    repository.nextNumber = Math.max(repository.nextNumber, number + 1);
+    return number;
+  }
+
+  /** Adds an issue. */
+  addIssue(fullName: string, input: IssueInput = {}): FakeIssue {
+    const repository = this.repository(fullName);
+    const number = this.allocateNumber(repository, input.number);
+    const at = this.timestamp();
+    const issue: FakeIssue = {
+      id: this.id(),
+      number,
+      title: input.title ?? `Issue ${number}`,
+      body: input.body === undefined ? '' : input.body,
+      state: input.state ?? 'open',
+      user: toUser(input.user, 'octocat'),
+      createdAt: at,
+      updatedAt: at,
+    };
+    repository.items.set(number, issue);
+    return issue;
+  }
+
+  /** Adds a pull request (also an issue, as on GitHub). */
+  addPull(fullName: string, input: PullInput = {}): FakeIssue {
+    const issue = this.addIssue(fullName, input);
+    if (input.title === undefined) issue.title = `Pull request ${issue.number}`;
+    issue.pull = {
+      headSha: input.headSha ?? randomSha(),
+      headRef: input.headRef ?? `feature-${issue.number}`,
+      baseRef: input.baseRef ?? 'main',
+      baseSha: input.baseSha ?? randomSha(),
+      merged: input.merged ?? false,
+      draft: input.draft ?? false,
+      files: [],
+    };
+    this.setPullFiles(fullName, issue.number, input.files ?? 0);
+    return issue;
+  }
+
+  /** Replaces a pull request's changed files (a count generates them). */
+  setPullFiles(fullName: string, number: number, files: FakePullFile[] | number): void {
+    const pull = this.repository(fullName).items.get(number)?.pull;
+    if (!pull) throw new Error(`fake GitHub: no pull request #${number} in ${fullName}`);
+    pull.files = typeof files === 'number' ? generatePullFiles(files) : files;
+  }
+
+  /** Adds a comment written by someone (a person by default). */
+  addComment(fullName: string, issueNumber: number, input: CommentInput): FakeComment {
+    const repository = this.repository(fullName);
+    if (!repository.items.has(issueNumber)) throw new Error(`fake GitHub: no #${issueNumber} in ${fullName}`);
+    return this.insertComment(repository, issueNumber, input.body, toUser(input.user, 'octocat'), false);
+  }
+
+  insertComment(
+    repository: FakeRepository,
+    issueNumber: number,
+    body: string,
+    user: FakeUser,
+    viaApp: boolean,
+  ): FakeComment {
+    const at = this.timestamp();
+    const comment: FakeComment = {
+      id: this.id(),
+      repositoryId: repository.id,
+      issueNumber,
+      body,
+      user,
+      viaApp,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.comments.set(comment.id, comment);
+    return comment;
+  }
+
+  /** The comments on one issue or pull request, oldest first. */
+  commentsOn(fullName: string, issueNumber: number): FakeComment[] {
+    const repository = this.repository(fullName);
+    return [...this.comments.values()].filter(
+      (c) => c.repositoryId === repository.id && c.issueNumber === issueNumber,
+    );
+  }
+
+  /** The check runs of a repository, oldest first. */
+  checkRunsOf(fullName: string): FakeCheckRun[] {
+    const repository = this.repository(fullName);
+    return [...this.checkRuns.values()].filter((c) => c.repositoryId === repository.id);
+  }
+
+  /** Sets a user's role on a repository (`none` by default for anyone not set). */
+  setRole(fullName: string, login: string, role: FakeRole): void {
+    this.repository(fullName).roles.set(login.toLowerCase(), role);
+  }
+
+  /** Mints an installation token valid for `ttlSeconds`. */
+  mintToken(installationId: number, ttlSeconds: number): FakeToken {
+    const token: FakeToken = {
+      token: `ghs_${randomBase62(36)}`,
+      installationId,
+      expiresAt: this.now() + ttlSeconds * 1000,
+    };
+    this.tokens.set(token.token, token);
+    return token;
+  }
+}
