@@ -1,0 +1,116 @@
+/**
+ * Entry points: a code-health upload (`code_health.json` or SARIF 2.1.0, told
+ * apart by content) → findings, counts and score; never throws on bad input.
+ *
+ * @module
+ */
+import { TextDecoder } from 'node:util';
+import { findingsFromCodeHealthJson } from './code-health-json.ts';
+import { findingsFromSarif, looksLikeSarif } from './sarif.ts';
+import { computeScore } from './score.ts';
+import { countBySeverity } from './severity.ts';
+import type { CodeHealthFormat, CodeHealthResult, Finding } from './types.ts';
+
+/** Default size limit: 100 MB, as for JUnit reports. */
+export const DEFAULT_CODE_HEALTH_MAX_BYTES = 100 * 1024 * 1024;
+
+/** Options of the code-health parsers. */
+export interface ParseCodeHealthOptions {
+  /** Larger inputs are invalid. Default 100 MB. */
+  maxBytes?: number;
+}
+
+type Extracted = { ok: true; findings: Finding[] } | { ok: false; reason: string };
+
+function byteLength(input: string | Uint8Array): number {
+  return typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+}
+
+function readJson(
+  input: string | Uint8Array,
+  maxBytes: number,
+): { ok: true; json: unknown } | { ok: false; reason: string } {
+  const size = byteLength(input);
+  if (size === 0) return { ok: false, reason: 'empty file' };
+  if (size > maxBytes) return { ok: false, reason: `report is larger than the limit of ${maxBytes} bytes` };
+  const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+  try {
+    return { ok: true, json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function finish(format: CodeHealthFormat, extracted: Extracted): CodeHealthResult {
+  if (!extracted.ok) return { valid: false, reason: extracted.reason };
+  const counts = countBySeverity(extracted.findings);
+  return { valid: true, format, findings: extracted.findings, counts, score: computeScore(counts) };
+}
+
+/**
+ * Parses a code-health upload of either format: SARIF when it has `runs` or a
+ * SARIF `$schema`, `code_health.json` when it has `findings`. Anything else —
+ * empty, not JSON, the wrong shape, over `maxBytes` — gives
+ * `{ valid: false, reason }`; nothing throws.
+ */
+export function parseCodeHealth(
+  input: string | Uint8Array,
+  options: ParseCodeHealthOptions = {},
+): CodeHealthResult {
+  const read = readJson(input, options.maxBytes ?? DEFAULT_CODE_HEALTH_MAX_BYTES);
+  if (!read.ok) return { valid: false, reason: read.reason };
+  const { json } = read;
+  if (looksLikeSarif(json)) return finish('sarif', findingsFromSarif(json));
+  if (typeof json === 'object' && json !== null && 'findings' in json) {
+    return finish('code-health-json', findingsFromCodeHealthJson(json));
+  }
+  return {
+    valid: false,
+    reason: 'not a code-health report: expected SARIF 2.1.0 ("runs") or code_health.json ("findings")',
+  };
+}
+
+/** Parses SARIF 2.1.0 only. */
+export function parseSarif(
+  input: string | Uint8Array,
+  options: ParseCodeHealthOptions = {},
+): CodeHealthResult {
+  const read = readJson(input, options.maxBytes ?? DEFAULT_CODE_HEALTH_MAX_BYTES);
+  return read.ok ? finish('sarif', findingsFromSarif(read.json)) : { valid: false, reason: read.reason };
+}
+
+/** Parses `code_health.json` only. */
+export function parseCodeHealthJson(
+  input: string | Uint8Array,
+  options: ParseCodeHealthOptions = {},
+): CodeHealthResult {
+  const read = readJson(input, options.maxBytes ?? DEFAULT_CODE_HEALTH_MAX_BYTES);
+  return read.ok
+    ? finish('code-health-json', findingsFromCodeHealthJson(read.json))
+    : { valid: false, reason: read.reason };
+}
+
+/**
+ * {@link parseCodeHealth} over a chunked source (a Node `Readable`, an S3 body):
+ * reads at most `maxBytes` (JSON is not streamed — the whole document is
+ * needed), then parses. Rejects only when the source itself fails.
+ */
+export async function parseCodeHealthStream(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ParseCodeHealthOptions = {},
+): Promise<CodeHealthResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_CODE_HEALTH_MAX_BYTES;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += buffer.byteLength;
+    if (size > maxBytes)
+      return { valid: false, reason: `report is larger than the limit of ${maxBytes} bytes` };
+    chunks.push(buffer);
+  }
+  return parseCodeHealth(Buffer.concat(chunks), { maxBytes });
+}
