@@ -1,0 +1,51 @@
+/**
+ * Text normalization shared by TID matching, de-duplication and evaluation.
+ * Pure functions, no dependencies.
+ */
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * Canonical form of a criterion's text for comparisons: Unicode-compatibility
+ * folded, diacritics removed (then recomposed, so Hangul stays syllables), lower-cased, every run of non-letter/non-digit
+ * characters (punctuation, markdown markers, whitespace) collapsed to a single
+ * space, trimmed.
+ *
+ * @example normalizeText('  **User** sees an *error*!  ') // 'user sees an error'
+ */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Word tokens of an already-normalized text. Scripts written without spaces
+ * (Chinese, Japanese, Korean) are split into overlapping character bigrams so
+ * that similarity still works on them.
+ */
+export function tokenize(normalized: string): string[] {
+  const out: string[] = [];
+  for (const word of normalized.split(' ')) {
+    if (word.length === 0) continue;
+    if (word.length > 1 && CJK.test(word)) {
+      const chars = Array.from(word);
+      for (let i = 0; i + 1 < chars.length; i += 1) out.push(`${chars[i]}${chars[i + 1]}`);
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
+}
+
+/** Character bigrams of an already-normalized text (word boundaries included). */
+export function charBigrams(normalized: string): string[] {
+  const chars = Array.from(` ${normalized} `);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i += 1) out.push(`${chars[i]}${chars[i + 1]}`);
+  return out;
+}
