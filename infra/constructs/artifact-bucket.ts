@@ -1,0 +1,65 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
+
+/**
+ * The object tag marking a raw CI report that may expire. The report consumer
+ * sets it (PutObjectTagging, granted by `bucket:write`) once a report is
+ * parsed; S3 lifecycle rules cannot match the `orgs/{org}/…/{kind}/` keys by
+ * prefix, so expiry goes by tag.
+ */
+export const RAW_REPORT_TAG = { key: 'assay-retention', value: 'raw-report' } as const;
+
+/** Props of {@link ArtifactBucket}. */
+export interface ArtifactBucketProps {
+  readonly rawReportExpiryDays: number;
+}
+
+/**
+ * The private bucket for reports, documents, screenshots and large payloads:
+ * public access blocked, S3-managed encryption, TLS-only policy, versioning,
+ * lifecycle expiry, and server access logs into a second bucket.
+ */
+export class ArtifactBucket extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
+    super(scope, id);
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(accessLogs, {
+      'AwsSolutions-S1': 'This is the access-log bucket; logging it into itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'artifacts/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-raw-reports',
+          tagFilters: { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value },
+          expiration: Duration.days(props.rawReportExpiryDays),
+        },
+        {
+          id: 'tidy-versions-and-uploads',
+          noncurrentVersionExpiration: Duration.days(30),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+  }
+}

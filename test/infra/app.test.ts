@@ -1,0 +1,103 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../../infra/topology.ts';
+import type { Topology } from '../../infra/topology.types.ts';
+import { migrations } from '../../migrations/index.ts';
+import { apiEvent } from '../support/lambda-events.ts';
+import { invokeBundle } from './support/invoke-bundle.ts';
+import { referencedId, resourcesOfType, type Synthesized, synthesize } from './support/synth.ts';
+import { functionFor } from './support/template-queries.ts';
+
+/**
+ * The deployable app exactly as `npm run synth` builds it: the real topology,
+ * the real migration handler, cdk.json context, cdk-nag on, local esbuild.
+ */
+const real: Topology = topology;
+let s: Synthesized;
+
+beforeAll(async () => {
+  s = await synthesize({ topology: real });
+});
+afterAll(() => s?.dispose());
+
+/** API handlers stay under 1 MB minified (the AWS SDK comes from the Lambda runtime). */
+const API_BUNDLE_BUDGET_BYTES = 1_000_000;
+
+/** Environment a deployed function gets, with values that need no AWS to load. */
+const LAMBDA_ENV = {
+  ASSAY_RUNTIME: 'aws',
+  ASSAY_LOG_LEVEL: 'SILENT',
+  ASSAY_DB_HOST: 'proxy.invalid',
+  ASSAY_DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db',
+  ASSAY_S3_BUCKET: 'assay-artifacts',
+};
+
+const bundleOf = (key: keyof typeof real.routes) =>
+  s.assetDir(functionFor(s.json, real.routes[key]!.handler)[0]);
+
+describe('the deployable app', () => {
+  it('synthesizes offline with every cdk-nag finding fixed or acknowledged', () => {
+    expect(s.violations).toEqual([]);
+  });
+
+  it('needs no context lookups (no credentials): account, region and zones come from cdk.json', () => {
+    const manifest = JSON.parse(readFileSync(join(s.outdir, 'manifest.json'), 'utf8')) as {
+      missing?: unknown[];
+    };
+    expect(manifest.missing ?? []).toEqual([]);
+    const stack = s.stack;
+    expect([stack.account, stack.region, stack.availabilityZones]).toEqual([
+      '000000000000',
+      'us-east-1',
+      ['us-east-1a', 'us-east-1b'],
+    ]);
+  });
+
+  it('has one nodejs22.x function per route, and API routes matching the topology one-to-one', () => {
+    for (const route of Object.values(real.routes)) {
+      expect(functionFor(s.json, route.handler)[1].Properties?.Runtime).toBe('nodejs22.x');
+    }
+    const keys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey);
+    expect(keys.sort()).toEqual(Object.keys(real.routes).sort());
+    expect(resourcesOfType(s.json, 'AWS::SQS::Queue')).toHaveLength(2 * Object.keys(real.queues).length);
+  });
+
+  it('bundles the real migration handler with every migration, run after the cluster is up', () => {
+    const [id] = functionFor(s.json, 'infra/constructs/migration-handler.ts');
+    const code = readFileSync(join(s.assetDir(id), 'index.mjs'), 'utf8');
+    for (const name of Object.keys(migrations)) expect(code).toContain(name);
+    const [, trigger] = resourcesOfType(s.json, 'Custom::Trigger')[0] ?? [];
+    const cluster = resourcesOfType(s.json, 'AWS::RDS::DBCluster')[0]?.[0];
+    expect([trigger?.DependsOn].flat()).toContain(cluster);
+    const version = s.json.Resources[referencedId(trigger?.Properties?.HandlerArn) ?? ''];
+    expect(referencedId(version?.Properties?.FunctionName)).toBe(id);
+  });
+
+  it('keeps every API bundle within budget (sizes are printed)', () => {
+    const sizes = Object.entries(real.routes).map(([key, route]) => {
+      const dir = s.assetDir(functionFor(s.json, route.handler)[0]);
+      return { route: key, minifiedBytes: statSync(join(dir, 'index.mjs')).size };
+    });
+    console.table(sizes);
+    for (const { route, minifiedBytes } of sizes)
+      expect(minifiedBytes, route).toBeLessThan(API_BUNDLE_BUDGET_BYTES);
+  });
+
+  it('runs the bundled GET /health as Lambda would load it', async () => {
+    const result = await invokeBundle(
+      bundleOf('GET /health'),
+      apiEvent({ routeKey: 'GET /health' }),
+      LAMBDA_ENV,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ status: 'ok' });
+  });
+
+  it('serves swagger-ui files shipped beside the GET /docs/{asset} bundle', async () => {
+    const event = apiEvent({ routeKey: 'GET /docs/{asset}', pathParameters: { asset: 'swagger-ui.css' } });
+    const result = await invokeBundle(bundleOf('GET /docs/{asset}'), event, LAMBDA_ENV);
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toMatch(/^text\/css/);
+  });
+});
