@@ -8,7 +8,7 @@
  * The corpus stays outside the repository: its files keep their upstream
  * licences and are test data, not product code.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,12 @@ async function main(): Promise<number> {
   const dir = resolve(
     process.argv[2] ?? process.env.ASSAY_JUNIT_CORPUS ?? join(repoRoot, '../shared/corpus/junit'),
   );
-  const rows = parseTsv(await readFile(join(dir, 'expected.tsv'), 'utf8'));
+  const index = join(dir, 'expected.tsv');
+  if (!existsSync(index)) {
+    console.error(`No JUnit corpus at ${dir}: pass its folder as an argument or set ASSAY_JUNIT_CORPUS.`);
+    return 2;
+  }
+  const rows = parseTsv(await readFile(index, 'utf8'));
   const totals = { suites: 0, tests: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, invalid: 0 };
   let matches = 0;
   const started = performance.now();
