@@ -31,6 +31,92 @@ export const topology = {
       auth: 'webhook',
       uses: ['db', 'bucket:write', 'queue:intake', 'secret:webhook'],
     },
+    'GET /auth/github': {
+      handler: 'functions/api/get-auth-github.ts',
+      auth: 'public',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /auth/callback': {
+      handler: 'functions/api/get-auth-callback.ts',
+      auth: 'public',
+      uses: ['db', 'secret:session', 'secret:github-app'],
+    },
+    'POST /auth/refresh': {
+      handler: 'functions/api/post-auth-refresh.ts',
+      auth: 'public',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /auth/logout': {
+      handler: 'functions/api/post-auth-logout.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/me': { handler: 'functions/api/get-me.ts', auth: 'session', uses: ['db', 'secret:session'] },
+    'GET /api/v1/orgs': {
+      handler: 'functions/api/get-orgs.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/members': {
+      handler: 'functions/api/get-members.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'PATCH /api/v1/orgs/{org}/members/{login}': {
+      handler: 'functions/api/patch-member.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/orgs/{org}/members/{login}': {
+      handler: 'functions/api/delete-member.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/invitations': {
+      handler: 'functions/api/get-invitations.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/invitations': {
+      handler: 'functions/api/post-invitation.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/orgs/{org}/invitations/{id}': {
+      handler: 'functions/api/delete-invitation.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/invitations/accept': {
+      handler: 'functions/api/post-invitation-accept.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/api-tokens': {
+      handler: 'functions/api/get-api-tokens.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/api-tokens': {
+      handler: 'functions/api/post-api-token.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/orgs/{org}/api-tokens/{id}': {
+      handler: 'functions/api/delete-api-token.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/audit-events': {
+      handler: 'functions/api/get-audit-events.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/audit-events/verify': {
+      handler: 'functions/api/get-audit-verify.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
   },
   queues: {
     intake: {

@@ -33,12 +33,24 @@ const baseSchema = z.object({
   ASSAY_GITHUB_APP_ID: optionalString,
   ASSAY_GITHUB_PRIVATE_KEY: optionalString,
   ASSAY_GITHUB_WEBHOOK_SECRET: optionalString,
+  /** OAuth credentials of the GitHub App (sign-in with GitHub). */
+  ASSAY_GITHUB_CLIENT_ID: optionalString,
+  ASSAY_GITHUB_CLIENT_SECRET: optionalString,
   ASSAY_GITHUB_OIDC_ISSUER: z.url().default('https://token.actions.githubusercontent.com'),
   ASSAY_GITHUB_OIDC_JWKS_URL: z.url().default('https://token.actions.githubusercontent.com/.well-known/jwks'),
   ASSAY_OPENAI_BASE_URL: optionalString,
   ASSAY_OPENAI_API_KEY: optionalString,
   ASSAY_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   ASSAY_SESSION_KEY: optionalString,
+  /** Browser origins allowed to make state-changing calls with the session cookie (comma-separated). */
+  ASSAY_ALLOWED_ORIGINS: optionalString,
+  /** Where the dashboard lives: sign-in ends there. */
+  ASSAY_DASHBOARD_URL: optionalString,
+  /** Requests per minute per principal (API), per client address (webhooks, CI uploads, sign-in). */
+  ASSAY_RATE_LIMIT_API: z.coerce.number().int().min(1).default(600),
+  ASSAY_RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(1).default(20_000),
+  ASSAY_RATE_LIMIT_CI: z.coerce.number().int().min(1).default(300),
+  ASSAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(60),
   /** Webhook payloads above this many bytes are kept in the object store instead of Postgres. */
   ASSAY_WEBHOOK_INLINE_MAX_BYTES: z.coerce
     .number()

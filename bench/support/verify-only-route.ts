@@ -10,6 +10,7 @@ import { verifyWebhookSignature } from '../../shared/webhooks/signature.ts';
 export const handler = httpHandler(
   defineRoute({
     route: 'POST /bench/verify-only',
+    auth: 'webhook',
     summary: 'baseline',
     tags: ['bench'],
     rawBody: { maxBytes: MAX_WEBHOOK_BYTES },

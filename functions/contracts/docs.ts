@@ -3,6 +3,7 @@ import { defineRoute } from '../kit/route-contract.ts';
 
 export const getOpenApi = defineRoute({
   route: 'GET /openapi.json',
+  auth: 'public',
   summary: 'OpenAPI document',
   description: 'OpenAPI 3.1, generated from the zod schemas of every route.',
   tags: ['docs'],
@@ -11,6 +12,7 @@ export const getOpenApi = defineRoute({
 
 export const getDocs = defineRoute({
   route: 'GET /docs',
+  auth: 'public',
   summary: 'Interactive API documentation',
   tags: ['docs'],
   produces: 'text/html',
@@ -25,6 +27,7 @@ export const docsAssetNames = [
 
 export const getDocsAsset = defineRoute({
   route: 'GET /docs/{asset}',
+  auth: 'public',
   summary: 'Static asset of the documentation page',
   tags: ['docs'],
   params: z.object({ asset: z.enum(docsAssetNames) }),

@@ -18,6 +18,7 @@ export const readinessSchema = z
 
 export const getHealth = defineRoute({
   route: 'GET /health',
+  auth: 'public',
   summary: 'Liveness',
   description: 'Answers while the process runs; touches no dependency.',
   tags: ['health'],
@@ -26,6 +27,7 @@ export const getHealth = defineRoute({
 
 export const getHealthReady = defineRoute({
   route: 'GET /health/ready',
+  auth: 'public',
   summary: 'Readiness',
   description:
     'Checks that the database, the object store and the queues are reachable. 503 with the error envelope, naming what is down, otherwise.',

@@ -1,6 +1,26 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
+import {
+  deleteApiToken,
+  deleteInvitation,
+  deleteMember,
+  getApiTokens,
+  getAuditEvents,
+  getAuditVerify,
+  getAuthCallback,
+  getAuthGithub,
+  getInvitations,
+  getMe,
+  getMembers,
+  getOrgs,
+  patchMember,
+  postApiToken,
+  postAuthLogout,
+  postAuthRefresh,
+  postInvitation,
+  postInvitationAccept,
+} from './identity.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -11,4 +31,22 @@ export const contracts: readonly RouteContract[] = [
   getDocs,
   getDocsAsset,
   postGithubWebhook,
+  getAuthGithub,
+  getAuthCallback,
+  postAuthRefresh,
+  postAuthLogout,
+  getMe,
+  getOrgs,
+  getMembers,
+  patchMember,
+  deleteMember,
+  getInvitations,
+  postInvitation,
+  deleteInvitation,
+  postInvitationAccept,
+  getApiTokens,
+  postApiToken,
+  deleteApiToken,
+  getAuditEvents,
+  getAuditVerify,
 ];

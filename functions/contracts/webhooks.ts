@@ -4,6 +4,7 @@ import { defineRoute } from '../kit/route-contract.ts';
 
 export const postGithubWebhook = defineRoute({
   route: 'POST /webhooks/github',
+  auth: 'webhook',
   summary: 'GitHub App webhook intake',
   description:
     'Verifies `X-Hub-Signature-256` over the raw body, records the delivery once per `X-GitHub-Delivery`, and queues it. 202 when accepted, 200 for a delivery already received.',

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { DomainError, PayloadTooLargeError, ValidationError } from '../../shared/errors.ts';
 import { getLogger } from '../../shared/logger.ts';
 import { mapError } from './error-table.ts';
+import { type Guarded, guard } from './guard.ts';
 import { HttpResponse } from './http-response.ts';
 import type { RouteContract } from './route-contract.ts';
 
@@ -31,7 +32,7 @@ export interface HttpInput<C extends RouteContract> {
   event: APIGatewayProxyEventV2;
 }
 
-export interface HttpContext {
+export interface HttpContext extends Guarded {
   requestId: string;
   logger: Logger;
   lambda: Context;
@@ -133,6 +134,7 @@ function toResult(
       headers: { ...baseHeaders, 'x-request-id': requestId, ...value.headers },
       body: isBuffer ? (value.body as Buffer).toString('base64') : ((value.body as string | undefined) ?? ''),
       isBase64Encoded: isBuffer,
+      ...(value.cookies.length > 0 ? { cookies: [...value.cookies] } : {}),
     };
   }
   const status = contract.successStatus ?? 200;
@@ -153,6 +155,9 @@ export function httpHandler<C extends RouteContract>(
   contract: C,
   fn: (input: HttpInput<C>, ctx: HttpContext) => Promise<RouteResult<C>>,
 ): HttpRouteHandler {
+  if (contract.auth === 'session' && !contract.action) {
+    throw new Error(`${contract.route}: a session route must declare its action`);
+  }
   const base = async (
     event: APIGatewayProxyEventV2,
     context: Context,
@@ -162,6 +167,7 @@ export function httpHandler<C extends RouteContract>(
     const headers = lowerCaseHeaders(event.headers);
     const rawBody = decodeBody(event);
     checkRawBody(contract, rawBody, headers);
+    const guarded = await guard(contract, event, headers, event.pathParameters ?? {});
     const parsedBody = contract.body ? parseJsonBody(contract, rawBody, headers) : undefined;
     const issues: FieldIssue[] = [];
     const params = validatePart(contract.params, event.pathParameters ?? {}, 'params', issues);
@@ -169,7 +175,7 @@ export function httpHandler<C extends RouteContract>(
     const body = contract.body ? validatePart(contract.body, parsedBody, 'body', issues) : undefined;
     if (issues.length > 0) throw new ValidationError('Request is invalid', issues);
     const input = { params, query, body, rawBody, headers, event } as HttpInput<C>;
-    const result = await fn(input, { requestId, logger, lambda: context });
+    const result = await fn(input, { ...guarded, requestId, logger, lambda: context });
     return toResult(contract, result, requestId);
   };
 

@@ -4,7 +4,19 @@ export class HttpResponse {
     readonly status: number,
     readonly body: string | Buffer | undefined,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** `Set-Cookie` values. */
+    readonly cookies: readonly string[] = [],
   ) {}
+
+  /** A copy of this response that also sets these cookies. */
+  withCookies(...cookies: string[]): HttpResponse {
+    return new HttpResponse(this.status, this.body, this.headers, [...this.cookies, ...cookies]);
+  }
+
+  /** A 302 redirect. */
+  static redirect(location: string): HttpResponse {
+    return new HttpResponse(302, '', { location });
+  }
 
   /** JSON with a chosen status. */
   static json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse {

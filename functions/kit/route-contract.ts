@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { RouteKey } from '../../infra/topology.types.ts';
+import type { RouteAuth, RouteKey } from '../../infra/topology.types.ts';
+import type { Action } from '../../shared/auth/permissions.ts';
 
 type AnyObjectSchema = z.ZodType<Record<string, unknown>>;
 
@@ -14,6 +15,14 @@ export interface RouteContract<
   R extends z.ZodType | undefined = z.ZodType | undefined,
 > {
   route: RouteKey;
+  /** Who may call it; must equal the route's `auth` in the topology. */
+  auth: RouteAuth;
+  /** What the route does, in the permission table's terms (required for `session` routes). */
+  action?: Action;
+  /** Path parameter naming the organisation the action applies to (its login). */
+  orgParam?: string;
+  /** Rate-limit class of a public route (sign-in routes are limited per client address). */
+  rateLimitClass?: 'auth';
   summary: string;
   description?: string;
   tags: readonly string[];

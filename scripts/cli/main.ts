@@ -1,13 +1,14 @@
 import { getConfig } from '../../shared/config.ts';
-import { openCliDatabase } from './database.ts';
+import { type CliDatabase, openCliDatabase } from './database.ts';
 import { queuesCommand } from './queues-command.ts';
+import { tokenCommand, tokenUsage } from './token-command.ts';
 
 const usage = `Usage: assay <command>
 
   queues [list]                      message counts per local queue
   queues dead-letters <queue>        dead letters of a local queue (JSON)
   queues redrive <queue> [ids…]      move dead letters back to their queue
-`;
+${tokenUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -15,10 +16,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command ? 0 : 1;
   }
-  if (command === 'queues') {
+  // Each command checks its arguments before the database is opened, then runs on it.
+  const commands: Record<string, (args: string[]) => (database: CliDatabase) => Promise<unknown>> = {
+    queues: (args) => (database) => queuesCommand(args, database),
+    token: tokenCommand,
+  };
+  const run = commands[command]?.(rest);
+  if (run) {
     const database = await openCliDatabase(getConfig().ASSAY_DATA_DIR);
     try {
-      process.stdout.write(`${JSON.stringify(await queuesCommand(rest, database), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(await run(database), null, 2)}\n`);
       return 0;
     } finally {
       await database.close();

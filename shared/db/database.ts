@@ -109,6 +109,94 @@ export interface WebhookDeliveriesTable {
   processed_at: NullableTimestamp;
 }
 
+export type RoleName = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface UsersTable {
+  id: Generated<string>;
+  github_id: BigIntColumn | null;
+  login: string;
+  name: string | null;
+  avatar_url: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: RoleName;
+  source: 'github' | 'invitation' | 'cli';
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  refresh_hash: string;
+  previous_refresh_hash: string | null;
+  refresh_expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Generated<Date>;
+  rotated_at: NullableTimestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string | null;
+  name: string;
+  role: RoleName;
+  token_hash: string;
+  prefix: string;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  role: Exclude<RoleName, 'owner'>;
+  login: string | null;
+  token_hash: string;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  revoked_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  created_at: Generated<Date>;
+  actor_type: 'user' | 'api_token' | 'system' | 'github';
+  actor_id: string | null;
+  actor_login: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: Json<Record<string, unknown>>;
+  /** Set by the database trigger that chains rows. */
+  prev_hash: Generated<string>;
+  hash: Generated<string>;
+}
+
+export interface RateLimitWindowsTable {
+  key: string;
+  window_ends_at: Timestamp;
+  count: number;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -117,4 +205,11 @@ export interface Database {
   issues: IssuesTable;
   pull_requests: PullRequestsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
+  audit_events: AuditEventsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }

@@ -46,6 +46,14 @@ describe('topology', () => {
     expect(contractKeys).toEqual(routeKeys);
   });
 
+  it('gives each contract the same auth as its topology route', () => {
+    for (const contract of contracts)
+      expect({ route: contract.route, auth: contract.auth }).toEqual({
+        route: contract.route,
+        auth: t.routes[contract.route]?.auth,
+      });
+  });
+
   it('routes every bucket notification to a queue that exists', () => {
     for (const n of t.bucketNotifications) expect(Object.keys(t.queues)).toContain(n.queue);
   });

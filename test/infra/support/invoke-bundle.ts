@@ -1,9 +1,23 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const repoSdk = join(import.meta.dirname, '../../../node_modules/@aws-sdk');
+
+/**
+ * The Node 22 Lambda runtime provides the AWS SDK v3 (bundles leave it out):
+ * stand in for it with this repository's copy, reachable from the asset's parent.
+ */
+function provideRuntimeSdk(assetDir: string): void {
+  const modules = join(dirname(assetDir), 'node_modules');
+  const link = join(modules, '@aws-sdk');
+  if (existsSync(link)) return;
+  mkdirSync(modules, { recursive: true });
+  symlinkSync(repoSdk, link, 'dir');
+}
 
 /** What the handler returned (API Gateway v2 result shape). */
 export interface BundleResult {
@@ -25,13 +39,15 @@ const CONTEXT = `{
 /**
  * Calls `handler` of a bundled function (an asset directory from the cloud
  * assembly) in a fresh Node process, as Lambda would: `index.mjs` loaded from
- * the directory it ships in, with only the given environment.
+ * the directory it ships in, with only the given environment and the
+ * runtime's AWS SDK.
  */
 export async function invokeBundle(
   assetDir: string,
   event: unknown,
   env: Record<string, string>,
 ): Promise<BundleResult> {
+  provideRuntimeSdk(assetDir);
   const script = `
     const { handler } = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)});
     const result = await handler(JSON.parse(process.env.BUNDLE_EVENT), ${CONTEXT});

@@ -1,5 +1,5 @@
 import { compactVerify, decodeProtectedHeader, importSPKI } from 'jose';
-import type { FakeGitHubState, FakeToken } from './state.ts';
+import type { FakeAccountUser, FakeGitHubState, FakeToken } from './state.ts';
 
 /** A GitHub-style error answer: `{ message, documentation_url }` with a status. */
 export class FakeHttpError extends Error {
@@ -106,4 +106,28 @@ export function verifyInstallationToken(
   if (installation.suspended)
     throw new FakeHttpError(403, 'This installation has been suspended', 'https://docs.github.com/rest');
   return token;
+}
+
+/**
+ * Resolves `Authorization: token|Bearer ghu_…` to the user it was minted for.
+ * Unknown, malformed or expired tokens get 401 "Bad credentials"; an
+ * installation token (`ghs_…`) gets GitHub's 403 "Resource not accessible by
+ * integration", as user endpoints answer it.
+ */
+export function verifyUserToken(
+  authorization: string | undefined,
+  state: FakeGitHubState,
+  nowMs: number,
+): FakeAccountUser {
+  const parsed = parseAuthorization(authorization);
+  if (!parsed) throw new FakeHttpError(401, 'Requires authentication');
+  if (parsed.scheme !== 'token' && parsed.scheme !== 'bearer') throw badCredentials();
+  const installationToken = state.tokens.get(parsed.credentials);
+  if (installationToken && installationToken.expiresAt > nowMs)
+    throw new FakeHttpError(403, 'Resource not accessible by integration', 'https://docs.github.com/rest');
+  const token = state.userTokens.get(parsed.credentials);
+  if (!token || token.expiresAt <= nowMs) throw badCredentials();
+  const user = state.findUser(token.login);
+  if (!user) throw badCredentials();
+  return user;
 }

@@ -1,6 +1,7 @@
 /** The GitHub API double: see {@link FakeGitHub}. */
 export { FakeHttpError } from './auth.ts';
 export { type AppKeyFormat, type AppKeyPair, generateAppKeyPair, sharedAppKeyPair } from './keys.ts';
+export type { FakeOAuthApp, RecordedAuthorization } from './oauth-routes.ts';
 export type { FakeAppConfig } from './routes.ts';
 export {
   FakeGitHub,
@@ -10,12 +11,15 @@ export {
   type RecordedWrite,
 } from './server.ts';
 export {
+  accountIdOf,
   type CommentInput,
+  type FakeAccountUser,
   type FakeCheckRun,
   type FakeComment,
   FakeGitHubState,
   type FakeInstallation,
   type FakeIssue,
+  type FakeOrgMembership,
   type FakePullFile,
   type FakeRepository,
   type FakeRole,

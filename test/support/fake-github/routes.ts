@@ -1,5 +1,7 @@
 import { FakeHttpError } from './auth.ts';
+import type { FakeOAuthRuntime } from './oauth-routes.ts';
 import {
+  type FakeAccountUser,
   type FakeCheckRun,
   type FakeCheckRunAnnotation,
   type FakeComment,
@@ -34,6 +36,16 @@ export interface RouteContext {
   nowMs: number;
   /** Set on repository routes once the token and the repository are checked. */
   repository?: FakeRepository;
+  /** Set on `user` routes: whose `ghu_` token it is. */
+  user?: FakeAccountUser;
+  /** The OAuth app and the web-flow switches (signed-in user, denials). */
+  oauth?: FakeOAuthRuntime;
+  /** The raw request body, for `none` routes (form-encoded bodies are not parsed as JSON). */
+  rawBody?: string;
+  /** The request's `Accept` header. */
+  accept?: string;
+  /** The request's `Content-Type` header. */
+  contentType?: string;
 }
 
 export interface RouteResult {
@@ -42,26 +54,32 @@ export interface RouteResult {
   headers?: Record<string, string>;
   /** The request changed repository state (recorded in `fake.writes`). */
   write?: boolean;
+  /** A non-JSON answer (sent as is; set `content-type` in `headers`); `body` is then ignored. */
+  text?: string;
 }
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH';
   pattern: RegExp;
-  /** `app`: App JWT. `repository`: installation token valid for `{owner}/{repo}` (named groups). */
-  auth: 'app' | 'repository';
+  /**
+   * `app`: App JWT. `repository`: installation token valid for `{owner}/{repo}` (named groups).
+   * `user`: a user access token (`ghu_…`) from the OAuth web flow. `none`: no credentials
+   * (the OAuth web endpoints, which check their own parameters).
+   */
+  auth: 'app' | 'repository' | 'user' | 'none';
   handle(ctx: RouteContext): RouteResult;
 }
 
 const MAX_COMMENT_LENGTH = 65536;
 const MAX_ANNOTATIONS_PER_REQUEST = 50;
-const INSTALLATION_PERMISSIONS = {
+export const INSTALLATION_PERMISSIONS = {
   checks: 'write',
   issues: 'write',
   metadata: 'read',
   pull_requests: 'write',
   contents: 'read',
 } as const;
-const EVENTS = ['issues', 'issue_comment', 'pull_request', 'check_suite', 'check_run', 'workflow_run'];
+export const EVENTS = ['issues', 'issue_comment', 'pull_request', 'check_suite', 'check_run', 'workflow_run'];
 
 const notFound = () => new FakeHttpError(404, 'Not Found');
 
@@ -90,23 +108,18 @@ function optionalString(
   return value;
 }
 
-function userId(login: string): number {
-  let hash = 0;
-  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_007;
-  return hash;
-}
-
-function userJson(ctx: RouteContext, user: FakeUser) {
+/** An account as GitHub embeds it (`user`, `account`, …); registered users keep their id. */
+export function userJson(ctx: RouteContext, user: FakeUser) {
   return {
     login: user.login,
-    id: userId(user.login),
+    id: ctx.state.accountId(user.login),
     type: user.type,
     html_url: `${ctx.webUrl}/${user.login}`,
   };
 }
 
 /** Slices `items` as GitHub does (`per_page` default 30, max 100; `page` from 1) with a `Link` header. */
-function paginate<T>(ctx: RouteContext, items: T[]): { page: T[]; headers: Record<string, string> } {
+export function paginate<T>(ctx: RouteContext, items: T[]): { page: T[]; headers: Record<string, string> } {
   const requested = Number.parseInt(ctx.query.get('per_page') ?? '', 10);
   const perPage = Number.isNaN(requested) ? 30 : Math.min(100, Math.max(1, requested));
   const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '', 10) || 1);

@@ -1,10 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeHttpError, verifyAppJwt, verifyInstallationToken } from './auth.ts';
+import { FakeHttpError, verifyAppJwt, verifyInstallationToken, verifyUserToken } from './auth.ts';
 import { type AppKeyFormat, type AppKeyPair, sharedAppKeyPair } from './keys.ts';
+import {
+  type FakeOAuthApp,
+  type FakeOAuthRuntime,
+  oauthRoutes,
+  type RecordedAuthorization,
+} from './oauth-routes.ts';
 import { type FakeAppConfig, type RouteContext, type RouteResult, routes } from './routes.ts';
-import { FakeGitHubState } from './state.ts';
+import { type FakeAccountUser, FakeGitHubState } from './state.ts';
+
+const allRoutes = [...routes, ...oauthRoutes];
 
 export interface FakeGitHubOptions {
   /** Default 1001. */
@@ -21,6 +29,14 @@ export interface FakeGitHubOptions {
   now?: () => number;
   /** Where `html_url`s point (default https://github.com). */
   webUrl?: string;
+  /** The App's OAuth client id (default a random `Iv1.…`). */
+  oauthClientId?: string;
+  /** The App's OAuth client secret (default random). */
+  oauthClientSecret?: string;
+  /** Lifetime of authorisation codes (default 600 s, as on GitHub). */
+  oauthCodeTtlSeconds?: number;
+  /** Lifetime of `ghu_` user tokens (default 28800 s, as on GitHub). */
+  userTokenTtlSeconds?: number;
 }
 
 /** One request the double received. Headers are not kept, so no credential is ever recorded. */
@@ -68,6 +84,17 @@ const MAX_BODY_BYTES = 25 * 1024 * 1024;
  * fake.state.addInstallation({ id: 1, account: 'acme', repositories: ['widgets'] });
  * const client = createGitHubClient({ ...fake.credentials, baseUrl: fake.url });
  * ```
+ *
+ * It also plays github.com for the OAuth web flow on the same origin (set
+ * both `ASSAY_GITHUB_WEB_URL` and `ASSAY_GITHUB_API_URL` to `fake.url`):
+ *
+ * ```ts
+ * fake.state.addUser({ login: 'alice' });
+ * fake.state.addOrgMember('acme', 'alice', 'admin');
+ * fake.signInAs('alice');
+ * // GET /login/oauth/authorize → 302 redirect_uri?code=…&state=…
+ * // POST /login/oauth/access_token with fake.oauth.clientId/clientSecret → ghu_ token
+ * ```
  */
 export class FakeGitHub {
   readonly state: FakeGitHubState;
@@ -77,6 +104,9 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   /** Every successful repository write, in order. */
   readonly writes: RecordedWrite[] = [];
+  /** Every visit to `/login/oauth/authorize`, in order. */
+  readonly authorizations: RecordedAuthorization[] = [];
+  private readonly oauthRuntime: FakeOAuthRuntime;
   private readonly now: () => number;
   private readonly webUrl: string;
   private faults: Fault[] = [];
@@ -94,6 +124,17 @@ export class FakeGitHub {
     };
     this.webUrl = options.webUrl ?? 'https://github.com';
     this.state = new FakeGitHubState(this.now);
+    this.oauthRuntime = {
+      app: {
+        clientId: options.oauthClientId ?? `Iv1.${randomBytes(8).toString('hex')}`,
+        clientSecret: options.oauthClientSecret ?? randomBytes(20).toString('hex'),
+      },
+      codeTtlSeconds: options.oauthCodeTtlSeconds ?? 600,
+      userTokenTtlSeconds: options.userTokenTtlSeconds ?? 28800,
+      signedIn: undefined,
+      denyNext: 0,
+      authorizations: this.authorizations,
+    };
   }
 
   /** Listens on 127.0.0.1 on a free port. */
@@ -130,6 +171,32 @@ export class FakeGitHub {
     return { appId: String(this.app.id), privateKey: this.keys.privateKey };
   }
 
+  /** The App's OAuth client credentials: `{ clientId, clientSecret }`. */
+  get oauth(): Readonly<FakeOAuthApp> {
+    return this.oauthRuntime.app;
+  }
+
+  /**
+   * Signs `login` in to the "browser" (adding the user if the test had not):
+   * `/login/oauth/authorize` then approves for them at once, as GitHub does
+   * for an App the user already authorised. `undefined` signs out: the
+   * authorise page then shows GitHub's sign-in page (200 HTML, no redirect).
+   */
+  signInAs(login: string | undefined): FakeAccountUser | undefined {
+    this.oauthRuntime.signedIn = login?.toLowerCase();
+    return login === undefined ? undefined : this.state.ensureUser(login);
+  }
+
+  /** The next `n` authorisations are declined: redirect with `error=access_denied` and the `state`. */
+  denyNextAuthorization(n = 1): void {
+    this.oauthRuntime.denyNext += n;
+  }
+
+  /** Changes the lifetime of `ghu_` tokens minted from now on. */
+  setUserTokenTtl(seconds: number): void {
+    this.oauthRuntime.userTokenTtlSeconds = seconds;
+  }
+
   /** How many installation tokens were minted. */
   get tokenMints(): number {
     return this.state.tokens.size;
@@ -144,6 +211,7 @@ export class FakeGitHub {
   clearRecords(): void {
     this.requests.length = 0;
     this.writes.length = 0;
+    this.authorizations.length = 0;
     this.faults = [];
   }
 
@@ -230,11 +298,11 @@ export class FakeGitHub {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, search: url.search, status: 0 };
+    const record: RecordedRequest = { method, path: url.pathname, search: redactSearch(url), status: 0 };
     this.requests.push(record);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}, raw?: string) => {
       record.status = status;
-      const text = body === undefined ? '' : JSON.stringify(body);
+      const text = raw ?? (body === undefined ? '' : JSON.stringify(body));
       res.writeHead(status, {
         'content-type': 'application/json; charset=utf-8',
         'x-github-request-id': randomUUID(),
@@ -262,7 +330,7 @@ export class FakeGitHub {
       const result = await this.dispatch(req, method, url, raw);
       if (result.write) this.writes.push({ method, path: url.pathname, body: parseJson(raw) });
       if (fault) return sendError(fault.respond(this.now()));
-      send(result.status, result.body, result.headers);
+      send(result.status, result.body, result.headers, result.text);
     } catch (error) {
       if (error instanceof FakeHttpError) return sendError(error);
       send(500, { message: `fake GitHub: ${error instanceof Error ? error.message : String(error)}` });
@@ -270,7 +338,7 @@ export class FakeGitHub {
   }
 
   private async dispatch(req: IncomingMessage, method: string, url: URL, raw: string): Promise<RouteResult> {
-    for (const route of routes) {
+    for (const route of allRoutes) {
       const match = route.method === method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
       const params = match.groups ?? {};
@@ -285,6 +353,9 @@ export class FakeGitHub {
         baseUrl: this.url,
         webUrl: this.webUrl,
         nowMs,
+        oauth: this.oauthRuntime,
+        accept: req.headers.accept,
+        contentType: req.headers['content-type'],
       };
       if (route.auth === 'app') {
         await verifyAppJwt(
@@ -292,7 +363,9 @@ export class FakeGitHub {
           { id: this.app.id, publicKey: this.keys.publicKey },
           nowMs,
         );
-      } else {
+      } else if (route.auth === 'user') {
+        ctx.user = verifyUserToken(req.headers.authorization, this.state, nowMs);
+      } else if (route.auth === 'repository') {
         const token = verifyInstallationToken(req.headers.authorization, this.state, nowMs);
         const repository = this.state.findRepository(
           decodeURIComponent(params.owner ?? ''),
@@ -303,7 +376,9 @@ export class FakeGitHub {
           throw new FakeHttpError(404, 'Not Found');
         ctx.repository = repository;
       }
-      if (raw !== '') {
+      if (route.auth === 'none') {
+        ctx.rawBody = raw;
+      } else if (raw !== '') {
         ctx.body = parseJson(raw);
         if (ctx.body === undefined) throw new FakeHttpError(400, 'Problems parsing JSON');
       }
@@ -312,6 +387,15 @@ export class FakeGitHub {
     // GitHub answers 404 for unknown paths and for methods a path does not take.
     throw new FakeHttpError(404, 'Not Found');
   }
+}
+
+/** The query string to record: OAuth secrets and codes sent in it are replaced, so none is ever kept. */
+function redactSearch(url: URL): string {
+  if (!url.pathname.startsWith('/login/oauth/')) return url.search;
+  const params = new URLSearchParams(url.search);
+  for (const key of ['client_secret', 'code']) if (params.has(key)) params.set(key, '[redacted]');
+  const search = params.toString();
+  return search === '' ? '' : `?${search}`;
 }
 
 function parseJson(raw: string): unknown {

@@ -96,6 +96,37 @@ export interface FakeCheckRun {
   completedAt: string | null;
 }
 
+/** A GitHub user who can sign in through the OAuth web flow. */
+export interface FakeAccountUser {
+  id: number;
+  login: string;
+  name: string | null;
+}
+
+/** A membership in an organisation, as `GET /user/memberships/orgs/{org}` reports it. */
+export interface FakeOrgMembership {
+  role: 'admin' | 'member';
+  state: 'active' | 'pending';
+}
+
+/** A user access token (`ghu_…`) from the OAuth web flow. */
+export interface FakeUserToken {
+  token: string;
+  /** Lower-cased login of the user it belongs to. */
+  login: string;
+  expiresAt: number;
+}
+
+/** An authorisation code handed out by `/login/oauth/authorize`. */
+export interface FakeOAuthCode {
+  code: string;
+  login: string;
+  clientId: string;
+  redirectUri: string;
+  expiresAt: number;
+  used: boolean;
+}
+
 export interface FakeToken {
   token: string;
   installationId: number;
@@ -162,6 +193,13 @@ function toUser(user: string | FakeUser | undefined, fallback: string): FakeUser
 
 const repoKey = (owner: string, name: string) => `${owner}/${name}`.toLowerCase();
 
+/** The id the double gives an account nobody registered: stable per login (case-insensitive). */
+export function accountIdOf(login: string): number {
+  let hash = 0;
+  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_007;
+  return hash;
+}
+
 /**
  * Everything the GitHub double knows: installations and their repositories,
  * issues, pull requests and their files, comments, check runs, roles and
@@ -173,6 +211,14 @@ export class FakeGitHubState {
   readonly comments = new Map<number, FakeComment>();
   readonly checkRuns = new Map<number, FakeCheckRun>();
   readonly tokens = new Map<string, FakeToken>();
+  /** Lower-cased login → user (see {@link addUser}). */
+  readonly users = new Map<string, FakeAccountUser>();
+  /** Lower-cased org login → lower-cased user login → membership. */
+  readonly orgMemberships = new Map<string, Map<string, FakeOrgMembership>>();
+  /** User access tokens (`ghu_…`) minted by the OAuth code exchange. */
+  readonly userTokens = new Map<string, FakeUserToken>();
+  /** Authorisation codes from `/login/oauth/authorize`. */
+  readonly oauthCodes = new Map<string, FakeOAuthCode>();
   private nextId = 1;
 
   constructor(private readonly now: () => number) {}
@@ -355,6 +401,108 @@ export class FakeGitHubState {
       expiresAt: this.now() + ttlSeconds * 1000,
     };
     this.tokens.set(token.token, token);
+    return token;
+  }
+
+  /**
+   * Adds a user who can sign in. The id defaults to the stable id the double
+   * already gives that login elsewhere (comment authors, installation accounts).
+   */
+  addUser(input: { login: string; id?: number; name?: string | null }): FakeAccountUser {
+    const key = input.login.toLowerCase();
+    if (this.users.has(key)) throw new Error(`fake GitHub: user ${input.login} exists`);
+    const user: FakeAccountUser = {
+      id: input.id ?? accountIdOf(input.login),
+      login: input.login,
+      name: input.name === undefined ? input.login : input.name,
+    };
+    this.users.set(key, user);
+    return user;
+  }
+
+  /** The user `login` (case-insensitive), or undefined. */
+  findUser(login: string): FakeAccountUser | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  /** The user `login`, added if the test had not added it. */
+  ensureUser(login: string): FakeAccountUser {
+    return this.findUser(login) ?? this.addUser({ login });
+  }
+
+  /** The id of an account: a registered user's id, else the stable id of its login. */
+  accountId(login: string): number {
+    return this.findUser(login)?.id ?? accountIdOf(login);
+  }
+
+  /** Makes `login` (added if needed) a member of organisation `org` (active by default). */
+  addOrgMember(
+    org: string,
+    login: string,
+    role: 'admin' | 'member',
+    options: { state?: 'active' | 'pending' } = {},
+  ): void {
+    this.ensureUser(login);
+    const key = org.toLowerCase();
+    const members = this.orgMemberships.get(key) ?? new Map<string, FakeOrgMembership>();
+    members.set(login.toLowerCase(), { role, state: options.state ?? 'active' });
+    this.orgMemberships.set(key, members);
+  }
+
+  /** Removes `login` from organisation `org`. */
+  removeOrgMember(org: string, login: string): void {
+    this.orgMemberships.get(org.toLowerCase())?.delete(login.toLowerCase());
+  }
+
+  /** `login`'s membership in `org`, or undefined. */
+  orgMembership(org: string, login: string): FakeOrgMembership | undefined {
+    return this.orgMemberships.get(org.toLowerCase())?.get(login.toLowerCase());
+  }
+
+  /**
+   * The installations `login` can access, as `GET /user/installations` lists
+   * them: on their own account, on organisations where they are an active
+   * member, and where they have a role on one of the installation's repositories.
+   */
+  installationsVisibleTo(login: string): FakeInstallation[] {
+    const key = login.toLowerCase();
+    return [...this.installations.values()].filter((installation) => {
+      const account = installation.account;
+      if (account.type === 'User') return account.login.toLowerCase() === key;
+      if (this.orgMembership(account.login, login)?.state === 'active') return true;
+      return [...this.repositories.values()].some(
+        (r) => r.installationId === installation.id && (r.roles.get(key) ?? 'none') !== 'none',
+      );
+    });
+  }
+
+  /** Hands out a single-use authorisation code for `login`, valid for `ttlSeconds`. */
+  issueOAuthCode(input: {
+    login: string;
+    clientId: string;
+    redirectUri: string;
+    ttlSeconds: number;
+  }): FakeOAuthCode {
+    const code: FakeOAuthCode = {
+      code: randomBytes(10).toString('hex'),
+      login: input.login.toLowerCase(),
+      clientId: input.clientId,
+      redirectUri: input.redirectUri,
+      expiresAt: this.now() + input.ttlSeconds * 1000,
+      used: false,
+    };
+    this.oauthCodes.set(code.code, code);
+    return code;
+  }
+
+  /** Mints a user access token (`ghu_…`) for `login`, valid for `ttlSeconds`. */
+  mintUserToken(login: string, ttlSeconds: number): FakeUserToken {
+    const token: FakeUserToken = {
+      token: `ghu_${randomBase62(36)}`,
+      login: login.toLowerCase(),
+      expiresAt: this.now() + ttlSeconds * 1000,
+    };
+    this.userTokens.set(token.token, token);
     return token;
   }
 }

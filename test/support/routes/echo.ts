@@ -6,6 +6,7 @@ import { defineRoute } from '../../../functions/kit/route-contract.ts';
 export const handler = httpHandler(
   defineRoute({
     route: 'POST /echo',
+    auth: 'public',
     summary: 'echo',
     tags: ['test'],
     body: z.object({ text: z.string() }),

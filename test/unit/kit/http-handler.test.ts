@@ -9,6 +9,7 @@ import { apiEvent, testContext } from '../../support/lambda-events.ts';
 
 const contract = defineRoute({
   route: 'POST /things/{id}',
+  auth: 'public',
   summary: 'test',
   tags: ['test'],
   params: z.object({ id: z.coerce.number().int().positive() }),

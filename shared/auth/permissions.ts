@@ -1,0 +1,44 @@
+import { atLeast, type Role } from './roles.ts';
+
+/**
+ * THE permission table: every action a route can declare, and the weakest role
+ * allowed to do it. Nothing else decides access.
+ */
+export const permissions = {
+  // Not about one organisation: any signed-in principal.
+  'me:read': 'viewer',
+  'orgs:list': 'viewer',
+  'session:logout': 'viewer',
+  'invitations:accept': 'viewer',
+  // On an organisation (its login is in the path).
+  'org:read': 'viewer',
+  'members:read': 'viewer',
+  'members:update': 'admin',
+  'members:remove': 'admin',
+  'invitations:read': 'admin',
+  'invitations:create': 'admin',
+  'invitations:revoke': 'admin',
+  'api-tokens:read': 'admin',
+  'api-tokens:create': 'admin',
+  'api-tokens:revoke': 'admin',
+  'audit:read': 'admin',
+  'audit:verify': 'owner',
+  'repos:read': 'viewer',
+  'issues:read': 'viewer',
+  'issues:regenerate': 'member',
+  'pulls:read': 'viewer',
+  'pulls:revalidate': 'member',
+  'pulls:flag-for-merge': 'member',
+  'pulls:override-merge': 'admin',
+  'upload-tokens:create': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof permissions;
+
+/** True when `role` may perform `action`. */
+export function can(role: Role, action: Action): boolean {
+  return atLeast(role, permissions[action]);
+}
+
+/** Every action, for tests and documentation. */
+export const actions = Object.keys(permissions) as Action[];
