@@ -117,6 +117,21 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'GET /api/v1/repos/{owner}/{repo}/issues': {
+      handler: 'functions/api/get-issues.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/issues/{number}': {
+      handler: 'functions/api/get-issue.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/repos/{owner}/{repo}/issues/{number}/regenerate': {
+      handler: 'functions/api/post-issue-regenerate.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:checklist'],
+    },
   },
   queues: {
     intake: {
@@ -134,14 +149,15 @@ export const topology = {
       visibilityTimeoutSeconds: 180,
       maxReceiveCount: 5,
     },
-    // Consumers arrive with their features; until then messages wait here.
     checklist: {
-      uses: [],
+      handler: 'functions/queues/checklist.ts',
+      uses: ['db', 'secret:github-app', 'secret:openai'],
       batchSize: 5,
       timeoutSeconds: 60,
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     },
+    // Consumers arrive with their features; until then messages wait here.
     manifest: {
       uses: [],
       batchSize: 5,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as orgsAndTenancy from './2026-11-22T00-00-00_orgs-and-tenancy.ts';
 import * as githubIntake from './2026-11-22T01-00-00_github-intake.ts';
 import * as identity from './2026-11-22T02-00-00_identity.ts';
+import * as checklists from './2026-11-22T03-00-00_checklists.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T00-00-00_orgs-and-tenancy': orgsAndTenancy,
   '2026-11-22T01-00-00_github-intake': githubIntake,
   '2026-11-22T02-00-00_identity': identity,
+  '2026-11-22T03-00-00_checklists': checklists,
 };

@@ -21,6 +21,7 @@ import {
   postInvitation,
   postInvitationAccept,
 } from './identity.ts';
+import { getIssue, getIssues, postIssueRegenerate } from './issues.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -49,4 +50,7 @@ export const contracts: readonly RouteContract[] = [
   deleteApiToken,
   getAuditEvents,
   getAuditVerify,
+  getIssues,
+  getIssue,
+  postIssueRegenerate,
 ];

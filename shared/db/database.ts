@@ -197,6 +197,59 @@ export interface RateLimitWindowsTable {
   count: number;
 }
 
+export type ItemSource = 'section' | 'gherkin' | 'tasklist' | 'modal' | 'llm';
+
+export interface TidCountersTable {
+  repository_id: string;
+  org_id: string;
+  last_tid: number;
+}
+
+export interface ChecklistsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  issue_number: number;
+  current_version: Generated<number>;
+  body_hash: string | null;
+  truncated: Generated<boolean>;
+  total_found: Generated<number>;
+  used_llm: Generated<boolean>;
+  comment_id: BigIntColumn | null;
+  comment_hash: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ChecklistItemsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  checklist_id: string;
+  tid: number;
+  text: string;
+  source: ItemSource;
+  position: number;
+  status: 'active' | 'retired';
+  first_version: number;
+  retired_in_version: number | null;
+  proven_at: NullableTimestamp;
+  proven_sha: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ChecklistVersionsTable {
+  id: Generated<string>;
+  org_id: string;
+  checklist_id: string;
+  version: number;
+  body_hash: string;
+  reason: string;
+  items: Json<{ tid: number; text: string; source: ItemSource }[]>;
+  created_at: Generated<Date>;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -212,4 +265,8 @@ export interface Database {
   invitations: InvitationsTable;
   audit_events: AuditEventsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  tid_counters: TidCountersTable;
+  checklists: ChecklistsTable;
+  checklist_items: ChecklistItemsTable;
+  checklist_versions: ChecklistVersionsTable;
 }

@@ -30,6 +30,11 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'DELETE /api/v1/orgs/{org}/api-tokens/{id}': { params: { id: randomUUID() } },
   'GET /api/v1/orgs/{org}/audit-events': {},
   'GET /api/v1/orgs/{org}/audit-events/verify': {},
+  'GET /api/v1/repos/{owner}/{repo}/issues': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/issues/{number}': { params: { repo: 'no-repo', number: '1' } },
+  'POST /api/v1/repos/{owner}/{repo}/issues/{number}/regenerate': {
+    params: { repo: 'no-repo', number: '1' },
+  },
 };
 
 const routes = Object.entries((topology as Topology).routes);
@@ -42,7 +47,7 @@ const userOfRole = new Map<Role, string>();
 function request(key: string, org: string, bearer?: string): Promise<Response> {
   const [method, template] = key.split(' ') as [string, string];
   const example = examples[key] ?? {};
-  const values: Record<string, string> = { org, ...example.params };
+  const values: Record<string, string> = { org, owner: org, ...example.params };
   const path = template.replace(/\{(\w+)\+?\}/g, (_, name: string) =>
     encodeURIComponent(values[name] ?? 'x'),
   );

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { defineRoute } from '../kit/route-contract.ts';
+
+const repoParams = z.object({
+  owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub account'),
+  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name'),
+});
+const issueParams = repoParams.extend({ number: z.coerce.number().int().positive().max(2_147_483_647) });
+
+export const itemStatusSchema = z.enum(['passed', 'failed', 'skipped', 'missing']);
+
+export const checklistItemSchema = z
+  .object({
+    tid: z.string().meta({ example: 'T12' }),
+    text: z.string(),
+    source: z.enum(['section', 'gherkin', 'tasklist', 'modal', 'llm']),
+    status: itemStatusSchema,
+    provenAt: z.iso.datetime().nullable(),
+    provenSha: z.string().nullable(),
+  })
+  .meta({ id: 'ChecklistItem' });
+
+const issueSummarySchema = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  state: z.enum(['open', 'closed']),
+  htmlUrl: z.string().nullable(),
+  checklist: z
+    .object({ version: z.number().int(), items: z.number().int(), proven: z.number().int() })
+    .nullable(),
+});
+
+export const getIssues = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/issues',
+  auth: 'session',
+  action: 'issues:read',
+  orgParam: 'owner',
+  summary: 'Issues of a repository with their checklists',
+  tags: ['checklists'],
+  params: repoParams,
+  query: z.object({
+    state: z.enum(['open', 'closed', 'all']).default('all'),
+    cursor: z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({ issues: z.array(issueSummarySchema), nextCursor: z.string().nullable() }),
+});
+
+export const getIssue = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/issues/{number}',
+  auth: 'session',
+  action: 'issues:read',
+  orgParam: 'owner',
+  summary: 'An issue with its checklist',
+  description: 'Each active item with its TID, text, source and latest status; retired items listed apart.',
+  tags: ['checklists'],
+  params: issueParams,
+  response: issueSummarySchema.omit({ checklist: true }).extend({
+    author: z.string().nullable(),
+    checklist: z
+      .object({
+        version: z.number().int(),
+        truncated: z.boolean(),
+        totalFound: z.number().int(),
+        usedLlm: z.boolean(),
+        items: z.array(checklistItemSchema),
+        retired: z.array(
+          z.object({ tid: z.string(), text: z.string(), retiredInVersion: z.number().int().nullable() }),
+        ),
+      })
+      .nullable(),
+  }),
+});
+
+export const postIssueRegenerate = defineRoute({
+  route: 'POST /api/v1/repos/{owner}/{repo}/issues/{number}/regenerate',
+  auth: 'session',
+  action: 'issues:regenerate',
+  orgParam: 'owner',
+  summary: "Regenerate an issue's checklist",
+  description: 'Queues a regeneration (TIDs stay stable); 202 with the job id.',
+  tags: ['checklists'],
+  params: issueParams,
+  response: z.object({ jobId: z.uuid() }),
+  successStatus: 202,
+});
