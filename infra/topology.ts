@@ -132,6 +132,26 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session', 'queue:checklist'],
     },
+    'GET /api/v1/repos/{owner}/{repo}/pulls/{number}': {
+      handler: 'functions/api/get-pull.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /ci/uploads': {
+      handler: 'functions/api/post-ci-uploads.ts',
+      auth: 'ci',
+      uses: ['db', 'bucket:write'],
+    },
+    'POST /api/v1/repos/{owner}/{repo}/upload-tokens': {
+      handler: 'functions/api/post-upload-token.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/repos/{owner}/{repo}/upload-tokens/{id}': {
+      handler: 'functions/api/delete-upload-token.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
   },
   queues: {
     intake: {
@@ -157,14 +177,15 @@ export const topology = {
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     },
-    // Consumers arrive with their features; until then messages wait here.
     manifest: {
-      uses: [],
+      handler: 'functions/queues/manifest.ts',
+      uses: ['db', 'secret:github-app'],
       batchSize: 5,
       timeoutSeconds: 60,
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     },
+    // Its consumer arrives with CI report validation; until then messages wait here.
     validation: {
       uses: [],
       batchSize: 5,

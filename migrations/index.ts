@@ -3,6 +3,8 @@ import * as orgsAndTenancy from './2026-11-22T00-00-00_orgs-and-tenancy.ts';
 import * as githubIntake from './2026-11-22T01-00-00_github-intake.ts';
 import * as identity from './2026-11-22T02-00-00_identity.ts';
 import * as checklists from './2026-11-22T03-00-00_checklists.ts';
+import * as manifests from './2026-11-22T04-00-00_manifests.ts';
+import * as ciUploads from './2026-11-22T05-00-00_ci-uploads.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T01-00-00_github-intake': githubIntake,
   '2026-11-22T02-00-00_identity': identity,
   '2026-11-22T03-00-00_checklists': checklists,
+  '2026-11-22T04-00-00_manifests': manifests,
+  '2026-11-22T05-00-00_ci-uploads': ciUploads,
 };

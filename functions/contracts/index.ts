@@ -1,4 +1,5 @@
 import type { RouteContract } from '../kit/route-contract.ts';
+import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -21,7 +22,7 @@ import {
   postInvitation,
   postInvitationAccept,
 } from './identity.ts';
-import { getIssue, getIssues, postIssueRegenerate } from './issues.ts';
+import { getIssue, getIssues, getPull, postIssueRegenerate } from './issues.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -53,4 +54,8 @@ export const contracts: readonly RouteContract[] = [
   getIssues,
   getIssue,
   postIssueRegenerate,
+  getPull,
+  postCiUploads,
+  postUploadToken,
+  deleteUploadToken,
 ];

@@ -87,3 +87,48 @@ export const postIssueRegenerate = defineRoute({
   response: z.object({ jobId: z.uuid() }),
   successStatus: 202,
 });
+
+export const getPull = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/pulls/{number}',
+  auth: 'session',
+  action: 'pulls:read',
+  orgParam: 'owner',
+  summary: 'A pull request with its linked issues, manifest and validation',
+  tags: ['pulls'],
+  params: issueParams,
+  response: z.object({
+    number: z.number().int(),
+    title: z.string(),
+    state: z.enum(['open', 'closed']),
+    merged: z.boolean(),
+    headSha: z.string(),
+    headRef: z.string(),
+    baseRef: z.string(),
+    htmlUrl: z.string().nullable(),
+    linkedIssues: z.array(
+      z.object({
+        owner: z.string(),
+        repo: z.string(),
+        number: z.number().int(),
+        visible: z.boolean(),
+        items: z.number().int(),
+      }),
+    ),
+    manifest: z
+      .object({
+        headSha: z.string(),
+        filesChanged: z.number().int(),
+        createdAt: z.iso.datetime(),
+        entries: z.array(z.record(z.string(), z.unknown())),
+      })
+      .nullable(),
+    validation: z
+      .object({
+        headSha: z.string(),
+        status: z.enum(['queued', 'in_progress', 'completed']),
+        conclusion: z.string().nullable(),
+        checkRunId: z.number().int().nullable(),
+      })
+      .nullable(),
+  }),
+});

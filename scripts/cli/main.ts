@@ -1,6 +1,7 @@
 import { getConfig } from '../../shared/config.ts';
 import { type CliDatabase, openCliDatabase } from './database.ts';
 import { queuesCommand } from './queues-command.ts';
+import { reportCommand, reportUsage } from './report-command.ts';
 import { tokenCommand, tokenUsage } from './token-command.ts';
 
 const usage = `Usage: assay <command>
@@ -8,13 +9,19 @@ const usage = `Usage: assay <command>
   queues [list]                      message counts per local queue
   queues dead-letters <queue>        dead letters of a local queue (JSON)
   queues redrive <queue> [ids…]      move dead letters back to their queue
-${tokenUsage}`;
+${tokenUsage}${reportUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
     process.stdout.write(usage);
     return command ? 0 : 1;
+  }
+  // `report` works on a local file only: it never opens the database.
+  if (command === 'report') {
+    const { output, exitCode } = await reportCommand(rest);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return exitCode;
   }
   // Each command checks its arguments before the database is opened, then runs on it.
   const commands: Record<string, (args: string[]) => (database: CliDatabase) => Promise<unknown>> = {

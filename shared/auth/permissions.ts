@@ -31,6 +31,7 @@ export const permissions = {
   'pulls:flag-for-merge': 'member',
   'pulls:override-merge': 'admin',
   'upload-tokens:create': 'admin',
+  'upload-tokens:revoke': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

@@ -83,6 +83,8 @@ export interface PullRequestsTable {
   html_url: string | null;
   closed_at: NullableTimestamp;
   merged_at: NullableTimestamp;
+  manifest_comment_id: BigIntColumn | null;
+  manifest_comment_hash: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -250,6 +252,74 @@ export interface ChecklistVersionsTable {
   created_at: Generated<Date>;
 }
 
+export interface PullManifestsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  pull_number: number;
+  head_sha: string;
+  links: Json<unknown[]>;
+  entries: Json<unknown[]>;
+  files_changed: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CheckRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  head_sha: string;
+  name: string;
+  github_id: BigIntColumn | null;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  output_hash: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A repository upload token: CI authenticates with it to get presigned upload URLs for that repository only. */
+export interface UploadTokensTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+/** One CI run of a repository (unique per run id), tying its uploads to a head SHA and pull request. */
+export interface CiRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  run_id: string;
+  head_sha: string;
+  pull_number: number | null;
+  auth_kind: 'oidc' | 'upload_token';
+  upload_token_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** A presigned upload issued to a CI run; the report consumer accepts only issued keys. */
+export interface CiUploadsTable {
+  id: Generated<string>;
+  org_id: string;
+  ci_run_id: string;
+  kind: 'junit' | 'code-health';
+  object_key: string;
+  content_type: string;
+  expires_at: Timestamp;
+  status: Generated<'issued' | 'received' | 'processed' | 'invalid' | 'rejected'>;
+  created_at: Generated<Date>;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -269,4 +339,9 @@ export interface Database {
   checklists: ChecklistsTable;
   checklist_items: ChecklistItemsTable;
   checklist_versions: ChecklistVersionsTable;
+  pull_manifests: PullManifestsTable;
+  check_runs: CheckRunsTable;
+  upload_tokens: UploadTokensTable;
+  ci_runs: CiRunsTable;
+  ci_uploads: CiUploadsTable;
 }

@@ -35,6 +35,9 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'POST /api/v1/repos/{owner}/{repo}/issues/{number}/regenerate': {
     params: { repo: 'no-repo', number: '1' },
   },
+  'GET /api/v1/repos/{owner}/{repo}/pulls/{number}': { params: { repo: 'no-repo', number: '1' } },
+  'POST /api/v1/repos/{owner}/{repo}/upload-tokens': { params: { repo: 'no-repo' }, body: { name: 'ci' } },
+  'DELETE /api/v1/repos/{owner}/{repo}/upload-tokens/{id}': { params: { repo: 'no-repo', id: randomUUID() } },
 };
 
 const routes = Object.entries((topology as Topology).routes);

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { commitShaSchema, runIdSchema, uploadKindSchema } from '../../shared/ci/upload-kinds.ts';
+import { defineRoute } from '../kit/route-contract.ts';
+
+const repoParams = z.object({
+  owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub account'),
+  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name'),
+});
+
+// ---- CI uploads (authenticated by the service: OIDC token or upload token) ----
+
+export const postCiUploads = defineRoute({
+  route: 'POST /ci/uploads',
+  auth: 'ci',
+  summary: 'Get a presigned URL to upload a CI report',
+  description:
+    'CI authenticates with `Authorization: Bearer` and either a GitHub Actions OIDC token (audience `assay`; its `repository`, `sha`, `run_id` and `run_attempt` claims decide the scope and win over the body) or a repository upload token (`assay_upl_…`; the token decides the repository, `sha` is required). Returns a URL valid for 15 minutes under `orgs/{org}/repos/{repo}/runs/{run}/{kind}/…`: PUT the file to it with the returned headers. Unknown fields are refused, so a body cannot name another repository.',
+  tags: ['ci'],
+  body: z.strictObject({
+    kind: uploadKindSchema,
+    sha: commitShaSchema.optional(),
+    runId: runIdSchema.optional(),
+  }),
+  response: z
+    .object({
+      url: z.string(),
+      method: z.literal('PUT'),
+      headers: z.record(z.string(), z.string()),
+      expiresAt: z.iso.datetime(),
+      runId: z.string(),
+      key: z.string(),
+      pullNumber: z.number().int().nullable(),
+    })
+    .meta({ id: 'CiUpload' }),
+  successStatus: 201,
+  errors: {
+    401: 'No credential, or an invalid, expired or revoked one (wrong issuer, audience, signature…)',
+    403: 'The repository is not installed',
+    409: 'The run id was already used for another commit',
+  },
+});
+
+// ---- Upload tokens (session) ----
+
+export const uploadTokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    repository: z.string(),
+    prefix: z.string(),
+    expiresAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'UploadToken' });
+
+export const postUploadToken = defineRoute({
+  route: 'POST /api/v1/repos/{owner}/{repo}/upload-tokens',
+  auth: 'session',
+  action: 'upload-tokens:create',
+  orgParam: 'owner',
+  summary: 'Create a repository upload token',
+  description:
+    'For CI that cannot use OIDC. The token is shown once and stored hashed; it can only get upload URLs for this repository.',
+  tags: ['ci'],
+  params: repoParams,
+  body: z.object({
+    name: z.string().min(1).max(100),
+    expiresInDays: z.number().int().min(1).max(366).default(90),
+  }),
+  response: uploadTokenSchema.extend({ token: z.string() }),
+  successStatus: 201,
+});
+
+export const deleteUploadToken = defineRoute({
+  route: 'DELETE /api/v1/repos/{owner}/{repo}/upload-tokens/{id}',
+  auth: 'session',
+  action: 'upload-tokens:revoke',
+  orgParam: 'owner',
+  summary: 'Revoke a repository upload token',
+  tags: ['ci'],
+  params: repoParams.extend({ id: z.uuid() }),
+  successStatus: 204,
+});

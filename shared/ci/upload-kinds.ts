@@ -1,0 +1,50 @@
+/**
+ * What CI may upload: the kinds of report, their file extension and the
+ * Content-Type signed into the presigned URL.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** Kinds of report CI uploads (SPEC §4). */
+export const UPLOAD_KINDS = ['junit', 'code-health'] as const;
+
+/** One of {@link UPLOAD_KINDS}. */
+export type UploadKind = (typeof UPLOAD_KINDS)[number];
+
+/** Zod schema of an upload kind. */
+export const uploadKindSchema = z.enum(UPLOAD_KINDS);
+
+/** File extension and Content-Type of each kind. */
+export const UPLOAD_FORMATS: Readonly<Record<UploadKind, { ext: string; contentType: string }>> = {
+  junit: { ext: 'xml', contentType: 'application/xml' },
+  'code-health': { ext: 'json', contentType: 'application/json' },
+};
+
+/** How long a presigned upload URL stays valid: 15 minutes. */
+export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
+
+/** A full commit SHA (40 hex digits). */
+export const commitShaSchema = z.string().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
+
+/** A CI run id as it appears in object keys: short, and safe in a path segment. */
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-" (at most 100)');
+
+/**
+ * The object key of one upload:
+ * `orgs/{org}/repos/{repo}/runs/{run}/{kind}/{uuid}.{ext}`. Every segment is
+ * already restricted to path-safe characters (GitHub logins and repository
+ * names, {@link runIdSchema}, a UUID).
+ */
+export function uploadObjectKey(parts: {
+  org: string;
+  repo: string;
+  runId: string;
+  kind: UploadKind;
+  uuid: string;
+}): string {
+  const { ext } = UPLOAD_FORMATS[parts.kind];
+  return `orgs/${parts.org}/repos/${parts.repo}/runs/${parts.runId}/${parts.kind}/${parts.uuid}.${ext}`;
+}

@@ -1,0 +1,96 @@
+/** Hidden marker that identifies Assay's manifest comment on a pull request. */
+export const MANIFEST_MARKER = '<!-- assay:manifest -->';
+
+export interface LinkView {
+  owner: string;
+  repo: string;
+  number: number;
+  visible: boolean;
+  items: number;
+}
+
+export interface EntryView {
+  issue: { owner: string; repo: string; number: number };
+  tid: number;
+  text: string;
+  relevance: number;
+  suggestedTests: { name: string; path: string }[];
+  existingTests: { file: string; line: number; name: string }[];
+}
+
+/** GitHub's limit on a comment body. */
+const MAX_COMMENT = 65_000;
+
+const cell = (text: string, max = 90) => {
+  const flat = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function issueRef(link: { owner: string; repo: string; number: number }, repoFullName: string): string {
+  return `${link.owner}/${link.repo}`.toLowerCase() === repoFullName.toLowerCase()
+    ? `#${link.number}`
+    : `${link.owner}/${link.repo}#${link.number}`;
+}
+
+/**
+ * The manifest comment: the linked issues, then one table row per criterion
+ * the pull request owes — its relevance to the change, the test to write
+ * (name in the TID convention and a path in the repository's layout), and the
+ * tagged tests already in the diff. Fits GitHub's comment limit, saying how
+ * many rows were left out.
+ */
+export function renderManifestComment(input: {
+  repoFullName: string;
+  headSha: string;
+  links: readonly LinkView[];
+  entries: readonly EntryView[];
+  detailsUrl?: string;
+}): string {
+  const sha = input.headSha.slice(0, 7);
+  const lines = [MANIFEST_MARKER, `### Test manifest (Assay) for \`${sha}\``, ''];
+  if (input.links.length === 0) {
+    lines.push(
+      'This pull request links no issue, so Assay expects no tests from it. Link one with a closing keyword in the description (`Fixes #12`) or put the issue number in the branch name (`12-short-name`).',
+    );
+    return lines.join('\n');
+  }
+  const linkText = input.links.map((l) => {
+    const ref = issueRef(l, input.repoFullName);
+    if (!l.visible) return `${ref} (not visible to Assay)`;
+    return `${ref} (${l.items} criteria)`;
+  });
+  lines.push(`Linked issues: ${linkText.join(', ')}`, '');
+  if (input.entries.length === 0) {
+    lines.push('The linked issues have no acceptance criteria yet.');
+    return lines.join('\n');
+  }
+  lines.push(
+    '| TID | Criterion | Relevance | Suggested test | Already in this PR |',
+    '|---|---|---|---|---|',
+  );
+  const footer = [
+    '',
+    `The \`Assay\` check on \`${sha}\` waits for the test report of this commit. Tag each test with its TID (\`T12::…\`, classname \`autoqa:T12\`, or \`[T12]\`).`,
+  ];
+  let size = lines.join('\n').length + footer.join('\n').length + 200;
+  let shown = 0;
+  for (const entry of input.entries) {
+    const suggested = entry.suggestedTests[0];
+    const existing = entry.existingTests.map((t) => `\`${cell(t.file, 60)}:${t.line}\``).join('<br>');
+    const row = `| **T${entry.tid}** | ${cell(entry.text)} | ${entry.relevance.toFixed(2)} | ${
+      suggested ? `\`${cell(suggested.name, 70)}\` in \`${cell(suggested.path, 70)}\`` : '—'
+    } | ${existing || '—'} |`;
+    if (size + row.length + 1 > MAX_COMMENT) break;
+    lines.push(row);
+    size += row.length + 1;
+    shown += 1;
+  }
+  if (shown < input.entries.length) {
+    const more = input.entries.length - shown;
+    lines.push(
+      '',
+      `${more} more criteria are not shown${input.detailsUrl ? `; see [the full manifest](${input.detailsUrl})` : ''}.`,
+    );
+  }
+  return [...lines, ...footer].join('\n');
+}
