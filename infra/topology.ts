@@ -179,22 +179,31 @@ export const topology = {
     },
     manifest: {
       handler: 'functions/queues/manifest.ts',
-      uses: ['db', 'secret:github-app'],
+      uses: ['db', 'bucket:read', 'secret:github-app'],
       batchSize: 5,
       timeoutSeconds: 60,
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
     },
-    // Its consumer arrives with CI report validation; until then messages wait here.
     validation: {
-      uses: [],
+      handler: 'functions/queues/validation.ts',
+      uses: ['db', 'bucket:read', 'secret:github-app'],
       batchSize: 5,
       timeoutSeconds: 60,
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
+    },
+    reports: {
+      handler: 'functions/queues/reports.ts',
+      uses: ['db', 'bucket:read', 'bucket:write', 'secret:github-app'],
+      batchSize: 5,
+      timeoutSeconds: 120,
+      visibilityTimeoutSeconds: 720,
+      maxReceiveCount: 3,
+      memoryMb: 1024,
     },
   },
-  bucketNotifications: [],
+  bucketNotifications: [{ prefix: 'orgs/', queue: 'reports' }],
   stateMachines: {},
   schedules: {
     'sweep-webhook-deliveries': {

@@ -5,6 +5,7 @@ import * as identity from './2026-11-22T02-00-00_identity.ts';
 import * as checklists from './2026-11-22T03-00-00_checklists.ts';
 import * as manifests from './2026-11-22T04-00-00_manifests.ts';
 import * as ciUploads from './2026-11-22T05-00-00_ci-uploads.ts';
+import * as validation from './2026-11-22T06-00-00_validation.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T03-00-00_checklists': checklists,
   '2026-11-22T04-00-00_manifests': manifests,
   '2026-11-22T05-00-00_ci-uploads': ciUploads,
+  '2026-11-22T06-00-00_validation': validation,
 };

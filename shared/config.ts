@@ -51,6 +51,12 @@ const baseSchema = z.object({
   ASSAY_RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(1).default(20_000),
   ASSAY_RATE_LIMIT_CI: z.coerce.number().int().min(1).default(300),
   ASSAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(60),
+  /** Reports larger than this are rejected from their size, before download. */
+  ASSAY_REPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024 * 1024),
   /** Webhook payloads above this many bytes are kept in the object store instead of Postgres. */
   ASSAY_WEBHOOK_INLINE_MAX_BYTES: z.coerce
     .number()

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.ts';
 
@@ -29,6 +30,8 @@ export function createS3Client(config: Config): S3Client {
 export interface ObjectStore {
   putText(key: string, body: string, contentType: string): Promise<void>;
   getText(key: string): Promise<string>;
+  /** The object's bytes as a stream (for large reports). */
+  openStream(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
 }
 
@@ -43,6 +46,11 @@ export function createObjectStore(config: Config, client = createS3Client(config
       const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));
       if (!result.Body) throw new Error(`Object ${key} has no body`);
       return result.Body.transformToString('utf8');
+    },
+    async openStream(key) {
+      const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+      if (!(result.Body instanceof Readable)) throw new Error(`Object ${key} has no readable body`);
+      return result.Body;
     },
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));

@@ -318,6 +318,22 @@ export interface CiUploadsTable {
   expires_at: Timestamp;
   status: Generated<'issued' | 'received' | 'processed' | 'invalid' | 'rejected'>;
   created_at: Generated<Date>;
+  size_bytes: BigIntColumn | null;
+  error: string | null;
+  counts: Json<unknown> | null;
+  processed_at: NullableTimestamp;
+}
+
+export interface ValidationsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  head_sha: string;
+  conclusion: 'success' | 'failure' | 'action_required' | 'neutral' | 'pending';
+  items: Json<unknown[]>;
+  reports: number;
+  counts: Json<Record<string, number>>;
+  updated_at: Generated<Date>;
 }
 
 /** Every table the product reads or writes, for Kysely's types. */
@@ -344,4 +360,5 @@ export interface Database {
   upload_tokens: UploadTokensTable;
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;
+  validations: ValidationsTable;
 }

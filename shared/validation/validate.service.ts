@@ -1,0 +1,175 @@
+import type { Readable } from 'node:stream';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenant.ts';
+import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import { upsertCheckRun } from '../manifests/check-run.ts';
+import { parseJUnit, TidSummarizer } from '../reports/junit/index.ts';
+import { renderCheckSummary } from './check-summary.ts';
+import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
+
+export interface ValidateDeps {
+  db: Kysely<Database>;
+  github: GitHubClient;
+  /** Opens a stored report for reading. */
+  openObject: (key: string) => Promise<Readable>;
+  publicUrl?: string;
+}
+
+export interface ValidationOutcome {
+  conclusion: 'success' | 'failure' | 'action_required' | 'neutral' | 'pending';
+  items: number;
+  reports: number;
+  check: 'created' | 'updated' | 'unchanged' | 'kept' | 'none';
+}
+
+const MAX_ANNOTATIONS = 500;
+
+/**
+ * Validates one head SHA of a repository: merges every processed JUnit report
+ * uploaded for it (matrix jobs included), gives each item the pull request's
+ * manifest expects a status, stores the result, and concludes the `Assay`
+ * check run — success, failure or action required — with a per-item summary
+ * and failed tests as annotations. With no report yet, the check keeps
+ * waiting (or, for a finished workflow run, says no report arrived).
+ */
+export async function validateHeadSha(
+  deps: ValidateDeps,
+  target: {
+    orgId: string;
+    repositoryId: string;
+    headSha: string;
+    ref: RepoRef;
+    noReportReason?: string;
+    /** Leave everything as it is when no report arrived yet (a manifest rebuild asks this). */
+    onlyIfReports?: boolean;
+  },
+): Promise<ValidationOutcome> {
+  const { expected, reports, fullName, pullNumber } = await withTenant(deps.db, target.orgId, async (trx) => {
+    const repo = await trx
+      .selectFrom('repositories')
+      .select('full_name')
+      .where('id', '=', target.repositoryId)
+      .executeTakeFirstOrThrow();
+    const manifests = await trx
+      .selectFrom('pull_manifests')
+      .select(['entries', 'pull_number'])
+      .where('repository_id', '=', target.repositoryId)
+      .where('head_sha', '=', target.headSha)
+      .execute();
+    const uploads = await trx
+      .selectFrom('ci_uploads')
+      .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
+      .select(['ci_uploads.object_key'])
+      .where('ci_runs.repository_id', '=', target.repositoryId)
+      .where('ci_runs.head_sha', '=', target.headSha)
+      .where('ci_uploads.kind', '=', 'junit')
+      .where('ci_uploads.status', '=', 'processed')
+      .orderBy('ci_uploads.created_at')
+      .execute();
+    const byTid = new Map<number, ExpectedItem>();
+    for (const manifest of manifests) {
+      for (const entry of manifest.entries as ExpectedItem[])
+        byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
+    }
+    return {
+      expected: [...byTid.values()],
+      reports: uploads.map((u) => u.object_key),
+      fullName: repo.full_name,
+      pullNumber: manifests[0]?.pull_number,
+    };
+  });
+  if (expected.length === 0 || (target.onlyIfReports && reports.length === 0)) {
+    const conclusion = expected.length === 0 ? ('neutral' as const) : ('pending' as const);
+    return { conclusion, items: expected.length, reports: reports.length, check: 'none' };
+  }
+
+  const summarizer = new TidSummarizer();
+  const annotations: CheckRunAnnotation[] = [];
+  for (const key of reports) {
+    await parseJUnit(await deps.openObject(key), {
+      onTestCase: (test) => {
+        summarizer.add(test);
+        if (
+          (test.status === 'failed' || test.status === 'errored') &&
+          test.file &&
+          annotations.length < MAX_ANNOTATIONS
+        ) {
+          annotations.push({
+            path: test.file,
+            start_line: test.line ?? 1,
+            end_line: test.line ?? 1,
+            annotation_level: 'failure',
+            title: `${test.classname ? `${test.classname} › ` : ''}${test.name}`.slice(0, 255),
+            message: (test.message ?? `${test.status}`).slice(0, 2000),
+          });
+        }
+      },
+    });
+  }
+  const summaries = summarizer.summaries();
+  const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
+  const detailsUrl = deps.publicUrl
+    ? `${deps.publicUrl}/api/v1/repos/${fullName}/pulls/${pullNumber}`
+    : undefined;
+
+  return withTenant(deps.db, target.orgId, async (trx) => {
+    if (reports.length === 0) {
+      const output = {
+        title: target.noReportReason ? 'No test report arrived' : 'Waiting for test report',
+        summary: target.noReportReason
+          ? `${target.noReportReason} Upload a JUnit report for \`${target.headSha.slice(0, 7)}\` (see the README's CI section).`
+          : `Waiting for the test report of \`${target.headSha.slice(0, 7)}\`. Expected: ${expected.length} criteria.`,
+      };
+      const check = await upsertCheckRun(
+        trx,
+        deps.github,
+        target.ref,
+        { orgId: target.orgId, repositoryId: target.repositoryId, headSha: target.headSha },
+        target.noReportReason
+          ? { status: 'completed', conclusion: 'action_required', output }
+          : { status: 'in_progress', output },
+      );
+      return { conclusion: 'pending' as const, items: expected.length, reports: 0, check: check.action };
+    }
+    const conclusion = conclusionOf(results);
+    const counts = {
+      passed: results.filter((r) => r.status === 'passed').length,
+      failed: results.filter((r) => r.status === 'failed').length,
+      skipped: results.filter((r) => r.status === 'skipped').length,
+      missing: results.filter((r) => r.status === 'missing').length,
+      flaky: results.filter((r) => r.flaky).length,
+    };
+    await trx
+      .insertInto('validations')
+      .values({
+        org_id: target.orgId,
+        repository_id: target.repositoryId,
+        head_sha: target.headSha,
+        conclusion,
+        items: JSON.stringify(results),
+        reports: reports.length,
+        counts: JSON.stringify(counts),
+      })
+      .onConflict((oc) =>
+        oc.columns(['repository_id', 'head_sha']).doUpdateSet({
+          conclusion,
+          items: JSON.stringify(results),
+          reports: reports.length,
+          counts: JSON.stringify(counts),
+          updated_at: sql<Date>`now()`,
+        }),
+      )
+      .execute();
+    const output = renderCheckSummary(conclusion, results, { reports: reports.length, detailsUrl });
+    const check = await upsertCheckRun(
+      trx,
+      deps.github,
+      target.ref,
+      { orgId: target.orgId, repositoryId: target.repositoryId, headSha: target.headSha },
+      { status: 'completed', conclusion, output: { ...output, annotations } },
+      { force: true },
+    );
+    return { conclusion, items: results.length, reports: reports.length, check: check.action };
+  });
+}
