@@ -152,6 +152,16 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/revalidate': {
+      handler: 'functions/api/post-pull-revalidate.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:manifest'],
+    },
+    'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge': {
+      handler: 'functions/api/post-pull-flag-for-merge.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
   },
   queues: {
     intake: {

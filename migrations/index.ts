@@ -6,6 +6,7 @@ import * as checklists from './2026-11-22T03-00-00_checklists.ts';
 import * as manifests from './2026-11-22T04-00-00_manifests.ts';
 import * as ciUploads from './2026-11-22T05-00-00_ci-uploads.ts';
 import * as validation from './2026-11-22T06-00-00_validation.ts';
+import * as mergeFlags from './2026-11-22T07-00-00_merge-flags.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T04-00-00_manifests': manifests,
   '2026-11-22T05-00-00_ci-uploads': ciUploads,
   '2026-11-22T06-00-00_validation': validation,
+  '2026-11-22T07-00-00_merge-flags': mergeFlags,
 };

@@ -22,7 +22,14 @@ import {
   postInvitation,
   postInvitationAccept,
 } from './identity.ts';
-import { getIssue, getIssues, getPull, postIssueRegenerate } from './issues.ts';
+import {
+  getIssue,
+  getIssues,
+  getPull,
+  postIssueRegenerate,
+  postPullFlagForMerge,
+  postPullRevalidate,
+} from './issues.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -55,6 +62,8 @@ export const contracts: readonly RouteContract[] = [
   getIssue,
   postIssueRegenerate,
   getPull,
+  postPullRevalidate,
+  postPullFlagForMerge,
   postCiUploads,
   postUploadToken,
   deleteUploadToken,

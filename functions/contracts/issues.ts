@@ -132,3 +132,35 @@ export const getPull = defineRoute({
       .nullable(),
   }),
 });
+
+export const postPullRevalidate = defineRoute({
+  route: 'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/revalidate',
+  auth: 'session',
+  action: 'pulls:revalidate',
+  orgParam: 'owner',
+  summary: 'Rebuild the manifest and validation of a pull request',
+  description: 'Queues the same work as `/assay revalidate`; 202 with the job id.',
+  tags: ['pulls'],
+  params: issueParams,
+  response: z.object({ jobId: z.uuid() }),
+  successStatus: 202,
+});
+
+export const postPullFlagForMerge = defineRoute({
+  route: 'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge',
+  auth: 'session',
+  action: 'pulls:flag-for-merge',
+  orgParam: 'owner',
+  summary: 'Flag a pull request as ready to merge',
+  description:
+    'Refused (409 `validation_not_green`) unless the head SHA’s validation succeeded; an admin may override with `override: true` and a reason. Both are audited.',
+  tags: ['pulls'],
+  params: issueParams,
+  body: z.object({ override: z.boolean().default(false), reason: z.string().max(500).optional() }),
+  response: z.object({
+    flagged: z.literal(true),
+    headSha: z.string(),
+    conclusion: z.string().nullable(),
+    override: z.boolean(),
+  }),
+});

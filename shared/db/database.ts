@@ -85,6 +85,9 @@ export interface PullRequestsTable {
   merged_at: NullableTimestamp;
   manifest_comment_id: BigIntColumn | null;
   manifest_comment_hash: string | null;
+  flagged_for_merge_at: NullableTimestamp;
+  flagged_sha: string | null;
+  flag_override: boolean | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

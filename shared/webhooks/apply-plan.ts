@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import { withSystem } from '../db/tenant.ts';
 import type { RepositoryPermission } from '../github/github-client.types.ts';
 import { queues } from '../queues/messages.ts';
+import { markProvenOnMerge } from '../validation/proven-items.ts';
 import type { Repository } from './payload-parts.ts';
 import type { Plan } from './plan.ts';
 import {
@@ -170,6 +171,12 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
           mergedAt: pull.merged_at ?? null,
         }),
       );
+      if (plan.action === 'closed' && (pull.merged ?? Boolean(pull.merged_at))) {
+        const issues = await markProvenOnMerge(deps.db, { ...ids, headSha: pull.head.sha });
+        for (const issue of issues)
+          await deps.publisher.send(queues.checklist, { ...issue, reason: 'edited' });
+        return { status: 'processed', outcome: `pull request merged: ${issues.length} checklist(s) ticked` };
+      }
       if (!plan.enqueue) return { status: 'processed', outcome: `pull request ${plan.action}: state kept` };
       await deps.publisher.send(queues.manifest, {
         ...target(plan.installationId, plan.repository),

@@ -36,6 +36,11 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
     params: { repo: 'no-repo', number: '1' },
   },
   'GET /api/v1/repos/{owner}/{repo}/pulls/{number}': { params: { repo: 'no-repo', number: '1' } },
+  'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/revalidate': { params: { repo: 'no-repo', number: '1' } },
+  'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge': {
+    params: { repo: 'no-repo', number: '1' },
+    body: { override: true, reason: 'matrix' },
+  },
   'POST /api/v1/repos/{owner}/{repo}/upload-tokens': { params: { repo: 'no-repo' }, body: { name: 'ci' } },
   'DELETE /api/v1/repos/{owner}/{repo}/upload-tokens/{id}': { params: { repo: 'no-repo', id: randomUUID() } },
 };

@@ -6,6 +6,7 @@ import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { FakeGitHub, type FakeIssue, randomSha } from '../../support/fake-github/index.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../support/fake-oidc/index.ts';
+import { seedApiToken } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';
 
@@ -40,6 +41,8 @@ async function drain() {
   }
 }
 
+let lastPull = 0;
+
 async function openPull(): Promise<string> {
   const pull = github.state.addPull('acme/widgets', {
     title: 'Email validation',
@@ -60,6 +63,7 @@ async function openPull(): Promise<string> {
     },
   });
   await drain();
+  lastPull = pull.number;
   return pull.pull!.headSha;
 }
 
@@ -224,5 +228,88 @@ describe('CI reports to a concluded check', () => {
       conclusion: 'action_required',
       output: { title: 'No test report arrived' },
     });
+  });
+
+  it('ticks the proven boxes in the issue checklist when the pull request merges', async () => {
+    const sha = await openPull();
+    await uploadReport(sha, '1008', junit(pass('T1::shows an error') + pass('T2::accepts a valid email')));
+    const before = github.state.commentsOn('acme/widgets', issue.number)[0]!.body;
+    expect(before).toContain('- [ ] **T1**');
+    await postWebhook(runtime.url, 'pull_request', {
+      action: 'closed',
+      installation: { id: 8181 },
+      repository,
+      pull_request: {
+        number: lastPull,
+        title: 'Email validation',
+        state: 'closed',
+        merged: true,
+        merged_at: new Date().toISOString(),
+        head: { sha, ref: 'feature' },
+        base: { ref: 'main' },
+      },
+    });
+    await drain();
+    const after = github.state.commentsOn('acme/widgets', issue.number);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.body).toContain('- [x] **T1**');
+    expect(after[0]!.body).toContain('- [x] **T2**');
+  });
+
+  it('flags a pull request for merge only when green, lets an admin override with a reason, audits both, and revalidates on request', async () => {
+    const org = await runtime.db
+      .selectFrom('orgs')
+      .select('id')
+      .where('login', '=', 'acme')
+      .executeTakeFirstOrThrow();
+    const member = (await seedApiToken(runtime.db, org.id, 'member')).token;
+    const admin = (await seedApiToken(runtime.db, org.id, 'admin')).token;
+    const flag = (pull: number, token: string, body: unknown) =>
+      fetch(`${runtime.url}/api/v1/repos/acme/widgets/pulls/${pull}/flag-for-merge`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const green = await openPull();
+    await uploadReport(green, '1009', junit(pass('T1::a') + pass('T2::b')));
+    const ok = await flag(lastPull, member, {});
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({
+      flagged: true,
+      headSha: green,
+      conclusion: 'success',
+      override: false,
+    });
+
+    const red = await openPull();
+    await uploadReport(red, '1010', junit(pass('T1::a') + fail('T2::b')));
+    const refused = await flag(lastPull, member, {});
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('validation_not_green');
+    expect((await flag(lastPull, member, { override: true, reason: 'hotfix' })).status).toBe(403);
+    expect((await flag(lastPull, admin, { override: true })).status).toBe(400);
+    const overridden = await flag(lastPull, admin, { override: true, reason: 'hotfix for an outage' });
+    expect(overridden.status).toBe(200);
+    expect(((await overridden.json()) as { override: boolean }).override).toBe(true);
+    const audit = await runtime.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('action', 'like', 'pull.%')
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'pull.flagged_for_merge',
+      'pull.flagged_for_merge_override',
+    ]);
+
+    const revalidate = await fetch(`${runtime.url}/api/v1/repos/acme/widgets/pulls/${lastPull}/revalidate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member}` },
+    });
+    expect(revalidate.status).toBe(202);
+    expect((await countLocalMessages(runtime.db, 'manifest')).visible).toBe(1);
+    await drain();
+    expect(checkOf(red)).toHaveLength(1);
+    expect(checkOf(red)[0]).toMatchObject({ conclusion: 'failure' });
   });
 });
