@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../support/run-command.ts';
 
-const root = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'assay-cli-report-'));
 /** A data directory that must never be created: `report` does not open the database. */
 const dataDir = join(dir, 'no-database-here');
@@ -21,19 +20,7 @@ function file(name: string, content: string): string {
 function assay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'SILENT' };
   delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['assay', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCommand('npx', ['assay', ...args], { env });
 }
 
 const JUNIT = `\ufeff<?xml version="1.0" encoding="UTF-8"?>

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +5,10 @@ import { startEmbeddedPostgres } from '../../infra/local/embedded-postgres.ts';
 import { hashToken } from '../../shared/auth/secrets.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { seedOrg, seedUser, TEST_SESSION_SECRET } from '../support/identity.ts';
+import { runCommand } from '../support/run-command.ts';
 import { freshDataDir } from '../support/test-database.ts';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
 
-const root = join(import.meta.dirname, '../..');
 const data = freshDataDir();
 let runtime: TestRuntime | undefined;
 
@@ -18,19 +16,7 @@ let runtime: TestRuntime | undefined;
 function assay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, ASSAY_DATA_DIR: data.dir, ASSAY_LOG_LEVEL: 'SILENT' };
   delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['assay', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCommand('npx', ['assay', ...args], { env });
 }
 
 /** Seeds the organisation and people straight into the data directory, then closes it again. */
