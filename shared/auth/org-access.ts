@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { withSystem } from '../db/tenant.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { type Action, can, permissions } from './permissions.ts';
 import type { Principal } from './principal.ts';
@@ -22,25 +23,26 @@ export async function resolveOrgAccess(
   orgLogin: string,
 ): Promise<OrgAccess> {
   const notFound = () => new NotFoundError(`Organisation ${orgLogin} not found`);
-  const org = await db
-    .selectFrom('orgs')
-    .select(['id', 'login'])
-    .where(sql`lower(login)`, '=', orgLogin.toLowerCase())
-    .executeTakeFirst()
-    .catch(() => undefined);
-  if (!org) throw notFound();
+  // Before the tenant is known: the system role, which the tables' row-level security admits.
+  const row = await withSystem(db, (trx) =>
+    trx
+      .selectFrom('orgs')
+      .leftJoin('memberships', (join) =>
+        join
+          .onRef('memberships.org_id', '=', 'orgs.id')
+          .on('memberships.user_id', '=', principal.kind === 'user' ? principal.userId : null),
+      )
+      .select(['orgs.id', 'orgs.login', 'memberships.role'])
+      .where(sql`lower(orgs.login)`, '=', orgLogin.toLowerCase())
+      .executeTakeFirst(),
+  );
+  if (!row) throw notFound();
   if (principal.kind === 'api_token') {
-    if (principal.orgId !== org.id) throw notFound();
-    return { orgId: org.id, orgLogin: org.login, role: principal.role };
+    if (principal.orgId !== row.id) throw notFound();
+    return { orgId: row.id, orgLogin: row.login, role: principal.role };
   }
-  const membership = await db
-    .selectFrom('memberships')
-    .select('role')
-    .where('org_id', '=', org.id)
-    .where('user_id', '=', principal.userId)
-    .executeTakeFirst();
-  if (!membership) throw notFound();
-  return { orgId: org.id, orgLogin: org.login, role: membership.role };
+  if (!row.role) throw notFound();
+  return { orgId: row.id, orgLogin: row.login, role: row.role };
 }
 
 /** Throws 403 unless `access.role` may perform `action` (the permission table decides). */

@@ -1,9 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { withSystem } from '../db/tenant.ts';
 import { UnauthorizedError } from '../errors.ts';
 import type { Role } from './roles.ts';
 import { hashToken } from './secrets.ts';
 import { verifySessionToken } from './session-jwt.ts';
+import { markTokenUsed } from './token-usage.ts';
 
 /** Prefix of API tokens, so they are told from session tokens (and found by secret scanners). */
 export const API_TOKEN_PREFIX = 'assay_pat_';
@@ -34,33 +36,27 @@ export function readCookie(cookies: readonly string[] | undefined, name: string)
 }
 
 async function fromApiToken(db: Kysely<Database>, token: string): Promise<Principal> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .leftJoin('users', 'users.id', 'api_tokens.user_id')
-    .select([
-      'api_tokens.id',
-      'api_tokens.org_id',
-      'api_tokens.role',
-      'api_tokens.user_id',
-      'api_tokens.name',
-      'users.login',
-    ])
-    .where('api_tokens.token_hash', '=', hashToken(token))
-    .where('api_tokens.revoked_at', 'is', null)
-    .where('api_tokens.expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+  // Before any tenant is known: the system role, which the tables' row-level security admits.
+  const row = await withSystem(db, async (trx) => {
+    const found = await trx
+      .selectFrom('api_tokens')
+      .leftJoin('users', 'users.id', 'api_tokens.user_id')
+      .select([
+        'api_tokens.id',
+        'api_tokens.org_id',
+        'api_tokens.role',
+        'api_tokens.user_id',
+        'api_tokens.name',
+        'users.login',
+      ])
+      .where('api_tokens.token_hash', '=', hashToken(token))
+      .where('api_tokens.revoked_at', 'is', null)
+      .where('api_tokens.expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    if (found) await markTokenUsed(trx, 'api_tokens', found.id);
+    return found;
+  });
   if (!row) throw new UnauthorizedError('API token is invalid, expired or revoked', 'invalid_token');
-  await db
-    .updateTable('api_tokens')
-    .set({ last_used_at: sql<Date>`now()` })
-    .where('id', '=', row.id)
-    .where((eb) =>
-      eb.or([
-        eb('last_used_at', 'is', null),
-        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
-      ]),
-    )
-    .execute();
   return {
     kind: 'api_token',
     tokenId: row.id,

@@ -9,6 +9,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { OrgAccess } from '../auth/org-access.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
+import { markTokenUsed } from '../auth/token-usage.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
@@ -164,17 +165,7 @@ export async function authenticateUploadToken(
       .where('expires_at', '>', sql<Date>`now()`)
       .executeTakeFirst();
     if (!row) throw new UnauthorizedError('Upload token is invalid, expired or revoked', 'invalid_token');
-    await trx
-      .updateTable('upload_tokens')
-      .set({ last_used_at: sql<Date>`now()` })
-      .where('id', '=', row.id)
-      .where((eb) =>
-        eb.or([
-          eb('last_used_at', 'is', null),
-          eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
-        ]),
-      )
-      .execute();
+    await markTokenUsed(trx, 'upload_tokens', row.id);
     return { tokenId: row.id, orgId: row.org_id, repositoryId: row.repository_id };
   });
 }
