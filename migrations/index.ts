@@ -7,6 +7,7 @@ import * as manifests from './2026-11-22T04-00-00_manifests.ts';
 import * as ciUploads from './2026-11-22T05-00-00_ci-uploads.ts';
 import * as validation from './2026-11-22T06-00-00_validation.ts';
 import * as mergeFlags from './2026-11-22T07-00-00_merge-flags.ts';
+import * as codeHealthAndNotifications from './2026-11-22T08-00-00_code-health-and-notifications.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T05-00-00_ci-uploads': ciUploads,
   '2026-11-22T06-00-00_validation': validation,
   '2026-11-22T07-00-00_merge-flags': mergeFlags,
+  '2026-11-22T08-00-00_code-health-and-notifications': codeHealthAndNotifications,
 };

@@ -308,6 +308,8 @@ export interface CiRunsTable {
   auth_kind: 'oidc' | 'upload_token';
   upload_token_id: string | null;
   created_at: Generated<Date>;
+  /** The git ref built (`refs/heads/main`, `refs/pull/12/merge`), when CI said. */
+  ref: string | null;
 }
 
 /** A presigned upload issued to a CI run; the report consumer accepts only issued keys. */
@@ -339,6 +341,51 @@ export interface ValidationsTable {
   updated_at: Generated<Date>;
 }
 
+/** One scored code-health report (per upload), compared with the base branch's latest score. */
+export interface CodeHealthReportsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  ci_run_id: string;
+  upload_id: string;
+  head_sha: string;
+  branch: string | null;
+  pull_number: number | null;
+  format: 'code-health-json' | 'sarif';
+  score: number;
+  counts: Json<Record<string, number>>;
+  findings: Json<unknown[]>;
+  findings_total: number;
+  base_branch: string | null;
+  base_report_id: string | null;
+  base_score: number | null;
+  delta: number | null;
+  created_at: Generated<Date>;
+}
+
+/** A member following a repository (receives its notifications). */
+export interface RepositoryFollowsTable {
+  org_id: string;
+  repository_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** An in-app notification for one user; `dedupe_key` is unique per user. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  subject: Generated<Json<Record<string, unknown>>>;
+  dedupe_key: string;
+  read_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -364,4 +411,7 @@ export interface Database {
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;
   validations: ValidationsTable;
+  code_health_reports: CodeHealthReportsTable;
+  repository_follows: RepositoryFollowsTable;
+  notifications: NotificationsTable;
 }
