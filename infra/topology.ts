@@ -137,6 +137,21 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'GET /api/v1/repos/{owner}/{repo}/pulls/{number}/validation': {
+      handler: 'functions/api/get-pull-validation.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/code-health': {
+      handler: 'functions/api/get-code-health-runs.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/code-health/{runId}': {
+      handler: 'functions/api/get-code-health-run.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
     'POST /ci/uploads': {
       handler: 'functions/api/post-ci-uploads.ts',
       auth: 'ci',
@@ -159,6 +174,31 @@ export const topology = {
     },
     'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge': {
       handler: 'functions/api/post-pull-flag-for-merge.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/notifications': {
+      handler: 'functions/api/get-notifications.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/notifications/{id}/read': {
+      handler: 'functions/api/post-notification-read.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/notifications/read-all': {
+      handler: 'functions/api/post-notifications-read-all.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'PUT /api/v1/repos/{owner}/{repo}/follow': {
+      handler: 'functions/api/put-repo-follow.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/repos/{owner}/{repo}/follow': {
+      handler: 'functions/api/delete-repo-follow.ts',
       auth: 'session',
       uses: ['db', 'secret:session'],
     },

@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalRuntime } from '../infra/local/runtime.ts';
+import { withSystem } from '../shared/db/tenant.ts';
 import { type FakeCheckRun, type FakeComment, FakeGitHub } from '../test/support/fake-github/index.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from '../test/support/fake-oidc/index.ts';
 import { postWebhook } from '../test/support/webhooks.ts';
@@ -207,12 +208,15 @@ async function run(started: Started): Promise<void> {
   await waitFor(
     'the installation and its repository to be recorded',
     async () =>
-      (await runtime.db
-        .selectFrom('repositories')
-        .select('id')
-        .where('full_name', '=', FULL_NAME)
-        .where('removed_at', 'is', null)
-        .executeTakeFirst()) ?? undefined,
+      // By name, before the demo knows the organisation's id: the system role.
+      (await withSystem(runtime.db, (trx) =>
+        trx
+          .selectFrom('repositories')
+          .select('id')
+          .where('full_name', '=', FULL_NAME)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst(),
+      )) ?? undefined,
     STEP_TIMEOUT_MS,
   );
   const repository = {

@@ -19,6 +19,17 @@ const baseSchema = z.object({
   DATABASE_URL: optionalString,
   ASSAY_DATA_DIR: z.string().min(1).default('.assay'),
   ASSAY_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * Local and tests: role each new database connection switches to (`SET ROLE`), so a superuser
+   * connection runs like Aurora's master user (owner, no BYPASSRLS). Set by the local runtime for
+   * the embedded database.
+   */
+  ASSAY_DB_SESSION_ROLE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case Postgres role name (a-z, 0-9, _)')
+      .optional(),
+  ),
   /** AWS: the RDS Proxy endpoint and the Secrets Manager secret holding the database credentials. */
   ASSAY_DB_HOST: optionalString,
   ASSAY_DB_NAME: z.string().min(1).default('assay'),
@@ -97,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!reported && (env[key] === undefined || env[key] === ''))
         problems.push(`${key}: required when ASSAY_RUNTIME=aws`);
     }
+    // The master user already runs without BYPASSRLS there, and session state would pin RDS Proxy connections.
+    if (env.ASSAY_DB_SESSION_ROLE?.trim())
+      problems.push(
+        'ASSAY_DB_SESSION_ROLE: not used when ASSAY_RUNTIME=aws (the connection runs as the master user)',
+      );
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const queueUrls: Record<string, string> = {};

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { commitShaSchema, runIdSchema, uploadKindSchema } from '../../shared/ci/upload-kinds.ts';
+import {
+  commitShaSchema,
+  gitRefSchema,
+  runIdSchema,
+  uploadKindSchema,
+} from '../../shared/ci/upload-kinds.ts';
 import { defineRoute } from '../kit/route-contract.ts';
-
-const repoParams = z.object({
-  owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub account'),
-  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name'),
-});
+import { repoParams } from './params.ts';
 
 // ---- CI uploads (authenticated by the service: OIDC token or upload token) ----
 
@@ -14,12 +15,13 @@ export const postCiUploads = defineRoute({
   auth: 'ci',
   summary: 'Get a presigned URL to upload a CI report',
   description:
-    'CI authenticates with `Authorization: Bearer` and either a GitHub Actions OIDC token (audience `assay`; its `repository`, `sha`, `run_id` and `run_attempt` claims decide the scope and win over the body) or a repository upload token (`assay_upl_…`; the token decides the repository, `sha` is required). Returns a URL valid for 15 minutes under `orgs/{org}/repos/{repo}/runs/{run}/{kind}/…`: PUT the file to it with the returned headers. Unknown fields are refused, so a body cannot name another repository.',
+    'CI authenticates with `Authorization: Bearer` and either a GitHub Actions OIDC token (audience `assay`; its `repository`, `sha`, `run_id` and `run_attempt` claims decide the scope and win over the body) or a repository upload token (`assay_upl_…`; the token decides the repository, `sha` is required; send `ref` too so code-health scores know their branch). A run on a pull request’s merge ref (`refs/pull/{n}/merge`, what `pull_request` workflows build) is tied to that pull request’s head commit. Returns a URL valid for 15 minutes under `orgs/{org}/repos/{repo}/runs/{run}/{kind}/…`: PUT the file to it with the returned headers. Unknown fields are refused, so a body cannot name another repository.',
   tags: ['ci'],
   body: z.strictObject({
     kind: uploadKindSchema,
     sha: commitShaSchema.optional(),
     runId: runIdSchema.optional(),
+    ref: gitRefSchema.optional(),
   }),
   response: z
     .object({

@@ -1,5 +1,6 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
+import { getCodeHealthRun, getCodeHealthRuns, getPullValidation } from './code-health.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -30,6 +31,13 @@ import {
   postPullFlagForMerge,
   postPullRevalidate,
 } from './issues.ts';
+import {
+  deleteRepoFollow,
+  getNotifications,
+  postNotificationRead,
+  postNotificationsReadAll,
+  putRepoFollow,
+} from './notifications.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -64,7 +72,15 @@ export const contracts: readonly RouteContract[] = [
   getPull,
   postPullRevalidate,
   postPullFlagForMerge,
+  getPullValidation,
+  getCodeHealthRuns,
+  getCodeHealthRun,
   postCiUploads,
   postUploadToken,
   deleteUploadToken,
+  getNotifications,
+  postNotificationRead,
+  postNotificationsReadAll,
+  putRepoFollow,
+  deleteRepoFollow,
 ];

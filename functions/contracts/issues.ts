@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { defineRoute } from '../kit/route-contract.ts';
+import { repoNumberParams, repoParams } from './params.ts';
 
-const repoParams = z.object({
-  owner: z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub account'),
-  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name'),
-});
-const issueParams = repoParams.extend({ number: z.coerce.number().int().positive().max(2_147_483_647) });
+const issueParams = repoNumberParams;
 
 export const itemStatusSchema = z.enum(['passed', 'failed', 'skipped', 'missing']);
 

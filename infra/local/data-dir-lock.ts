@@ -6,6 +6,8 @@ const runtimeFileSchema = z.object({
   pid: z.number().int(),
   url: z.string().optional(),
   databaseUrl: z.string().optional(),
+  /** Role the runtime's database connections switch to (`ASSAY_DB_SESSION_ROLE`). */
+  databaseSessionRole: z.string().optional(),
   s3Endpoint: z.string().optional(),
 });
 

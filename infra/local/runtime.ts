@@ -83,6 +83,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // pglite-socket runs every connection through one Postgres session, so
       // interleaved extended-protocol messages from two connections clash.
       process.env.ASSAY_DB_POOL_MAX = '1';
+      // PGlite connects everyone as its superuser, which row-level security does not bind:
+      // the app switches to the tables' owner, as it runs on Aurora (see database-owner.ts).
+      process.env.ASSAY_DB_SESSION_ROLE = embedded.sessionRole;
     }
     applyDevSecrets(options.dataDir);
     process.env.ASSAY_RUNTIME = 'local';
@@ -137,7 +140,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     process.env.ASSAY_PUBLIC_URL ??= http.url;
     resetConfig();
 
-    lock.publish({ url: http.url, databaseUrl, s3Endpoint: objectStore.endpoint });
+    lock.publish({
+      url: http.url,
+      databaseUrl,
+      databaseSessionRole: getConfig().ASSAY_DB_SESSION_ROLE,
+      s3Endpoint: objectStore.endpoint,
+    });
 
     if (options.autoStart ?? true) {
       queues.start();

@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { lockDataDir, readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { startEmbeddedPostgres } from '../../infra/local/embedded-postgres.ts';
 import { ensureLocalQueueSchema } from '../../shared/adapters/local-queue-store.ts';
+import { getConfig } from '../../shared/config.ts';
+import { createPoolDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { migrateToLatest } from '../../shared/db/migrate.ts';
 
@@ -12,26 +13,36 @@ export interface CliDatabase {
 }
 
 /**
- * The database the CLI works on: `DATABASE_URL`; else the one a running
- * `npm start` serves for this data directory; else the embedded database
- * opened directly (and locked while the command runs).
+ * The database the CLI works on: `DATABASE_URL` (as `ASSAY_DB_SESSION_ROLE`
+ * when set); else the one a running `npm start` serves for this data
+ * directory; else the embedded database opened directly (and locked while the
+ * command runs). On the embedded database it runs as the tables' owner, like
+ * the app, so it too reaches tenant rows only through withTenant/withSystem.
  */
 export async function openCliDatabase(dataDir: string): Promise<CliDatabase> {
-  const running = readRunningRuntime(dataDir);
-  const url = process.env.DATABASE_URL || running?.databaseUrl;
+  const external = process.env.DATABASE_URL;
+  const running = external ? undefined : readRunningRuntime(dataDir);
+  const url = external || running?.databaseUrl;
   if (url) {
-    const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
-    });
+    const sessionRole = external ? getConfig().ASSAY_DB_SESSION_ROLE : running?.databaseSessionRole;
+    const db = createPoolDb<Database>({ connectionString: url, max: 1 }, { sessionRole });
     return { db, close: () => db.destroy() };
   }
   const lock = lockDataDir(dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: embedded.url, max: 1 }) }),
-  });
-  await migrateToLatest(db);
-  await ensureLocalQueueSchema(db);
+  const db = createPoolDb<Database>(
+    { connectionString: embedded.url, max: 1 },
+    { sessionRole: embedded.sessionRole },
+  );
+  try {
+    await migrateToLatest(db);
+    await ensureLocalQueueSchema(db);
+  } catch (error) {
+    await db.destroy();
+    await embedded.stop();
+    lock.release();
+    throw error;
+  }
   return {
     db,
     async close() {

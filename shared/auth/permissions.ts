@@ -30,8 +30,13 @@ export const permissions = {
   'pulls:revalidate': 'member',
   'pulls:flag-for-merge': 'member',
   'pulls:override-merge': 'admin',
+  'code-health:read': 'viewer',
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',
+  // Per user (the caller's own inbox and follows): every member, viewers included.
+  'notifications:read': 'viewer',
+  'notifications:mark-read': 'viewer',
+  'repos:follow': 'viewer',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof permissions;

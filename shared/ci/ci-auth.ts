@@ -22,12 +22,15 @@ export interface CiScope {
   runId: string;
   authKind: 'oidc' | 'upload_token';
   uploadTokenId: string | null;
+  /** The git ref built, when known (OIDC `ref` claim, else the body's). */
+  ref: string | null;
 }
 
 /** What the client asked for; with OIDC the token's claims win over it. */
 export interface CiRequestHints {
   sha?: string;
   runId?: string;
+  ref?: string;
 }
 
 /** Reads the bearer credential (401 when there is none or it is malformed). */
@@ -84,6 +87,7 @@ export async function resolveCiScope(
       runId: hints.runId ?? randomUUID(),
       authKind: 'upload_token',
       uploadTokenId: grant.tokenId,
+      ref: hints.ref ?? null,
     };
   }
   const claims = await verifyGithubOidcToken(credential, oidc);
@@ -103,5 +107,6 @@ export async function resolveCiScope(
     runId: claims.runAttempt === undefined ? claims.runId : `${claims.runId}-${claims.runAttempt}`,
     authKind: 'oidc',
     uploadTokenId: null,
+    ref: claims.ref ?? hints.ref ?? null,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
-import type { UploadKind } from './upload-kinds.ts';
+import { pullOfRef, type UploadKind } from './upload-kinds.ts';
 
 type Trx = Transaction<Database>;
 
@@ -20,6 +20,31 @@ export async function openPullWithHead(trx: Trx, repositoryId: string, sha: stri
     .orderBy('number', 'desc')
     .executeTakeFirst();
   return row?.number ?? null;
+}
+
+/**
+ * The head commit and pull request a run validates. A `pull_request` workflow
+ * builds GitHub's merge commit (`refs/pull/{n}/merge`), whose SHA is not the
+ * pull request's head: such a run is tied to that pull request and its
+ * current head. Otherwise the run's own SHA is the head, tied to the open
+ * pull request with that head, if any.
+ */
+export async function resolveRunHead(
+  trx: Trx,
+  repositoryId: string,
+  scope: { sha: string; ref: string | null },
+): Promise<{ headSha: string; pullNumber: number | null }> {
+  const mergedPull = pullOfRef(scope.ref);
+  if (mergedPull !== null) {
+    const pull = await trx
+      .selectFrom('pull_requests')
+      .select(['number', 'head_sha'])
+      .where('repository_id', '=', repositoryId)
+      .where('number', '=', mergedPull)
+      .executeTakeFirst();
+    if (pull) return { headSha: pull.head_sha.toLowerCase(), pullNumber: pull.number };
+  }
+  return { headSha: scope.sha, pullNumber: await openPullWithHead(trx, repositoryId, scope.sha) };
 }
 
 /** A CI run as stored. */
@@ -45,6 +70,7 @@ export async function upsertCiRun(
     pullNumber: number | null;
     authKind: 'oidc' | 'upload_token';
     uploadTokenId: string | null;
+    ref: string | null;
   },
 ): Promise<CiRunRow | undefined> {
   return trx
@@ -57,11 +83,15 @@ export async function upsertCiRun(
       pull_number: run.pullNumber,
       auth_kind: run.authKind,
       upload_token_id: run.uploadTokenId,
+      ref: run.ref,
     })
     .onConflict((oc) =>
       oc
         .constraint('ci_runs_repository_run_key')
-        .doUpdateSet({ pull_number: sql<number | null>`coalesce(ci_runs.pull_number, excluded.pull_number)` })
+        .doUpdateSet({
+          pull_number: sql<number | null>`coalesce(ci_runs.pull_number, excluded.pull_number)`,
+          ref: sql<string | null>`coalesce(ci_runs.ref, excluded.ref)`,
+        })
         .where('ci_runs.head_sha', '=', run.headSha),
     )
     .returning(['id', 'run_id', 'head_sha', 'pull_number'])

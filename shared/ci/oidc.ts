@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { DomainError, UnauthorizedError } from '../errors.ts';
-import { commitShaSchema } from './upload-kinds.ts';
+import { commitShaSchema, gitRefSchema } from './upload-kinds.ts';
 
 /** The audience a workflow must request (`core.getIDToken('assay')`). */
 export const OIDC_AUDIENCE = 'assay';
@@ -18,6 +18,7 @@ const claimsSchema = z.object({
   sha: commitShaSchema,
   run_id: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().positive()]),
   run_attempt: z.union([z.string().regex(/^\d{1,6}$/), z.number().int().positive()]).optional(),
+  ref: gitRefSchema.optional().catch(undefined),
 });
 
 /** What a verified token says about the workflow run. */
@@ -32,6 +33,8 @@ export interface GithubOidcClaims {
   runId: string;
   /** The attempt of the run (1 for the first), when the token carries it. */
   runAttempt?: string;
+  /** The ref the workflow runs on (`refs/heads/main`, `refs/pull/12/merge`), when usable. */
+  ref?: string;
 }
 
 /** Where tokens come from and how their keys are fetched. */
@@ -83,12 +86,13 @@ export async function verifyGithubOidcToken(
     const fields = claims.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new UnauthorizedError(`OIDC token lacks usable claims: ${fields}`, 'invalid_oidc_token');
   }
-  const { repository, repository_id, sha, run_id, run_attempt } = claims.data;
+  const { repository, repository_id, sha, run_id, run_attempt, ref } = claims.data;
   return {
     repository,
     sha: sha.toLowerCase(),
     runId: String(run_id),
     ...(repository_id === undefined ? {} : { repositoryId: String(repository_id) }),
     ...(run_attempt === undefined ? {} : { runAttempt: String(run_attempt) }),
+    ...(ref === undefined ? {} : { ref }),
   };
 }

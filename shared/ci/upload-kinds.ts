@@ -27,6 +27,23 @@ export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 /** A full commit SHA (40 hex digits). */
 export const commitShaSchema = z.string().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
 
+/** A git ref as CI names it (`refs/heads/main`, `refs/pull/12/merge`, `refs/tags/v1`). */
+export const gitRefSchema = z
+  .string()
+  .max(255)
+  .regex(/^refs\/(heads|pull|tags)\/[^\s~^:?*[\\]+$/, 'a git ref such as refs/heads/main');
+
+/** The branch a ref names (`refs/heads/x` → `x`), or `null` for pull, tag or missing refs. */
+export function branchOfRef(ref: string | null | undefined): string | null {
+  return ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
+}
+
+/** The pull request a `refs/pull/{n}/merge` (or `/head`) ref names, or `null`. */
+export function pullOfRef(ref: string | null | undefined): number | null {
+  const match = ref ? /^refs\/pull\/(\d{1,10})\/(merge|head)$/.exec(ref) : null;
+  return match ? Number(match[1]) : null;
+}
+
 /** A CI run id as it appears in object keys: short, and safe in a path segment. */
 export const runIdSchema = z
   .string()

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { ConflictError } from '../errors.ts';
 import { type CiRequestHints, resolveCiScope } from './ci-auth.ts';
-import { insertCiUpload, openPullWithHead, upsertCiRun } from './ci-runs.repository.ts';
+import { insertCiUpload, resolveRunHead, upsertCiRun } from './ci-runs.repository.ts';
 import type { OidcVerifierOptions } from './oidc.ts';
 import type { PresignPut } from './presigner.ts';
 import { UPLOAD_FORMATS, UPLOAD_URL_TTL_SECONDS, type UploadKind, uploadObjectKey } from './upload-kinds.ts';
@@ -65,15 +65,16 @@ export async function issueCiUpload(
   const expiresAt = new Date((deps.now?.() ?? new Date()).getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
 
   const run = await withTenant(deps.db, repository.orgId, async (trx) => {
-    const pullNumber = await openPullWithHead(trx, repository.id, scope.sha);
+    const { headSha, pullNumber } = await resolveRunHead(trx, repository.id, scope);
     const row = await upsertCiRun(trx, {
       orgId: repository.orgId,
       repositoryId: repository.id,
       runId: scope.runId,
-      headSha: scope.sha,
+      headSha,
       pullNumber,
       authKind: scope.authKind,
       uploadTokenId: scope.uploadTokenId,
+      ref: scope.ref,
     });
     if (!row) {
       throw new ConflictError(

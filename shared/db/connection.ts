@@ -36,15 +36,49 @@ async function poolConfig(config: Config): Promise<pg.PoolConfig> {
   return { connectionString: config.DATABASE_URL, max: config.ASSAY_DB_POOL_MAX };
 }
 
+export interface PoolDbOptions {
+  /**
+   * Role every new connection switches to with a session-level `SET ROLE`
+   * before its first query (`ASSAY_DB_SESSION_ROLE`): a superuser connection
+   * then runs as a role that row-level security binds.
+   */
+  sessionRole?: string | undefined;
+}
+
+/** Quotes a role name as a Postgres identifier. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /**
- * Builds a Kysely instance over a `pg` pool: the RDS Proxy on AWS (credentials
- * from Secrets Manager, TLS), `DATABASE_URL` elsewhere.
+ * A Kysely instance over a new `pg` pool. With `sessionRole`, the pool runs
+ * `SET ROLE` on each connection it opens before handing it out; if that
+ * fails, the connection is closed and the query that asked for it fails —
+ * nothing runs as the connecting user instead.
  */
-export async function createDb(config: Config): Promise<Kysely<Database>> {
-  const pool = new pg.Pool(await poolConfig(config));
+export function createPoolDb<DB>(config: pg.PoolConfig, options: PoolDbOptions = {}): Kysely<DB> {
+  const { sessionRole } = options;
+  const setRole = sessionRole ? `set role ${quoteIdentifier(sessionRole)}` : undefined;
+  const pool = new pg.Pool({
+    ...config,
+    ...(setRole && {
+      onConnect: async (client: pg.ClientBase) => {
+        await client.query(setRole);
+      },
+    }),
+  });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Builds a Kysely instance over a `pg` pool: the RDS Proxy on AWS (credentials
+ * from Secrets Manager, TLS), `DATABASE_URL` elsewhere (switching to
+ * `ASSAY_DB_SESSION_ROLE` when set).
+ */
+export async function createDb(config: Config): Promise<Kysely<Database>> {
+  return createPoolDb<Database>(await poolConfig(config), { sessionRole: config.ASSAY_DB_SESSION_ROLE });
 }
 
 let shared: Promise<Kysely<Database>> | undefined;

@@ -278,6 +278,8 @@ export interface CheckRunsTable {
   status: 'queued' | 'in_progress' | 'completed';
   conclusion: string | null;
   output_hash: string | null;
+  /** Fingerprints of the annotations already sent (GitHub appends annotations on every update). */
+  annotated: Json<string[]>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -341,26 +343,27 @@ export interface ValidationsTable {
   updated_at: Generated<Date>;
 }
 
-/** One scored code-health report (per upload), compared with the base branch's latest score. */
-export interface CodeHealthReportsTable {
+/** Code health of one CI run: every code-health report it uploaded, scored together and compared with the base branch. */
+export interface CodeHealthRunsTable {
   id: Generated<string>;
   org_id: string;
   repository_id: string;
   ci_run_id: string;
-  upload_id: string;
   head_sha: string;
   branch: string | null;
   pull_number: number | null;
-  format: 'code-health-json' | 'sarif';
+  reports: number;
+  formats: Json<string[]>;
   score: number;
   counts: Json<Record<string, number>>;
   findings: Json<unknown[]>;
   findings_total: number;
   base_branch: string | null;
-  base_report_id: string | null;
+  base_run_id: string | null;
   base_score: number | null;
   delta: number | null;
   created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 /** A member following a repository (receives its notifications). */
@@ -380,7 +383,7 @@ export interface NotificationsTable {
   title: string;
   body: string;
   link: string | null;
-  subject: Generated<Json<Record<string, unknown>>>;
+  subject: Json<Record<string, unknown>>;
   dedupe_key: string;
   read_at: NullableTimestamp;
   created_at: Generated<Date>;
@@ -411,7 +414,7 @@ export interface Database {
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;
   validations: ValidationsTable;
-  code_health_reports: CodeHealthReportsTable;
+  code_health_runs: CodeHealthRunsTable;
   repository_follows: RepositoryFollowsTable;
   notifications: NotificationsTable;
 }

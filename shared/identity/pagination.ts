@@ -30,7 +30,10 @@ export function parseLoginCursor(cursor: string | undefined): string | undefined
  * `(created_at desc, id desc)`: the cursor row's own timestamp is read in SQL,
  * so no precision is lost on the way through JavaScript.
  */
-export function olderThan(table: 'invitations' | 'api_tokens', cursor: string): Expression<SqlBool> {
+export function olderThan(
+  table: 'invitations' | 'api_tokens' | 'notifications',
+  cursor: string,
+): Expression<SqlBool> {
   const t = sql.table(table);
   return sql<SqlBool>`(${t}.created_at, ${t}.id) < (select c.created_at, c.id from ${t} c where c.id = ${cursor})`;
 }

@@ -1,10 +1,41 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
-import type { CheckRunInput, GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import type {
+  CheckRunAnnotation,
+  CheckRunInput,
+  GitHubClient,
+  RepoRef,
+} from '../github/github-client.types.ts';
 
 /** The name of Assay's validation check. */
 export const CHECK_NAME = 'Assay';
+
+const fingerprint = (a: CheckRunAnnotation) =>
+  createHash('sha256')
+    .update(JSON.stringify([a.path, a.start_line, a.end_line, a.annotation_level, a.title, a.message]))
+    .digest('hex')
+    .slice(0, 24);
+
+/**
+ * GitHub appends a check run's annotations on every update, so only those not
+ * sent before go out; returns the input to send and every fingerprint sent.
+ */
+function newAnnotations(
+  sent: readonly string[],
+  input: Omit<CheckRunInput, 'name' | 'headSha'>,
+): { send: Omit<CheckRunInput, 'name' | 'headSha'>; annotated: string[] } {
+  const annotations = input.output?.annotations;
+  if (!input.output || !annotations?.length) return { send: input, annotated: [...sent] };
+  const seen = new Set(sent);
+  const fresh = annotations.filter((a) => {
+    const key = fingerprint(a);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { send: { ...input, output: { ...input.output, annotations: fresh } }, annotated: [...seen] };
+}
 
 /**
  * Creates the `Assay` check run for a head SHA once, then updates it in place,
@@ -41,14 +72,15 @@ export async function upsertCheckRun(
     .forUpdate()
     .executeTakeFirstOrThrow();
   const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const { send, annotated } = newAnnotations(row.github_id === null ? [] : row.annotated, input);
   if (row.github_id !== null) {
     if (row.status === 'completed' && row.conclusion !== 'neutral' && !options.force) {
       return { githubId: Number(row.github_id), action: 'kept' };
     }
     if (row.output_hash === hash) return { githubId: Number(row.github_id), action: 'unchanged' };
-    await github.updateCheckRun(ref, Number(row.github_id), input);
+    await github.updateCheckRun(ref, Number(row.github_id), send);
   } else {
-    const created = await github.createCheckRun(ref, { ...input, name: CHECK_NAME, headSha: target.headSha });
+    const created = await github.createCheckRun(ref, { ...send, name: CHECK_NAME, headSha: target.headSha });
     row.github_id = String(created.id);
   }
   await trx
@@ -58,6 +90,7 @@ export async function upsertCheckRun(
       status: input.status ?? 'queued',
       conclusion: input.conclusion ?? null,
       output_hash: hash,
+      annotated: JSON.stringify(annotated),
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', row.id)

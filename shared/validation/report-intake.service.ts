@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
+import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { parseCodeHealth } from '../reports/code-health/index.ts';
@@ -56,6 +57,7 @@ export async function handleUploadedObject(
         'ci_uploads.kind',
         'ci_uploads.status',
         'ci_uploads.org_id',
+        'ci_uploads.ci_run_id',
         'ci_runs.repository_id',
         'ci_runs.head_sha',
       ])
@@ -69,9 +71,15 @@ export async function handleUploadedObject(
   }
   if (upload.status !== 'issued' && upload.status !== 'received') return { status: 'skipped', key };
   const base = { key, orgId: upload.org_id, repositoryId: upload.repository_id, headSha: upload.head_sha };
-  const finish = async (status: 'processed' | 'invalid' | 'rejected', counts: unknown, error?: string) => {
-    await withTenant(deps.db, upload.org_id, (trx) =>
-      trx
+  const finish = async (
+    status: 'processed' | 'invalid' | 'rejected',
+    counts: unknown,
+    error?: string,
+    alsoInTransaction?: (trx: Transaction<Database>) => Promise<unknown>,
+  ) => {
+    await withTenant(deps.db, upload.org_id, async (trx) => {
+      // Claims the upload: only the first handler of a repeated event moves it on.
+      const claimed = await trx
         .updateTable('ci_uploads')
         .set({
           status,
@@ -81,8 +89,10 @@ export async function handleUploadedObject(
           processed_at: sql<Date>`now()`,
         })
         .where('id', '=', upload.id)
-        .execute(),
-    );
+        .where('status', 'in', ['issued', 'received'])
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows > 0n) await alsoInTransaction?.(trx);
+    });
     return { status, ...base, ...(error ? { error } : {}) };
   };
   const size = record.s3.object.size ?? 0;
@@ -96,5 +106,10 @@ export async function handleUploadedObject(
   }
   const health = parseCodeHealth(await deps.readText(key));
   if (!health.valid) return finish('invalid', null, health.reason);
-  return finish('processed', { format: health.format, score: health.score, counts: health.counts });
+  return finish(
+    'processed',
+    { format: health.format, score: health.score, counts: health.counts, findings: health.findings.length },
+    undefined,
+    (trx) => addCodeHealthReport(trx, { orgId: upload.org_id, ciRunId: upload.ci_run_id, result: health }),
+  );
 }

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { upsertCheckRun } from '../manifests/check-run.ts';
+import { notifyValidationConcluded } from '../notifications/validation-notifications.ts';
 import { parseJUnit, TidSummarizer } from '../reports/junit/index.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
@@ -45,40 +46,53 @@ export async function validateHeadSha(
     onlyIfReports?: boolean;
   },
 ): Promise<ValidationOutcome> {
-  const { expected, reports, fullName, pullNumber } = await withTenant(deps.db, target.orgId, async (trx) => {
-    const repo = await trx
-      .selectFrom('repositories')
-      .select('full_name')
-      .where('id', '=', target.repositoryId)
-      .executeTakeFirstOrThrow();
-    const manifests = await trx
-      .selectFrom('pull_manifests')
-      .select(['entries', 'pull_number'])
-      .where('repository_id', '=', target.repositoryId)
-      .where('head_sha', '=', target.headSha)
-      .execute();
-    const uploads = await trx
-      .selectFrom('ci_uploads')
-      .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
-      .select(['ci_uploads.object_key'])
-      .where('ci_runs.repository_id', '=', target.repositoryId)
-      .where('ci_runs.head_sha', '=', target.headSha)
-      .where('ci_uploads.kind', '=', 'junit')
-      .where('ci_uploads.status', '=', 'processed')
-      .orderBy('ci_uploads.created_at')
-      .execute();
-    const byTid = new Map<number, ExpectedItem>();
-    for (const manifest of manifests) {
-      for (const entry of manifest.entries as ExpectedItem[])
-        byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
-    }
-    return {
-      expected: [...byTid.values()],
-      reports: uploads.map((u) => u.object_key),
-      fullName: repo.full_name,
-      pullNumber: manifests[0]?.pull_number,
-    };
-  });
+  const { expected, reports, fullName, pullNumber, codeHealth } = await withTenant(
+    deps.db,
+    target.orgId,
+    async (trx) => {
+      const repo = await trx
+        .selectFrom('repositories')
+        .select('full_name')
+        .where('id', '=', target.repositoryId)
+        .executeTakeFirstOrThrow();
+      const manifests = await trx
+        .selectFrom('pull_manifests')
+        .select(['entries', 'pull_number'])
+        .where('repository_id', '=', target.repositoryId)
+        .where('head_sha', '=', target.headSha)
+        .execute();
+      const uploads = await trx
+        .selectFrom('ci_uploads')
+        .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
+        .select(['ci_uploads.object_key'])
+        .where('ci_runs.repository_id', '=', target.repositoryId)
+        .where('ci_runs.head_sha', '=', target.headSha)
+        .where('ci_uploads.kind', '=', 'junit')
+        .where('ci_uploads.status', '=', 'processed')
+        .orderBy('ci_uploads.created_at')
+        .execute();
+      const byTid = new Map<number, ExpectedItem>();
+      for (const manifest of manifests) {
+        for (const entry of manifest.entries as ExpectedItem[])
+          byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
+      }
+      const codeHealth = await trx
+        .selectFrom('code_health_runs')
+        .select(['score', 'base_branch', 'base_score', 'delta'])
+        .where('repository_id', '=', target.repositoryId)
+        .where('head_sha', '=', target.headSha)
+        .orderBy('updated_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return {
+        codeHealth,
+        expected: [...byTid.values()],
+        reports: uploads.map((u) => u.object_key),
+        fullName: repo.full_name,
+        pullNumber: manifests[0]?.pull_number,
+      };
+    },
+  );
   if (expected.length === 0 || (target.onlyIfReports && reports.length === 0)) {
     const conclusion = expected.length === 0 ? ('neutral' as const) : ('pending' as const);
     return { conclusion, items: expected.length, reports: reports.length, check: 'none' };
@@ -110,7 +124,7 @@ export async function validateHeadSha(
   const summaries = summarizer.summaries();
   const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
   const detailsUrl = deps.publicUrl
-    ? `${deps.publicUrl}/api/v1/repos/${fullName}/pulls/${pullNumber}`
+    ? `${deps.publicUrl}/api/v1/repos/${fullName}/pulls/${pullNumber}/validation?sha=${target.headSha}`
     : undefined;
 
   return withTenant(deps.db, target.orgId, async (trx) => {
@@ -140,6 +154,13 @@ export async function validateHeadSha(
       missing: results.filter((r) => r.status === 'missing').length,
       flaky: results.filter((r) => r.flaky).length,
     };
+    const previous = await trx
+      .selectFrom('validations')
+      .select(['conclusion', 'updated_at'])
+      .where('repository_id', '=', target.repositoryId)
+      .where('head_sha', '=', target.headSha)
+      .forUpdate()
+      .executeTakeFirst();
     await trx
       .insertInto('validations')
       .values({
@@ -161,13 +182,38 @@ export async function validateHeadSha(
         }),
       )
       .execute();
-    const output = renderCheckSummary(conclusion, results, { reports: reports.length, detailsUrl });
+    await notifyValidationConcluded(trx, {
+      orgId: target.orgId,
+      repositoryId: target.repositoryId,
+      repository: fullName,
+      pullNumber,
+      headSha: target.headSha,
+      conclusion,
+      counts,
+      publicUrl: deps.publicUrl,
+      previous: previous && { conclusion: previous.conclusion, updatedAt: previous.updated_at },
+    });
+    const output = renderCheckSummary(conclusion, results, {
+      reports: reports.length,
+      detailsUrl,
+      codeHealth: codeHealth && {
+        score: codeHealth.score,
+        baseBranch: codeHealth.base_branch,
+        baseScore: codeHealth.base_score,
+        delta: codeHealth.delta,
+      },
+    });
     const check = await upsertCheckRun(
       trx,
       deps.github,
       target.ref,
       { orgId: target.orgId, repositoryId: target.repositoryId, headSha: target.headSha },
-      { status: 'completed', conclusion, output: { ...output, annotations } },
+      {
+        status: 'completed',
+        conclusion,
+        output: { ...output, annotations },
+        ...(detailsUrl && { detailsUrl }),
+      },
       { force: true },
     );
     return { conclusion, items: results.length, reports: reports.length, check: check.action };

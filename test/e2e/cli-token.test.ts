@@ -1,9 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../infra/local/embedded-postgres.ts';
 import { hashToken } from '../../shared/auth/secrets.ts';
+import { createPoolDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
+import { withSystem } from '../../shared/db/tenant.ts';
 import { seedOrg, seedUser, TEST_SESSION_SECRET } from '../support/identity.ts';
 import { runCommand } from '../support/run-command.ts';
 import { freshDataDir } from '../support/test-database.ts';
@@ -22,9 +22,10 @@ function assay(args: string[]): Promise<{ code: number | null; stdout: string; s
 /** Seeds the organisation and people straight into the data directory, then closes it again. */
 async function seed(): Promise<void> {
   const postgres = await startEmbeddedPostgres(data.dir);
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: postgres.url, max: 1 }) }),
-  });
+  const db = createPoolDb<Database>(
+    { connectionString: postgres.url, max: 1 },
+    { sessionRole: postgres.sessionRole },
+  );
   try {
     const orgId = await seedOrg(db, 'Acme');
     await seedUser(db, 'mona', { orgId, role: 'member' });
@@ -105,7 +106,7 @@ describe('npx assay token create', () => {
     expect(me.user?.login).toBe('mona');
     expect(me.token.role).toBe('member');
 
-    const rows = await runtime.db.selectFrom('api_tokens').selectAll().execute();
+    const rows = await withSystem(runtime.db, (trx) => trx.selectFrom('api_tokens').selectAll().execute());
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       id: minted.id,
@@ -114,7 +115,9 @@ describe('npx assay token create', () => {
       prefix: minted.token.slice(0, 14),
     });
     expect(JSON.stringify(rows)).not.toContain(minted.token);
-    const events = await runtime.db.selectFrom('audit_events').selectAll().execute();
+    const events = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('audit_events').selectAll().execute(),
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actor_type: 'system',

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../infra/local/embedded-postgres.ts';
 import { freshDataDir } from '../support/test-database.ts';
@@ -10,6 +11,8 @@ let runtime: TestRuntime;
 
 beforeAll(async () => {
   postgres = await startEmbeddedPostgres(external.dir);
+  // As one would point Assay at a Postgres whose login is a superuser: run as the tables' owner instead.
+  process.env.ASSAY_DB_SESSION_ROLE = postgres.sessionRole;
   runtime = await startTestRuntime({ databaseUrl: postgres.url });
 });
 
@@ -29,5 +32,11 @@ describe('DATABASE_URL', () => {
       .select('name' as never)
       .execute();
     expect(migrations.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('switches each connection to ASSAY_DB_SESSION_ROLE, which row-level security binds', async () => {
+    const { rows } = await sql<{ role: string }>`select current_user as role`.execute(runtime.db);
+    expect(rows).toEqual([{ role: 'assay_owner' }]);
+    expect(await runtime.db.selectFrom('orgs').select('id').execute()).toEqual([]);
   });
 });

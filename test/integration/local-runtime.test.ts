@@ -42,6 +42,17 @@ async function keys(db: Kysely<any>): Promise<string[]> {
 }
 
 describe('local runtime', () => {
+  it('runs its database connection as the tables’ owner, which row-level security binds (as on Aurora)', async () => {
+    expect(getConfig().ASSAY_DB_SESSION_ROLE).toBe('assay_owner');
+    const { rows } = await sql<{
+      role: string;
+      superuser: boolean;
+    }>`select current_user as role, rolsuper as superuser from pg_roles where rolname = current_user`.execute(
+      runtime.db,
+    );
+    expect(rows).toEqual([{ role: 'assay_owner', superuser: false }]);
+  });
+
   it('turns object-created events under a notified prefix into queue messages', async () => {
     const s3 = createS3Client(getConfig());
     const bucket = getConfig().ASSAY_S3_BUCKET;

@@ -1,8 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enableTenantRls } from '../../migrations/lib/tenant-rls.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { createDb, createPoolDb } from '../../shared/db/connection.ts';
+import type { Database } from '../../shared/db/database.ts';
 import { withSystem, withTenant } from '../../shared/db/tenant.ts';
-import { startTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { asSuperuser, startTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 let testDb: TestDatabase;
 let orgA: string;
@@ -108,5 +111,107 @@ describe('tenant isolation in the database', () => {
 
   it('rejects an organisation id that is not a UUID', async () => {
     await expect(withTenant(testDb.db, "x' or 1=1 --", async () => 1)).rejects.toThrow(/UUID/);
+  });
+});
+
+describe('the app’s own connection, outside withTenant/withSystem (as on Aurora)', () => {
+  // Exactly how a handler connects locally: the config the local runtime sets, and createDb.
+  let app: Kysely<Database>;
+  beforeAll(async () => {
+    app = await createDb(
+      loadConfig({ DATABASE_URL: testDb.url, ASSAY_DB_SESSION_ROLE: 'assay_owner', ASSAY_DB_POOL_MAX: '1' }),
+    );
+  });
+  afterAll(async () => {
+    await app.destroy();
+  });
+
+  it('runs as the tables’ owner: not a superuser, no BYPASSRLS, holding the tenant roles only to SET them', async () => {
+    const { rows } = await sql<{
+      role: string;
+      superuser: boolean;
+      bypassrls: boolean;
+      owner: string;
+      inherits_system: boolean;
+      inherits_app: boolean;
+      sets_system: boolean;
+      sets_app: boolean;
+    }>`select current_user as role, r.rolsuper as superuser, r.rolbypassrls as bypassrls,
+        (select pg_get_userbyid(relowner) from pg_class where oid = 'orgs'::regclass) as owner,
+        pg_has_role('assay_system', 'USAGE') as inherits_system, pg_has_role('assay_app', 'USAGE') as inherits_app,
+        pg_has_role('assay_system', 'SET') as sets_system, pg_has_role('assay_app', 'SET') as sets_app
+      from pg_roles r where r.rolname = current_user`.execute(app);
+    expect(rows).toEqual([
+      {
+        role: 'assay_owner',
+        superuser: false,
+        bypassrls: false,
+        owner: 'assay_owner',
+        inherits_system: false,
+        inherits_app: false,
+        sets_system: true,
+        sets_app: true,
+      },
+    ]);
+  });
+
+  it('sees no tenant rows with a bare select, while withTenant and withSystem see theirs', async () => {
+    const anyApp = app as Kysely<any>;
+    expect(await anyApp.selectFrom('notes').select('body').execute()).toEqual([]);
+    expect(await app.selectFrom('orgs').select('login').execute()).toEqual([]);
+    const mine = await withTenant(app, orgB, (trx) =>
+      (trx as Kysely<any>).selectFrom('notes').select('body').execute(),
+    );
+    expect(mine).toEqual([{ body: 'b1' }]);
+    const all = await withSystem(app, (trx) =>
+      trx.selectFrom('orgs').select('login').orderBy('login').execute(),
+    );
+    expect(all).toEqual([{ login: 'acme' }, { login: 'globex' }]);
+    // The rows are there: the superuser (whom row-level security does not bind) sees them all.
+    const seen = await asSuperuser(app, (trx) =>
+      (trx as Kysely<any>).selectFrom('notes').select('body').execute(),
+    );
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
+  it('is refused a bare insert and changes nothing with a bare update or delete', async () => {
+    const anyApp = app as Kysely<any>;
+    await expect(anyApp.insertInto('notes').values({ org_id: orgB, body: 'bare' }).execute()).rejects.toThrow(
+      /row-level security/,
+    );
+    const updated = await anyApp.updateTable('notes').set({ body: 'bare' }).executeTakeFirst();
+    expect(Number(updated.numUpdatedRows)).toBe(0);
+    const deleted = await anyApp.deleteFrom('notes').executeTakeFirst();
+    expect(Number(deleted.numDeletedRows)).toBe(0);
+    await withTenant(app, orgB, (trx) =>
+      (trx as Kysely<any>).insertInto('notes').values({ org_id: orgB, body: 'b2' }).execute(),
+    );
+    const after = await withTenant(app, orgB, (trx) =>
+      (trx as Kysely<any>).selectFrom('notes').select('body').orderBy('body').execute(),
+    );
+    expect(after).toEqual([{ body: 'b1' }, { body: 'b2' }]);
+  });
+
+  it('fails the query, and runs nothing as the superuser, when the session role cannot be set', async () => {
+    const broken = createPoolDb<Database>(
+      { connectionString: testDb.url, max: 1 },
+      { sessionRole: 'no_such_role' },
+    );
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        await expect(sql`select current_user`.execute(broken)).rejects.toThrow(/no_such_role/);
+      }
+    } finally {
+      await broken.destroy();
+    }
+  });
+
+  it('is back to the owner after each transaction, and the test database connection is the same role', async () => {
+    await withSystem(app, async () => undefined);
+    await asSuperuser(app, async () => undefined);
+    const roles = await sql<{ role: string }>`select current_user as role`.execute(app);
+    expect(roles.rows).toEqual([{ role: 'assay_owner' }]);
+    const testRole = await sql<{ role: string }>`select current_user as role`.execute(testDb.db);
+    expect(testRole.rows).toEqual([{ role: 'assay_owner' }]);
   });
 });

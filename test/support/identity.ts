@@ -5,6 +5,7 @@ import type { Role } from '../../shared/auth/roles.ts';
 import { hashToken, newToken } from '../../shared/auth/secrets.ts';
 import { sessionKey, signSessionToken } from '../../shared/auth/session-jwt.ts';
 import type { Database } from '../../shared/db/database.ts';
+import { withSystem, withTenant } from '../../shared/db/tenant.ts';
 
 /** The session secret tests run with (set it as ASSAY_SESSION_KEY before the runtime starts). */
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghij';
@@ -13,11 +14,13 @@ let githubIds = 100_000;
 
 /** Creates an organisation (as installation sync would) and returns its id. */
 export async function seedOrg(db: Kysely<Database>, login: string): Promise<string> {
-  const row = await db
-    .insertInto('orgs')
-    .values({ github_account_id: githubIds++, login, account_type: 'Organization' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await withSystem(db, (trx) =>
+    trx
+      .insertInto('orgs')
+      .values({ github_account_id: githubIds++, login, account_type: 'Organization' })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   return row.id;
 }
 
@@ -33,10 +36,12 @@ export async function seedUser(
     .returning('id')
     .executeTakeFirstOrThrow();
   if (membership) {
-    await db
-      .insertInto('memberships')
-      .values({ org_id: membership.orgId, user_id: user.id, role: membership.role, source: 'cli' })
-      .execute();
+    await withTenant(db, membership.orgId, (trx) =>
+      trx
+        .insertInto('memberships')
+        .values({ org_id: membership.orgId, user_id: user.id, role: membership.role, source: 'cli' })
+        .execute(),
+    );
   }
   return user.id;
 }
@@ -72,18 +77,20 @@ export async function seedApiToken(
   options: { expiresAt?: Date; userId?: string } = {},
 ): Promise<{ id: string; token: string }> {
   const token = newToken(API_TOKEN_PREFIX);
-  const row = await db
-    .insertInto('api_tokens')
-    .values({
-      org_id: orgId,
-      user_id: options.userId ?? null,
-      name: `test-${role}`,
-      role,
-      token_hash: hashToken(token),
-      prefix: token.slice(0, 14),
-      expires_at: options.expiresAt ?? sql<Date>`now() + interval '1 day'`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await withTenant(db, orgId, (trx) =>
+    trx
+      .insertInto('api_tokens')
+      .values({
+        org_id: orgId,
+        user_id: options.userId ?? null,
+        name: `test-${role}`,
+        role,
+        token_hash: hashToken(token),
+        prefix: token.slice(0, 14),
+        expires_at: options.expiresAt ?? sql<Date>`now() + interval '1 day'`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   return { id: row.id, token };
 }

@@ -32,6 +32,23 @@ describe('config', () => {
     );
   });
 
+  it('takes a database session role locally, as a plain role name, and refuses it on AWS', () => {
+    expect(loadConfig({}).ASSAY_DB_SESSION_ROLE).toBeUndefined();
+    expect(loadConfig({ ASSAY_DB_SESSION_ROLE: '' }).ASSAY_DB_SESSION_ROLE).toBeUndefined();
+    expect(loadConfig({ ASSAY_DB_SESSION_ROLE: 'assay_owner' }).ASSAY_DB_SESSION_ROLE).toBe('assay_owner');
+    expect(() => loadConfig({ ASSAY_DB_SESSION_ROLE: 'owner"; drop table orgs; --' })).toThrow(
+      /ASSAY_DB_SESSION_ROLE/,
+    );
+    expect(() =>
+      loadConfig({
+        ASSAY_RUNTIME: 'aws',
+        ASSAY_DB_HOST: 'proxy',
+        ASSAY_DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:db',
+        ASSAY_DB_SESSION_ROLE: 'assay_owner',
+      }),
+    ).toThrow(/ASSAY_DB_SESSION_ROLE: not used when ASSAY_RUNTIME=aws/);
+  });
+
   it('collects queue URLs by their variable names', () => {
     expect(queueUrlVariable('report-intake')).toBe('ASSAY_QUEUE_URL_REPORT_INTAKE');
     const config = loadConfig({ ASSAY_QUEUE_URL_INTAKE: 'https://sqs/intake' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateChecklist } from '../../../shared/checklists/checklist.service.ts';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { createGitHubClient } from '../../../shared/github/github-client.ts';
 import { FakeGitHub, type FakeIssue } from '../../support/fake-github/index.ts';
 import { seedApiToken, TEST_SESSION_SECRET } from '../../support/identity.ts';
@@ -100,11 +101,13 @@ describe('checklists from issues', () => {
     ]);
     const writes = commentWrites(issue.number);
     expect(writes.map((w) => w.method)).toEqual(['POST', 'PATCH']);
-    const retired = await runtime.db
-      .selectFrom('checklist_items')
-      .select(['tid', 'status', 'retired_in_version'])
-      .where('tid', '=', 3)
-      .executeTakeFirstOrThrow();
+    const retired = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('checklist_items')
+        .select(['tid', 'status', 'retired_in_version'])
+        .where('tid', '=', 3)
+        .executeTakeFirstOrThrow(),
+    );
     expect(retired).toEqual({ tid: 3, status: 'retired', retired_in_version: 2 });
   });
 
@@ -117,7 +120,11 @@ describe('checklists from issues', () => {
     await deliver(issue, 'opened', deliveryId);
     const before = github.writes.length;
     const versions = async () =>
-      (await runtime.db.selectFrom('checklist_versions').select('version').execute()).length;
+      (
+        await withSystem(runtime.db, (trx) =>
+          trx.selectFrom('checklist_versions').select('version').execute(),
+        )
+      ).length;
     const versionCount = await versions();
     await deliver(issue, 'opened', deliveryId);
     await deliver(issue, 'edited');
@@ -140,8 +147,11 @@ describe('checklists from issues', () => {
     await deliver(issue, 'opened', opened);
     const { token } = await seedApiToken(
       runtime.db,
-      (await runtime.db.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow())
-        .id,
+      (
+        await withSystem(runtime.db, (trx) =>
+          trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
+        )
+      ).id,
       'member',
     );
     const regen = await fetch(`${runtime.url}/api/v1/repos/acme/widgets/issues/${issue.number}/regenerate`, {
@@ -190,9 +200,11 @@ describe('checklists from issues', () => {
       generateChecklist({ db: runtime.db, github: client }, { ...message, reason: 'regenerate' }),
     ]);
     expect(runs.filter((r) => r.status === 'updated')).toHaveLength(1);
-    const tids = (await runtime.db.selectFrom('checklist_items').select('tid').execute()).map((r) => r.tid);
+    const { tids, counter } = await withSystem(runtime.db, async (trx) => ({
+      tids: (await trx.selectFrom('checklist_items').select('tid').execute()).map((r) => r.tid),
+      counter: await trx.selectFrom('tid_counters').select('last_tid').executeTakeFirstOrThrow(),
+    }));
     expect(new Set(tids).size).toBe(tids.length);
-    const counter = await runtime.db.selectFrom('tid_counters').select('last_tid').executeTakeFirstOrThrow();
     expect(Math.max(...tids)).toBe(counter.last_tid);
     expect(github.state.commentsOn('acme/widgets', issue.number)).toHaveLength(1);
   });

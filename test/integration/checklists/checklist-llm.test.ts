@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { FakeGitHub } from '../../support/fake-github/index.ts';
 import { FakeOpenAi } from '../../support/fake-openai/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -61,11 +62,9 @@ describe('checklist refinement with an LLM configured', () => {
     while ((await runtime.queues.pollOnce('checklist')) > 0);
 
     expect(openai.requests).toHaveLength(1);
-    const items = await runtime.db
-      .selectFrom('checklist_items')
-      .select(['tid', 'text', 'source'])
-      .orderBy('position')
-      .execute();
+    const items = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('checklist_items').select(['tid', 'text', 'source']).orderBy('position').execute(),
+    );
     expect(items.map((i) => [i.text, i.source])).toEqual([
       ['Cart shows the item count', 'llm'],
       ['Cart shows the total price', 'llm'],
@@ -73,7 +72,9 @@ describe('checklist refinement with an LLM configured', () => {
       // The model dropped this author item: it is put back, with its own source.
       ['Checkout button is disabled for an empty cart', 'section'],
     ]);
-    const checklist = await runtime.db.selectFrom('checklists').select('used_llm').executeTakeFirstOrThrow();
+    const checklist = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('checklists').select('used_llm').executeTakeFirstOrThrow(),
+    );
     expect(checklist.used_llm).toBe(true);
     const comment = github.state.commentsOn('acme/shop', issue.number)[0]!.body;
     expect(comment).toContain('**T4** Checkout button is disabled for an empty cart');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../support/fake-oidc/index.ts';
 import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -34,21 +35,23 @@ async function seedRepo(
   removed = false,
 ): Promise<Repo> {
   const githubId = githubIds++;
-  const row = await runtime.db
-    .insertInto('repositories')
-    .values({
-      org_id: orgId,
-      installation_id: installationId,
-      github_id: githubId,
-      owner,
-      name,
-      full_name: `${owner}/${name}`,
-      private: false,
-      default_branch: 'main',
-      removed_at: removed ? new Date() : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await withSystem(runtime.db, (trx) =>
+    trx
+      .insertInto('repositories')
+      .values({
+        org_id: orgId,
+        installation_id: installationId,
+        github_id: githubId,
+        owner,
+        name,
+        full_name: `${owner}/${name}`,
+        private: false,
+        default_branch: 'main',
+        removed_at: removed ? new Date() : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
   return { id: row.id, githubId };
 }
 
@@ -59,21 +62,23 @@ async function seedPull(
   sha: string,
   state: 'open' | 'closed',
 ) {
-  await runtime.db
-    .insertInto('pull_requests')
-    .values({
-      org_id: orgId,
-      repository_id: repositoryId,
-      number,
-      title: `PR ${number}`,
-      state,
-      head_sha: sha,
-      head_ref: `feature-${number}`,
-      base_ref: 'main',
-      merged: false,
-      draft: false,
-    })
-    .execute();
+  await withSystem(runtime.db, (trx) =>
+    trx
+      .insertInto('pull_requests')
+      .values({
+        org_id: orgId,
+        repository_id: repositoryId,
+        number,
+        title: `PR ${number}`,
+        state,
+        head_sha: sha,
+        head_ref: `feature-${number}`,
+        base_ref: 'main',
+        merged: false,
+        draft: false,
+      })
+      .execute(),
+  );
 }
 
 function claims(repository: string, extra: Record<string, unknown> = {}) {
@@ -122,12 +127,18 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   ids.org = await seedOrg(runtime.db, 'acme');
   ids.otherOrg = await seedOrg(runtime.db, 'globex');
-  await runtime.db.insertInto('installations').values({ id: ids.installation, org_id: ids.org }).execute();
-  await runtime.db.insertInto('installations').values({ id: 7002, org_id: ids.otherOrg }).execute();
-  await runtime.db
-    .insertInto('installations')
-    .values({ id: 7003, org_id: ids.otherOrg, suspended_at: new Date() })
-    .execute();
+  await withSystem(runtime.db, (trx) =>
+    trx.insertInto('installations').values({ id: ids.installation, org_id: ids.org }).execute(),
+  );
+  await withSystem(runtime.db, (trx) =>
+    trx.insertInto('installations').values({ id: 7002, org_id: ids.otherOrg }).execute(),
+  );
+  await withSystem(runtime.db, (trx) =>
+    trx
+      .insertInto('installations')
+      .values({ id: 7003, org_id: ids.otherOrg, suspended_at: new Date() })
+      .execute(),
+  );
   ids.repoA = await seedRepo(ids.org, ids.installation, 'acme', 'widgets');
   ids.repoB = await seedRepo(ids.org, ids.installation, 'acme', 'gadgets');
   await seedRepo(ids.org, ids.installation, 'acme', 'retired', true);
@@ -175,18 +186,22 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     );
     expect(await object.Body?.transformToString()).toBe(JUNIT);
 
-    const run = await runtime.db
-      .selectFrom('ci_runs')
-      .selectAll()
-      .where('repository_id', '=', ids.repoA.id)
-      .where('run_id', '=', '9001-1')
-      .executeTakeFirstOrThrow();
+    const run = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_runs')
+        .selectAll()
+        .where('repository_id', '=', ids.repoA.id)
+        .where('run_id', '=', '9001-1')
+        .executeTakeFirstOrThrow(),
+    );
     expect(run).toMatchObject({ org_id: ids.org, head_sha: SHA, pull_number: 7, auth_kind: 'oidc' });
-    const issued = await runtime.db
-      .selectFrom('ci_uploads')
-      .selectAll()
-      .where('object_key', '=', res.body.key)
-      .executeTakeFirstOrThrow();
+    const issued = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_uploads')
+        .selectAll()
+        .where('object_key', '=', res.body.key)
+        .executeTakeFirstOrThrow(),
+    );
     expect(issued).toMatchObject({
       org_id: ids.org,
       ci_run_id: run.id,
@@ -208,20 +223,24 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     );
     const again = await upload(jwt, { kind: 'junit' });
     expect(again.status).toBe(201);
-    const runs = await runtime.db
-      .selectFrom('ci_runs')
-      .selectAll()
-      .where('repository_id', '=', ids.repoA.id)
-      .where('run_id', 'in', ['9002-2', 'chosen-by-body'])
-      .execute();
+    const runs = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_runs')
+        .selectAll()
+        .where('repository_id', '=', ids.repoA.id)
+        .where('run_id', 'in', ['9002-2', 'chosen-by-body'])
+        .execute(),
+    );
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ run_id: '9002-2', head_sha: SHA, pull_number: 7 });
-    const uploads = await runtime.db
-      .selectFrom('ci_uploads')
-      .select('kind')
-      .where('ci_run_id', '=', runs[0]!.id)
-      .orderBy('created_at')
-      .execute();
+    const uploads = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_uploads')
+        .select('kind')
+        .where('ci_run_id', '=', runs[0]!.id)
+        .orderBy('created_at')
+        .execute(),
+    );
     expect(uploads.map((u) => u.kind).sort()).toEqual(['code-health', 'junit']);
   });
 
@@ -230,11 +249,13 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     const res = await upload(jwt, { kind: 'junit' });
     expect(res.status).toBe(201);
     expect(res.body.pullNumber).toBeNull();
-    const run = await runtime.db
-      .selectFrom('ci_runs')
-      .selectAll()
-      .where('repository_id', '=', ids.repoB.id)
-      .executeTakeFirstOrThrow();
+    const run = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_runs')
+        .selectAll()
+        .where('repository_id', '=', ids.repoB.id)
+        .executeTakeFirstOrThrow(),
+    );
     expect(run).toMatchObject({ run_id: '555-1', head_sha: OTHER_SHA, pull_number: null });
   });
 
@@ -266,9 +287,11 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     }
     const impostor = await oidc.sign(claims('acme/widgets', { repository_id: '123456789' }));
     expect((await upload(impostor, { kind: 'junit' })).status).toBe(403);
-    expect(await runtime.db.selectFrom('ci_runs').select('id').where('run_id', '=', 'x').execute()).toEqual(
-      [],
-    );
+    expect(
+      await withSystem(runtime.db, (trx) =>
+        trx.selectFrom('ci_runs').select('id').where('run_id', '=', 'x').execute(),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses an unknown kind or a body that names a repository (400)', async () => {
@@ -302,20 +325,20 @@ describe('repository upload tokens', () => {
     });
     const days = (Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)) / 86_400_000;
     expect(Math.round(days)).toBe(30);
-    const row = await runtime.db
-      .selectFrom('upload_tokens')
-      .selectAll()
-      .where('id', '=', res.body.id)
-      .executeTakeFirstOrThrow();
+    const row = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('upload_tokens').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow(),
+    );
     expect(row.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(row)).not.toContain(token);
     expect(row.repository_id).toBe(ids.repoA.id);
-    const audit = await runtime.db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('action', '=', 'upload_token.created')
-      .where('target_id', '=', res.body.id)
-      .executeTakeFirstOrThrow();
+    const audit = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'upload_token.created')
+        .where('target_id', '=', res.body.id)
+        .executeTakeFirstOrThrow(),
+    );
     expect(audit.actor_login).toBe('ada');
     expect(JSON.stringify(audit.details)).not.toContain(token);
 
@@ -332,11 +355,9 @@ describe('repository upload tokens', () => {
     const put = await fetch(res.body.url, { method: 'PUT', headers: res.body.headers, body: JUNIT });
     expect(put.status).toBe(200);
     expect(await listKeys('orgs/acme/repos/widgets/runs/jenkins-42/')).toEqual([res.body.key]);
-    const run = await runtime.db
-      .selectFrom('ci_runs')
-      .selectAll()
-      .where('run_id', '=', 'jenkins-42')
-      .executeTakeFirstOrThrow();
+    const run = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('ci_runs').selectAll().where('run_id', '=', 'jenkins-42').executeTakeFirstOrThrow(),
+    );
     expect(run).toMatchObject({ repository_id: ids.repoA.id, auth_kind: 'upload_token', pull_number: 7 });
 
     const generated = await upload(token, { kind: 'code-health', sha: OTHER_SHA });
@@ -367,11 +388,9 @@ describe('repository upload tokens', () => {
     const res = await upload(token, { kind: 'junit', sha: SHA, runId: 'gadgets' });
     expect(res.status).toBe(201);
     expect(res.body.key.startsWith('orgs/acme/repos/widgets/runs/gadgets/')).toBe(true);
-    const runsOfB = await runtime.db
-      .selectFrom('ci_runs')
-      .select('run_id')
-      .where('repository_id', '=', ids.repoB.id)
-      .execute();
+    const runsOfB = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('ci_runs').select('run_id').where('repository_id', '=', ids.repoB.id).execute(),
+    );
     expect(runsOfB.map((r) => r.run_id)).toEqual(['555-1']);
     // And a token of repository B cannot be revoked through repository A's path.
     const tokenB = (await createToken('gadgets')).body;
@@ -398,20 +417,24 @@ describe('repository upload tokens', () => {
     const revoked = await upload(created.token, { kind: 'junit', sha: SHA });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error.code).toBe('invalid_token');
-    const audits = await runtime.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('target_id', '=', created.id)
-      .orderBy('id')
-      .execute();
+    const audits = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .select('action')
+        .where('target_id', '=', created.id)
+        .orderBy('id')
+        .execute(),
+    );
     expect(audits.map((a) => a.action)).toEqual(['upload_token.created', 'upload_token.revoked']);
 
     const expiring = (await createToken('widgets')).body;
-    await runtime.db
-      .updateTable('upload_tokens')
-      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
-      .where('id', '=', expiring.id)
-      .execute();
+    await withSystem(runtime.db, (trx) =>
+      trx
+        .updateTable('upload_tokens')
+        .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+        .where('id', '=', expiring.id)
+        .execute(),
+    );
     expect((await upload(expiring.token, { kind: 'junit', sha: SHA })).status).toBe(401);
     expect((await upload('assay_upl_made-up-token', { kind: 'junit', sha: SHA })).status).toBe(401);
   });
@@ -420,11 +443,9 @@ describe('repository upload tokens', () => {
     const extra = await seedRepo(ids.org, ids.installation, 'acme', 'leaving');
     const { token } = (await createToken('leaving')).body;
     expect((await upload(token, { kind: 'junit', sha: SHA })).status).toBe(201);
-    await runtime.db
-      .updateTable('repositories')
-      .set({ removed_at: new Date() })
-      .where('id', '=', extra.id)
-      .execute();
+    await withSystem(runtime.db, (trx) =>
+      trx.updateTable('repositories').set({ removed_at: new Date() }).where('id', '=', extra.id).execute(),
+    );
     expect((await upload(token, { kind: 'junit', sha: SHA })).status).toBe(403);
   });
 });

@@ -43,6 +43,14 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   },
   'POST /api/v1/repos/{owner}/{repo}/upload-tokens': { params: { repo: 'no-repo' }, body: { name: 'ci' } },
   'DELETE /api/v1/repos/{owner}/{repo}/upload-tokens/{id}': { params: { repo: 'no-repo', id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/notifications': {},
+  'POST /api/v1/orgs/{org}/notifications/{id}/read': { params: { id: randomUUID() } },
+  'POST /api/v1/orgs/{org}/notifications/read-all': {},
+  'GET /api/v1/repos/{owner}/{repo}/pulls/{number}/validation': { params: { repo: 'no-repo', number: '1' } },
+  'GET /api/v1/repos/{owner}/{repo}/code-health': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/code-health/{runId}': { params: { repo: 'no-repo', runId: '1' } },
+  'PUT /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
+  'DELETE /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
 };
 
 const routes = Object.entries((topology as Topology).routes);

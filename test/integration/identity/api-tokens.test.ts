@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/auth/roles.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
+import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
 import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
@@ -42,13 +43,15 @@ const create = (bearer: string, o: Org, body: Record<string, unknown>) =>
   call(bearer, 'POST', `/orgs/${o.login}/api-tokens`, body);
 
 function audits(orgId: string, action: string) {
-  return runtime.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('action', '=', action)
-    .orderBy('id')
-    .execute();
+  return withSystem(runtime.db, (trx) =>
+    trx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute(),
+  );
 }
 
 beforeAll(async () => {
@@ -82,11 +85,9 @@ describe('POST /api/v1/orgs/{org}/api-tokens', () => {
     expect(Date.parse(res.body.expiresAt) - before).toBeGreaterThan(10 * 86_400_000 - 60_000);
     expect(Date.parse(res.body.expiresAt) - before).toBeLessThan(10 * 86_400_000 + 60_000);
 
-    const row = await runtime.db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('id', '=', res.body.id)
-      .executeTakeFirstOrThrow();
+    const row = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('api_tokens').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow(),
+    );
     expect(row).toMatchObject({
       org_id: o.id,
       user_id: o.users.ada,
@@ -217,8 +218,10 @@ describe('GET /api/v1/orgs/{org}/api-tokens', () => {
 
     const expiring = await seedApiToken(runtime.db, o.id, 'admin');
     expect((await call(expiring.token, 'GET', '/orgs/tokens5/members')).status).toBe(200);
-    await sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${expiring.id}`.execute(
-      runtime.db,
+    await withTenant(runtime.db, o.id, (trx) =>
+      sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${expiring.id}`.execute(
+        trx,
+      ),
     );
     expect((await call(expiring.token, 'GET', '/orgs/tokens5/members')).status).toBe(401);
   });

@@ -5,6 +5,7 @@ import { recordAudit } from '../../../shared/audit/audit.ts';
 import { sessionKey } from '../../../shared/auth/session-jwt.ts';
 import { withTenant } from '../../../shared/db/tenant.ts';
 import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
+import { asSuperuser } from '../../support/test-database.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
 let runtime: TestRuntime;
@@ -93,11 +94,9 @@ describe('sessions and tokens', () => {
 
     const api = await seedApiToken(runtime.db, orgId, 'admin');
     expect((await me({ authorization: `Bearer ${api.token}` })).status).toBe(200);
-    await runtime.db
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where('id', '=', api.id)
-      .execute();
+    await withTenant(runtime.db, orgId, (trx) =>
+      trx.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', api.id).execute(),
+    );
     expect((await me({ authorization: `Bearer ${api.token}` })).status).toBe(401);
     const expired = await seedApiToken(runtime.db, orgId, 'admin', {
       expiresAt: new Date(Date.now() - 1000),
@@ -161,10 +160,20 @@ describe('audit log', () => {
         recordAudit(trx, orgId, actor, { action: `test.${i}`, targetId: String(i) }),
       );
     }
-    await expect(sql`update audit_events set action = 'forged'`.execute(runtime.db)).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(sql`delete from audit_events`.execute(runtime.db)).rejects.toThrow(/append-only/);
+    // The app's own connection (the tables' owner, as on Aurora): forced row-level security
+    // shows it no row to change, and TRUNCATE, which row-level security does not cover, hits the guard.
+    const forged = await sql`update audit_events set action = 'forged'`.execute(runtime.db);
+    expect(Number(forged.numAffectedRows)).toBe(0);
+    const deleted = await sql`delete from audit_events`.execute(runtime.db);
+    expect(Number(deleted.numAffectedRows)).toBe(0);
+    await expect(sql`truncate audit_events`.execute(runtime.db)).rejects.toThrow(/append-only/);
+    // The guard holds for a role that sees every row too: the superuser.
+    await expect(
+      asSuperuser(runtime.db, (trx) => sql`update audit_events set action = 'forged'`.execute(trx)),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      asSuperuser(runtime.db, (trx) => sql`delete from audit_events`.execute(trx)),
+    ).rejects.toThrow(/append-only/);
     await expect(
       withTenant(runtime.db, orgId, (trx) => sql`update audit_events set action = 'forged'`.execute(trx)),
     ).rejects.toThrow();
@@ -180,17 +189,15 @@ describe('audit log', () => {
     expect(intact).toMatchObject({ valid: true, brokenAt: null });
     expect(intact.checked).toBeGreaterThanOrEqual(5);
 
-    const target = await runtime.db
-      .selectFrom('audit_events')
-      .select('id')
-      .where('action', '=', 'test.2')
-      .executeTakeFirstOrThrow();
-    // Out of band: an operator with superuser rights disables the guard and edits a row.
-    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(runtime.db);
-    await sql`update audit_events set details = '{"amount": 1000000}' where id = ${target.id}`.execute(
-      runtime.db,
+    const target = await withTenant(runtime.db, orgId, (trx) =>
+      trx.selectFrom('audit_events').select('id').where('action', '=', 'test.2').executeTakeFirstOrThrow(),
     );
-    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(runtime.db);
+    // Out of band: an operator with superuser rights disables the guard and edits a row.
+    await asSuperuser(runtime.db, async (trx) => {
+      await sql`alter table audit_events disable trigger audit_events_append_only`.execute(trx);
+      await sql`update audit_events set details = '{"amount": 1000000}' where id = ${target.id}`.execute(trx);
+      await sql`alter table audit_events enable trigger audit_events_append_only`.execute(trx);
+    });
     expect(await verify()).toMatchObject({
       valid: false,
       brokenAt: { id: target.id, reason: 'hash_mismatch' },

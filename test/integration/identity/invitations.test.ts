@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/auth/roles.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
+import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
 import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
@@ -49,22 +50,26 @@ const invite = (o: Org, as: string, body: Record<string, unknown>) =>
 const accept = (bearer: string, token: string) => call(bearer, 'POST', '/invitations/accept', { token });
 
 async function membership(orgId: string, userId: string) {
-  return runtime.db
-    .selectFrom('memberships')
-    .select(['role', 'source'])
-    .where('org_id', '=', orgId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  return withSystem(runtime.db, (trx) =>
+    trx
+      .selectFrom('memberships')
+      .select(['role', 'source'])
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst(),
+  );
 }
 
 function audits(orgId: string, action: string) {
-  return runtime.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('action', '=', action)
-    .orderBy('id')
-    .execute();
+  return withSystem(runtime.db, (trx) =>
+    trx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute(),
+  );
 }
 
 beforeAll(async () => {
@@ -95,11 +100,9 @@ describe('POST /api/v1/orgs/{org}/invitations', () => {
     expect(expires - before).toBeGreaterThan(3 * 86_400_000 - 60_000);
     expect(expires - before).toBeLessThan(3 * 86_400_000 + 60_000);
 
-    const row = await runtime.db
-      .selectFrom('invitations')
-      .selectAll()
-      .where('id', '=', res.body.id)
-      .executeTakeFirstOrThrow();
+    const row = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('invitations').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow(),
+    );
     expect(row.token_hash).toBe(hashToken(res.body.token));
     expect(JSON.stringify(row)).not.toContain(res.body.token);
     expect(row.created_by).toBe(o.users.ada);
@@ -146,11 +149,13 @@ describe('POST /api/v1/invitations/accept', () => {
     expect(await membership(o.id, newcomer.id)).toEqual({ role: 'member', source: 'invitation' });
     expect((await call(newcomer.token, 'GET', '/orgs/accept1/members')).status).toBe(200);
 
-    const row = await runtime.db
-      .selectFrom('invitations')
-      .select(['accepted_at', 'accepted_by'])
-      .where('id', '=', created.body.id)
-      .executeTakeFirstOrThrow();
+    const row = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('invitations')
+        .select(['accepted_at', 'accepted_by'])
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow(),
+    );
     expect(row.accepted_by).toBe(newcomer.id);
     expect(row.accepted_at).not.toBeNull();
     const listed = await call(o.as.ada!, 'GET', '/orgs/accept1/invitations');
@@ -180,12 +185,14 @@ describe('POST /api/v1/invitations/accept', () => {
     const users = await Promise.all([0, 1, 2, 3, 4].map((i) => outsider(`racer${i}`)));
     const results = await Promise.all(users.map((u) => accept(u.token, created.body.token)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 404, 404, 404, 404]);
-    const joined = await runtime.db
-      .selectFrom('memberships')
-      .select('user_id')
-      .where('org_id', '=', o.id)
-      .where('source', '=', 'invitation')
-      .execute();
+    const joined = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('org_id', '=', o.id)
+        .where('source', '=', 'invitation')
+        .execute(),
+    );
     expect(joined).toHaveLength(1);
     expect(await audits(o.id, 'invitation.accepted')).toHaveLength(1);
   });
@@ -236,8 +243,10 @@ describe('POST /api/v1/invitations/accept', () => {
     expect((await accept(user.token, 'short')).status).toBe(400);
 
     const expired = await invite(o, 'ada', { role: 'member' });
-    await sql`update invitations set expires_at = now() - interval '1 second' where id = ${expired.body.id}`.execute(
-      runtime.db,
+    await withTenant(runtime.db, o.id, (trx) =>
+      sql`update invitations set expires_at = now() - interval '1 second' where id = ${expired.body.id}`.execute(
+        trx,
+      ),
     );
     expect((await accept(user.token, expired.body.token)).status).toBe(404);
     const list = await call(o.as.ada!, 'GET', '/orgs/refuse/invitations');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/auth/roles.ts';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
@@ -44,23 +45,27 @@ const remove = (o: Org, as: string, who: string) =>
   call(o.as[as]!, 'DELETE', `/orgs/${o.login}/members/${o.login}-${who}`);
 
 async function roleOf(o: Org, who: string): Promise<string | undefined> {
-  const row = await runtime.db
-    .selectFrom('memberships')
-    .select('role')
-    .where('org_id', '=', o.id)
-    .where('user_id', '=', o.users[who]!)
-    .executeTakeFirst();
+  const row = await withSystem(runtime.db, (trx) =>
+    trx
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', o.id)
+      .where('user_id', '=', o.users[who]!)
+      .executeTakeFirst(),
+  );
   return row?.role;
 }
 
 function audits(orgId: string, action: string) {
-  return runtime.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('action', '=', action)
-    .orderBy('id')
-    .execute();
+  return withSystem(runtime.db, (trx) =>
+    trx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute(),
+  );
 }
 
 beforeAll(async () => {
@@ -255,12 +260,14 @@ describe('DELETE /api/v1/orgs/{org}/members/{login}', () => {
     // Either one removal wins and the other finds its caller gone (404) or the last owner (409).
     expect(statuses[0]).toBe(204);
     expect([404, 409]).toContain(statuses[1]);
-    const owners = await runtime.db
-      .selectFrom('memberships')
-      .select('user_id')
-      .where('org_id', '=', o.id)
-      .where('role', '=', 'owner')
-      .execute();
+    const owners = await withSystem(runtime.db, (trx) =>
+      trx
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('org_id', '=', o.id)
+        .where('role', '=', 'owner')
+        .execute(),
+    );
     expect(owners).toHaveLength(1);
   });
 });

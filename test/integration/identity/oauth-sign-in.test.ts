@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { FakeGitHub } from '../../support/fake-github/index.ts';
 import { seedOrg, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -31,7 +32,9 @@ beforeAll(async () => {
   process.env.ASSAY_GITHUB_CLIENT_SECRET = github.oauth.clientSecret;
   runtime = await startTestRuntime();
   const orgId = await seedOrg(runtime.db, 'acme');
-  await runtime.db.insertInto('installations').values({ id: 5151, org_id: orgId }).execute();
+  await withSystem(runtime.db, (trx) =>
+    trx.insertInto('installations').values({ id: 5151, org_id: orgId }).execute(),
+  );
 });
 
 afterAll(async () => {
@@ -64,7 +67,9 @@ describe('sign in with GitHub', () => {
     const body = (await me.json()) as { user: { login: string }; orgs: { login: string; role: string }[] };
     expect(body.user.login).toBe('mona');
     expect(body.orgs).toEqual([expect.objectContaining({ login: 'acme', role: 'owner' })]);
-    const audit = await runtime.db.selectFrom('audit_events').select(['action', 'actor_login']).execute();
+    const audit = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('audit_events').select(['action', 'actor_login']).execute(),
+    );
     expect(audit).toContainEqual({ action: 'member.joined', actor_login: 'mona' });
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { FakeGitHub, type FakeIssue, randomSha } from '../../support/fake-github/index.ts';
 import { seedApiToken } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -137,11 +138,9 @@ describe('test manifests for pull requests', () => {
     });
     expect(checks[0]!.output.summary).toContain('**T1**');
 
-    const org = await runtime.db
-      .selectFrom('orgs')
-      .select('id')
-      .where('login', '=', 'acme')
-      .executeTakeFirstOrThrow();
+    const org = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
+    );
     const { token } = await seedApiToken(runtime.db, org.id, 'viewer');
     const api = await fetch(`${runtime.url}/api/v1/repos/acme/widgets/pulls/${pull.number}`, {
       headers: { authorization: `Bearer ${token}` },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countLocalMessages } from '../../../shared/adapters/local-queue-store.ts';
+import { withSystem } from '../../../shared/db/tenant.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { webhookExamples } from '../../support/webhook-examples.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';
@@ -53,9 +54,11 @@ describe('every @octokit/webhooks-examples payload', () => {
       expect(processed, event).toContain(event);
     }
     // Installation events kept organisations and repositories current.
-    const orgs = await runtime.db.selectFrom('orgs').select('login').execute();
+    const orgs = await withSystem(runtime.db, (trx) => trx.selectFrom('orgs').select('login').execute());
     expect(orgs.length).toBeGreaterThan(0);
-    const repos = await runtime.db.selectFrom('repositories').select('full_name').execute();
+    const repos = await withSystem(runtime.db, (trx) =>
+      trx.selectFrom('repositories').select('full_name').execute(),
+    );
     expect(repos.length).toBeGreaterThan(0);
   });
 

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { runIdSchema } from '../../shared/ci/upload-kinds.ts';
+import { defineRoute } from '../kit/route-contract.ts';
+import { itemStatusSchema } from './issues.ts';
+import { repoNumberParams, repoParams } from './params.ts';
+
+const severityCountsSchema = z
+  .record(z.string(), z.number().int())
+  .meta({ example: { critical: 0, high: 1 } });
+
+const baseComparisonSchema = z
+  .object({
+    branch: z.string(),
+    score: z
+      .number()
+      .int()
+      .nullable()
+      .describe('The latest score on the base branch; null when it has none yet'),
+    delta: z.number().int().nullable().describe('score − base score'),
+  })
+  .nullable();
+
+export const codeHealthRunSchema = z
+  .object({
+    runId: z.string(),
+    headSha: z.string(),
+    branch: z.string().nullable(),
+    pullNumber: z.number().int().nullable(),
+    reports: z.number().int(),
+    formats: z.array(z.string()),
+    score: z.number().int().min(0).max(100),
+    counts: severityCountsSchema,
+    findingsTotal: z.number().int(),
+    base: baseComparisonSchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'CodeHealthRun' });
+
+export const getCodeHealthRuns = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/code-health',
+  auth: 'session',
+  action: 'code-health:read',
+  orgParam: 'owner',
+  summary: 'Code-health scores of a repository’s CI runs',
+  description:
+    'Newest first. Each run’s code-health reports are scored together (0–100, formula in the README) and compared with the latest run on the base branch (a pull request’s base, else the default branch).',
+  tags: ['code-health'],
+  params: repoParams,
+  query: z.object({
+    branch: z.string().min(1).max(255).optional(),
+    cursor: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({ runs: z.array(codeHealthRunSchema), nextCursor: z.string().nullable() }),
+});
+
+export const getCodeHealthRun = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/code-health/{runId}',
+  auth: 'session',
+  action: 'code-health:read',
+  orgParam: 'owner',
+  summary: 'One CI run’s code health with its findings',
+  description: 'The first 1,000 findings are kept; `findingsTotal`, `counts` and `score` cover all of them.',
+  tags: ['code-health'],
+  params: repoParams.extend({ runId: runIdSchema }),
+  response: codeHealthRunSchema.extend({
+    findings: z.array(
+      z.object({
+        rule: z.string(),
+        severity: z.string(),
+        file: z.string().optional(),
+        line: z.number().int().optional(),
+        message: z.string(),
+      }),
+    ),
+  }),
+});
+
+export const getPullValidation = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/pulls/{number}/validation',
+  auth: 'session',
+  action: 'pulls:read',
+  orgParam: 'owner',
+  summary: 'The full validation of a pull request’s head',
+  description:
+    'Every expected criterion with its status and test counts, the reports received for the commit and its code health. The `Assay` check links here when its summary table had to be cut. `sha` picks an earlier head.',
+  tags: ['pulls'],
+  params: repoNumberParams,
+  query: z.object({
+    sha: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA')
+      .optional(),
+  }),
+  response: z.object({
+    number: z.number().int(),
+    headSha: z.string(),
+    current: z.boolean().describe('Whether headSha is the pull request’s current head'),
+    validation: z
+      .object({
+        conclusion: z.string(),
+        reports: z.number().int(),
+        counts: z.record(z.string(), z.number().int()),
+        updatedAt: z.iso.datetime(),
+        items: z.array(
+          z.object({
+            tid: z.string(),
+            text: z.string(),
+            issue: z.object({ owner: z.string(), repo: z.string(), number: z.number().int() }),
+            status: itemStatusSchema,
+            flaky: z.boolean(),
+            tests: z.number().int(),
+            passed: z.number().int(),
+            failed: z.number().int(),
+            errored: z.number().int(),
+            skipped: z.number().int(),
+          }),
+        ),
+      })
+      .nullable(),
+    reports: z.array(
+      z.object({
+        runId: z.string(),
+        kind: z.enum(['junit', 'code-health']),
+        status: z.string(),
+        error: z.string().nullable(),
+        uploadedAt: z.iso.datetime(),
+      }),
+    ),
+    codeHealth: z
+      .object({
+        score: z.number().int(),
+        counts: severityCountsSchema,
+        findingsTotal: z.number().int(),
+        base: baseComparisonSchema,
+      })
+      .nullable(),
+  }),
+});
