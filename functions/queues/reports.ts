@@ -3,6 +3,7 @@ import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
 import { getGitHubClient } from '../../shared/github/github-client.ts';
 import { getLogger } from '../../shared/logger.ts';
+import { RAW_REPORT_TAG } from '../../shared/reports/retention.ts';
 import { handleUploadedObject, s3EventSchema } from '../../shared/validation/report-intake.service.ts';
 import { validateRepositorySha } from '../../shared/validation/validate-repository.ts';
 import { queueHandler } from '../kit/queue-handler.ts';
@@ -27,6 +28,10 @@ export const handler = queueHandler(s3EventSchema, async (event) => {
       record,
     );
     getLogger().info('Report handled', { ...outcome });
+    if (outcome.status !== 'discarded') {
+      // Its results are stored: the raw report may now expire (bucket lifecycle rule, by tag).
+      await objects.tag(outcome.key, { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value });
+    }
     if (outcome.status === 'processed' || outcome.status === 'invalid' || outcome.status === 'rejected') {
       const validation = await validateRepositorySha(
         {

@@ -1,15 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RAW_REPORT_TAG } from '../../shared/reports/retention.ts';
 import { acknowledge } from './nag.ts';
 
-/**
- * The object tag marking a raw CI report that may expire. The report consumer
- * sets it (PutObjectTagging, granted by `bucket:write`) once a report is
- * parsed; S3 lifecycle rules cannot match the `orgs/{org}/…/{kind}/` keys by
- * prefix, so expiry goes by tag.
- */
-export const RAW_REPORT_TAG = { key: 'assay-retention', value: 'raw-report' } as const;
+export { RAW_REPORT_TAG };
 
 /** Props of {@link ArtifactBucket}. */
 export interface ArtifactBucketProps {

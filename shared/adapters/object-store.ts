@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Config } from '../config.ts';
 
 /** Credentials the local S3 (s3rver) accepts; it does not check signatures. */
@@ -33,6 +39,8 @@ export interface ObjectStore {
   /** The object's bytes as a stream (for large reports). */
   openStream(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Replaces the object's tags (lifecycle rules expire objects by tag). */
+  tag(key: string, tags: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** An {@link ObjectStore} over S3 (or any S3-compatible endpoint). */
@@ -54,6 +62,10 @@ export function createObjectStore(config: Config, client = createS3Client(config
     },
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async tag(key, tags) {
+      const TagSet = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+      await client.send(new PutObjectTaggingCommand({ Bucket, Key: key, Tagging: { TagSet } }));
     },
   };
 }

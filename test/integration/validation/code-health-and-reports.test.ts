@@ -1,7 +1,10 @@
+import { DeleteObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendLocalMessage } from '../../../shared/adapters/local-queue-store.ts';
+import { countLocalMessages, sendLocalMessage } from '../../../shared/adapters/local-queue-store.ts';
+import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
+import { RAW_REPORT_TAG } from '../../../shared/reports/retention.ts';
 import { randomSha } from '../../support/fake-github/index.ts';
 import { seedApiToken } from '../../support/identity.ts';
 import {
@@ -14,6 +17,7 @@ import {
 
 let h: ValidationHarness;
 let token: string;
+let memberToken: string;
 
 const api = async <T>(path: string): Promise<{ status: number; body: T }> => {
   const res = await fetch(`${h.runtime.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -63,6 +67,7 @@ beforeAll(async () => {
     trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
   );
   token = (await seedApiToken(h.runtime.db, org.id, 'viewer')).token;
+  memberToken = (await seedApiToken(h.runtime.db, org.id, 'member')).token;
 });
 
 afterAll(async () => {
@@ -206,6 +211,39 @@ describe('the validation view the check links to', () => {
     // A second matrix report re-concludes the check: the 120 stay, one new failure is added once.
     await h.upload(head, '5202', junit(fail('T2::accepts a valid email', 999)));
     expect(h.checkOf(head)[0]!.annotations).toHaveLength(121);
+  });
+});
+
+describe('raw report retention', () => {
+  it('tags a handled report so the lifecycle rule may expire it, and keeps the validation once it has', async () => {
+    const head = await h.openPull();
+    const key = await h.upload(
+      head,
+      '5401',
+      junit(pass('T1::shows an error') + pass('T2::accepts a valid email')),
+    );
+    const s3 = createS3Client(getConfig());
+    const Bucket = getConfig().ASSAY_S3_BUCKET;
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket, Key: key }));
+    expect(tags.TagSet).toEqual([{ Key: RAW_REPORT_TAG.key, Value: RAW_REPORT_TAG.value }]);
+
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    const writes = h.github.writes.length;
+    const revalidate = await fetch(
+      `${h.runtime.url}/api/v1/repos/acme/widgets/pulls/${h.lastPull}/revalidate`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${memberToken}` },
+      },
+    );
+    expect(revalidate.status).toBe(202);
+    await h.drain();
+    expect(h.checkOf(head)[0]).toMatchObject({ conclusion: 'success' });
+    expect(h.github.writes.length).toBe(writes);
+    // Handled, not failed: nothing waits for a retry.
+    for (const queue of ['manifest', 'validation'] as const) {
+      expect(await countLocalMessages(h.runtime.db, queue)).toEqual({ visible: 0, inFlight: 0, dead: 0 });
+    }
   });
 });
 
