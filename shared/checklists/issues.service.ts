@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError } from '../errors.ts';
 import { queues } from '../queues/messages.ts';
-
-type Trx = Transaction<Database>;
-
-async function findRepository(trx: Trx, owner: string, repo: string) {
-  const row = await trx
-    .selectFrom('repositories')
-    .select(['id', 'github_id', 'installation_id', 'full_name'])
-    .where(sql`lower(full_name)`, '=', `${owner}/${repo}`.toLowerCase())
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError(`Repository ${owner}/${repo} not found`);
-  return row;
-}
+import { findRepositoryByName } from '../repositories/find-repository.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -30,7 +18,7 @@ export async function listIssues(
   query: { state: 'open' | 'closed' | 'all'; cursor?: string; limit: number },
 ) {
   return withTenant(db, orgId, async (trx) => {
-    const repository = await findRepository(trx, target.owner, target.repo);
+    const repository = await findRepositoryByName(trx, target);
     let q = trx
       .selectFrom('issues')
       .leftJoin('checklists', (join) =>
@@ -92,7 +80,7 @@ export async function getIssueWithChecklist(
   target: { owner: string; repo: string; number: number },
 ) {
   return withTenant(db, orgId, async (trx) => {
-    const repository = await findRepository(trx, target.owner, target.repo);
+    const repository = await findRepositoryByName(trx, target);
     const issue = await trx
       .selectFrom('issues')
       .selectAll()
@@ -159,7 +147,7 @@ export async function requestRegeneration(
 ): Promise<{ jobId: string }> {
   const jobId = randomUUID();
   const repository = await withTenant(db, orgId, async (trx) => {
-    const repo = await findRepository(trx, target.owner, target.repo);
+    const repo = await findRepositoryByName(trx, target);
     await recordAudit(trx, orgId, actor, {
       action: 'checklist.regenerate_requested',
       targetType: 'issue',

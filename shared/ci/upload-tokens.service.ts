@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { OrgAccess } from '../auth/org-access.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
@@ -13,6 +13,7 @@ import { markTokenUsed } from '../auth/token-usage.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
+import { findRepositoryByName } from '../repositories/find-repository.ts';
 
 /** Prefix of upload tokens, so they are told from OIDC tokens (and found by secret scanners). */
 export const UPLOAD_TOKEN_PREFIX = 'assay_upl_';
@@ -30,21 +31,6 @@ export interface UploadToken {
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;
-}
-
-/** The repository a path names, inside the tenant (404 when the organisation has no such repository). */
-async function repositoryInTenant(
-  trx: Transaction<Database>,
-  target: { owner: string; repo: string },
-): Promise<{ id: string; full_name: string }> {
-  const row = await trx
-    .selectFrom('repositories')
-    .select(['id', 'full_name'])
-    .where(sql`lower(full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError(`Repository ${target.owner}/${target.repo} not found`);
-  return row;
 }
 
 const iso = (value: Date) => value.toISOString();
@@ -65,7 +51,7 @@ export async function createUploadToken(
 ): Promise<UploadToken & { token: string }> {
   const token = newToken(UPLOAD_TOKEN_PREFIX);
   return withTenant(db, access.orgId, async (trx) => {
-    const repository = await repositoryInTenant(trx, target);
+    const repository = await findRepositoryByName(trx, target);
     const row = await trx
       .insertInto('upload_tokens')
       .values({
@@ -117,7 +103,7 @@ export async function revokeUploadToken(
   id: string,
 ): Promise<void> {
   await withTenant(db, access.orgId, async (trx) => {
-    const repository = await repositoryInTenant(trx, target);
+    const repository = await findRepositoryByName(trx, target);
     const row = await trx
       .selectFrom('upload_tokens')
       .select(['id', 'name', 'prefix', 'revoked_at'])

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError } from '../errors.ts';
+import { findRepositoryByName } from '../repositories/find-repository.ts';
 import { CHECK_NAME } from './check-run.ts';
 
 /** A pull request with its linked issues, the manifest of its current head, and that head's validation check. */
@@ -11,13 +12,7 @@ export async function getPullWithManifest(
   target: { owner: string; repo: string; number: number },
 ) {
   return withTenant(db, orgId, async (trx) => {
-    const repository = await trx
-      .selectFrom('repositories')
-      .select('id')
-      .where(sql`lower(full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
-      .where('removed_at', 'is', null)
-      .executeTakeFirst();
-    if (!repository) throw new NotFoundError(`Repository ${target.owner}/${target.repo} not found`);
+    const repository = await findRepositoryByName(trx, target);
     const pull = await trx
       .selectFrom('pull_requests')
       .selectAll()

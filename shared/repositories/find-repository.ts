@@ -15,10 +15,10 @@ import { NotFoundError } from '../errors.ts';
 export async function findRepositoryByName(
   trx: Transaction<Database>,
   target: { owner: string; repo: string },
-): Promise<{ id: string; full_name: string; default_branch: string | null }> {
+) {
   const row = await trx
     .selectFrom('repositories')
-    .select(['id', 'full_name', 'default_branch'])
+    .select(['id', 'full_name', 'default_branch', 'github_id', 'installation_id'])
     .where(sql`lower(full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
     .where('removed_at', 'is', null)
     .executeTakeFirst();
