@@ -46,11 +46,6 @@ async function branchesOf(
   trx: Trx,
   run: { repository_id: string; pull_number: number | null; ref: string | null },
 ): Promise<{ branch: string | null; baseBranch: string | null }> {
-  const repository = await trx
-    .selectFrom('repositories')
-    .select('default_branch')
-    .where('id', '=', run.repository_id)
-    .executeTakeFirstOrThrow();
   if (run.pull_number !== null) {
     const pull = await trx
       .selectFrom('pull_requests')
@@ -60,6 +55,11 @@ async function branchesOf(
       .executeTakeFirst();
     if (pull) return { branch: pull.head_ref, baseBranch: pull.base_ref };
   }
+  const repository = await trx
+    .selectFrom('repositories')
+    .select('default_branch')
+    .where('id', '=', run.repository_id)
+    .executeTakeFirstOrThrow();
   return { branch: branchOfRef(run.ref), baseBranch: repository.default_branch };
 }
 

@@ -4,14 +4,13 @@
  *
  * @module
  */
-import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import { z } from 'zod';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
+import { olderThan, page, parseIdCursor } from '../identity/pagination.ts';
+import { iso } from '../identity/rows.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
-
-const iso = (d: Date) => d.toISOString();
 
 const runColumns = [
   'code_health_runs.id',
@@ -48,6 +47,17 @@ type RunRow = {
   updated_at: Date;
 };
 
+/** A run's comparison with its base branch as the API shows it (`null` when it has no base branch). */
+export function baseComparison(row: {
+  base_branch: string | null;
+  base_score: number | null;
+  delta: number | null;
+}): { branch: string; score: number | null; delta: number | null } | null {
+  return row.base_branch === null
+    ? null
+    : { branch: row.base_branch, score: row.base_score, delta: row.delta };
+}
+
 function runView(row: RunRow) {
   return {
     runId: row.run_id,
@@ -59,18 +69,29 @@ function runView(row: RunRow) {
     score: row.score,
     counts: row.counts,
     findingsTotal: row.findings_total,
-    base:
-      row.base_branch === null ? null : { branch: row.base_branch, score: row.base_score, delta: row.delta },
+    base: baseComparison(row),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
 }
 
-const cursorSchema = z.uuid();
-
-/** Keyset "older than the run with id `cursor`" for `(created_at desc, id desc)`. */
-function olderThanRun(cursor: string): Expression<SqlBool> {
-  return sql<SqlBool>`(code_health_runs.created_at, code_health_runs.id) < (select c.created_at, c.id from code_health_runs c where c.id = ${cursor})`;
+/**
+ * The code health of a commit: its most recently updated run (a commit may be
+ * built by several runs), or `undefined` when none uploaded a code-health report.
+ */
+export async function latestCodeHealthOfSha(
+  trx: Transaction<Database>,
+  repositoryId: string,
+  headSha: string,
+) {
+  return trx
+    .selectFrom('code_health_runs')
+    .select(['score', 'counts', 'findings_total', 'base_branch', 'base_score', 'delta'])
+    .where('repository_id', '=', repositoryId)
+    .where('head_sha', '=', headSha)
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** A repository's code-health runs, newest first, optionally of one branch; cursor-paginated. */
@@ -80,11 +101,7 @@ export async function listCodeHealthRuns(
   target: { owner: string; repo: string },
   query: { branch?: string; cursor?: string; limit: number },
 ) {
-  if (query.cursor !== undefined && !cursorSchema.safeParse(query.cursor).success) {
-    throw new ValidationError('cursor is not one this API returned', [
-      { path: 'query.cursor', message: 'invalid' },
-    ]);
-  }
+  const before = parseIdCursor(query.cursor);
   return withTenant(db, orgId, async (trx) => {
     const repository = await findRepositoryByName(trx, target);
     let q = trx
@@ -96,14 +113,9 @@ export async function listCodeHealthRuns(
       .orderBy('code_health_runs.id', 'desc')
       .limit(query.limit + 1);
     if (query.branch !== undefined) q = q.where('code_health_runs.branch', '=', query.branch);
-    if (query.cursor !== undefined) q = q.where(olderThanRun(query.cursor));
-    const rows = await q.execute();
-    const kept = rows.slice(0, query.limit);
-    const last = kept.at(-1);
-    return {
-      runs: kept.map(runView),
-      nextCursor: rows.length > query.limit && last ? last.id : null,
-    };
+    if (before !== undefined) q = q.where(olderThan('code_health_runs', before));
+    const result = page(await q.execute(), query.limit, (row) => row.id);
+    return { runs: result.rows.map(runView), nextCursor: result.nextCursor };
   });
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { validationViewUrl } from '../validation/validation-url.ts';
 import type { NotificationKind } from './notification.ts';
 
 /** A validation of one head SHA that just concluded. */
@@ -52,7 +53,7 @@ function describe(event: ValidationConcluded, verb: string) {
     link:
       event.pullNumber === undefined
         ? null
-        : `${event.publicUrl ?? ''}/api/v1/repos/${event.repository}/pulls/${event.pullNumber}/validation?sha=${event.headSha}`,
+        : validationViewUrl(event.publicUrl ?? '', event.repository, event.pullNumber, event.headSha),
   };
 }
 

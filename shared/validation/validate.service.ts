@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
+import { latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
@@ -8,6 +9,7 @@ import { notifyValidationConcluded } from '../notifications/validation-notificat
 import { parseJUnit, TidSummarizer } from '../reports/junit/index.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
+import { validationViewUrl } from './validation-url.ts';
 
 export interface ValidateDeps {
   db: Kysely<Database>;
@@ -86,14 +88,7 @@ export async function validateHeadSha(
         for (const entry of manifest.entries as ExpectedItem[])
           byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
       }
-      const codeHealth = await trx
-        .selectFrom('code_health_runs')
-        .select(['score', 'base_branch', 'base_score', 'delta'])
-        .where('repository_id', '=', target.repositoryId)
-        .where('head_sha', '=', target.headSha)
-        .orderBy('updated_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const codeHealth = await latestCodeHealthOfSha(trx, target.repositoryId, target.headSha);
       return {
         codeHealth,
         expected: [...byTid.values()],
@@ -139,9 +134,10 @@ export async function validateHeadSha(
   }
   const summaries = summarizer.summaries();
   const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
-  const detailsUrl = deps.publicUrl
-    ? `${deps.publicUrl}/api/v1/repos/${fullName}/pulls/${pullNumber}/validation?sha=${target.headSha}`
-    : undefined;
+  const detailsUrl =
+    deps.publicUrl && pullNumber !== undefined
+      ? validationViewUrl(deps.publicUrl, fullName, pullNumber, target.headSha)
+      : undefined;
 
   return withTenant(deps.db, target.orgId, async (trx) => {
     if (reports.length === 0) {

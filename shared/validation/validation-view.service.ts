@@ -6,6 +6,7 @@
  * @module
  */
 import type { Kysely } from 'kysely';
+import { baseComparison, latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError } from '../errors.ts';
@@ -52,14 +53,7 @@ export async function getPullValidation(
       .where('ci_uploads.status', '!=', 'issued')
       .orderBy('ci_uploads.created_at')
       .execute();
-    const health = await trx
-      .selectFrom('code_health_runs')
-      .select(['score', 'counts', 'findings_total', 'base_branch', 'base_score', 'delta'])
-      .where('repository_id', '=', repository.id)
-      .where('head_sha', '=', headSha)
-      .orderBy('updated_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const health = await latestCodeHealthOfSha(trx, repository.id, headSha);
     return {
       number: pull.number,
       headSha,
@@ -96,10 +90,7 @@ export async function getPullValidation(
             score: health.score,
             counts: health.counts,
             findingsTotal: health.findings_total,
-            base:
-              health.base_branch === null
-                ? null
-                : { branch: health.base_branch, score: health.base_score, delta: health.delta },
+            base: baseComparison(health),
           }
         : null,
     };
