@@ -94,3 +94,41 @@ export async function seedApiToken(
   );
   return { id: row.id, token };
 }
+
+/** An organisation seeded with its members: ids by name, and a session bearer token by name. */
+export interface SeededOrg {
+  id: string;
+  login: string;
+  users: Record<string, string>;
+  /** Bearer session tokens by name. */
+  as: Record<string, string>;
+}
+
+/** An organisation with one signed-in member per `name: role` (logins prefixed with the org's). */
+export async function seedOrgWithMembers(
+  db: Kysely<Database>,
+  login: string,
+  members: Record<string, Role>,
+): Promise<SeededOrg> {
+  const id = await seedOrg(db, login);
+  const result: SeededOrg = { id, login, users: {}, as: {} };
+  for (const [name, role] of Object.entries(members)) {
+    const userId = await seedUser(db, `${login}-${name}`, { orgId: id, role });
+    result.users[name] = userId;
+    result.as[name] = (await seedSession(db, userId)).token;
+  }
+  return result;
+}
+
+/** The audit events of an organisation with one action, oldest first. */
+export function auditEventsOf(db: Kysely<Database>, orgId: string, action: string) {
+  return withSystem(db, (trx) =>
+    trx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('action', '=', action)
+      .orderBy('id')
+      .execute(),
+  );
+}

@@ -5,6 +5,7 @@ import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
+import { callApi } from '../../support/api-client.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../support/fake-oidc/index.ts';
 import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -98,18 +99,8 @@ async function upload(bearer: string | undefined, body: unknown) {
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
 }
 
-async function api(bearer: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${runtime.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${bearer}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
-}
+const api = (bearer: string, method: string, path: string, body?: unknown) =>
+  callApi(runtime.url, bearer, method, path, body);
 
 async function listKeys(prefix: string): Promise<string[]> {
   const config = getConfig();

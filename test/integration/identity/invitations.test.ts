@@ -3,28 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/auth/roles.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
-import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
+import { callApi } from '../../support/api-client.ts';
+import {
+  auditEventsOf,
+  type SeededOrg,
+  seedApiToken,
+  seedOrgWithMembers,
+  seedSession,
+  seedUser,
+  TEST_SESSION_SECRET,
+} from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
 let runtime: TestRuntime;
 
-interface Org {
-  id: string;
-  login: string;
-  users: Record<string, string>;
-  as: Record<string, string>;
-}
+type Org = SeededOrg;
 
-async function org(login: string, members: Record<string, Role>): Promise<Org> {
-  const id = await seedOrg(runtime.db, login);
-  const result: Org = { id, login, users: {}, as: {} };
-  for (const [name, role] of Object.entries(members)) {
-    const userId = await seedUser(runtime.db, `${login}-${name}`, { orgId: id, role });
-    result.users[name] = userId;
-    result.as[name] = (await seedSession(runtime.db, userId)).token;
-  }
-  return result;
-}
+const org = (login: string, members: Record<string, Role>) => seedOrgWithMembers(runtime.db, login, members);
 
 /** A signed-in user who belongs to no organisation yet. */
 async function outsider(login: string): Promise<{ id: string; token: string }> {
@@ -32,18 +27,8 @@ async function outsider(login: string): Promise<{ id: string; token: string }> {
   return { id, token: (await seedSession(runtime.db, id)).token };
 }
 
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${runtime.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
-}
+const call = (bearer: string, method: string, path: string, body?: unknown) =>
+  callApi(runtime.url, bearer, method, path, body);
 
 const invite = (o: Org, as: string, body: Record<string, unknown>) =>
   call(o.as[as]!, 'POST', `/orgs/${o.login}/invitations`, body);
@@ -60,17 +45,7 @@ async function membership(orgId: string, userId: string) {
   );
 }
 
-function audits(orgId: string, action: string) {
-  return withSystem(runtime.db, (trx) =>
-    trx
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('action', '=', action)
-      .orderBy('id')
-      .execute(),
-  );
-}
+const audits = (orgId: string, action: string) => auditEventsOf(runtime.db, orgId, action);
 
 beforeAll(async () => {
   process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;

@@ -1,43 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/auth/roles.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
-import { seedApiToken, seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
+import { callApi } from '../../support/api-client.ts';
+import {
+  auditEventsOf,
+  type SeededOrg,
+  seedApiToken,
+  seedOrgWithMembers,
+  TEST_SESSION_SECRET,
+} from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
 let runtime: TestRuntime;
 
-interface Org {
-  id: string;
-  login: string;
-  users: Record<string, string>;
-  /** Bearer session tokens by login. */
-  as: Record<string, string>;
-}
+type Org = SeededOrg;
 
-/** An organisation with one member per `login: role` (login prefixed with the org's). */
-async function org(login: string, members: Record<string, Role>): Promise<Org> {
-  const id = await seedOrg(runtime.db, login);
-  const result: Org = { id, login, users: {}, as: {} };
-  for (const [name, role] of Object.entries(members)) {
-    const userId = await seedUser(runtime.db, `${login}-${name}`, { orgId: id, role });
-    result.users[name] = userId;
-    result.as[name] = (await seedSession(runtime.db, userId)).token;
-  }
-  return result;
-}
+const org = (login: string, members: Record<string, Role>) => seedOrgWithMembers(runtime.db, login, members);
 
-async function call(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${runtime.url}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined };
-}
+const call = (bearer: string, method: string, path: string, body?: unknown) =>
+  callApi(runtime.url, bearer, method, path, body);
 
 const setRole = (o: Org, as: string, who: string, role: Role) =>
   call(o.as[as]!, 'PATCH', `/orgs/${o.login}/members/${o.login}-${who}`, { role });
@@ -56,17 +37,7 @@ async function roleOf(o: Org, who: string): Promise<string | undefined> {
   return row?.role;
 }
 
-function audits(orgId: string, action: string) {
-  return withSystem(runtime.db, (trx) =>
-    trx
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('action', '=', action)
-      .orderBy('id')
-      .execute(),
-  );
-}
+const audits = (orgId: string, action: string) => auditEventsOf(runtime.db, orgId, action);
 
 beforeAll(async () => {
   process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
