@@ -72,6 +72,8 @@ export const getCodeHealthRun = defineRoute({
         file: z.string().optional(),
         line: z.number().int().optional(),
         message: z.string(),
+        baselineState: z.enum(['new', 'unchanged', 'updated']).optional(),
+        ruleIndexMismatch: z.object({ ruleIndex: z.number().int(), ruleIdAtIndex: z.string() }).optional(),
       }),
     ),
   }),

@@ -20,7 +20,6 @@ export const handler = queueHandler(s3EventSchema, async (event) => {
       {
         db,
         openObject: (key) => objects.openStream(key),
-        readText: (key) => objects.getText(key),
         deleteObject: (key) => objects.delete(key),
         maxBytes: config.ASSAY_REPORT_MAX_BYTES,
         log,

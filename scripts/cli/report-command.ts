@@ -14,15 +14,20 @@ import {
   parseCodeHealthStream,
   type SeverityCounts,
 } from '../../shared/reports/code-health/index.ts';
+import { decoderFor } from '../../shared/reports/encoding.ts';
 import {
   DEFAULT_MAX_BYTES,
+  type JUnitTestCase,
+  type JUnitTestSuite,
   parseJUnit,
   type TestStatus,
   TidSummarizer,
 } from '../../shared/reports/junit/index.ts';
+import { InvalidReportError } from '../../shared/reports/junit/invalid.ts';
 
-export const reportUsage = `  report <file>                      parse a JUnit XML or code-health report locally (JSON summary;
-                                     exit 2 when the file is not a valid report)
+export const reportUsage = `  report <file> [--cases]            parse a JUnit XML or code-health report locally (JSON summary;
+                                     --cases lists every testcase; exit 2 when the file is not a
+                                     valid report)
 `;
 
 /** Exit code for a file that is not a valid report. */
@@ -39,6 +44,48 @@ export interface JUnitReportSummary {
   flaky: number;
   /** Worst status per TID (`{ "T12": "passed" }`). */
   tids: Record<string, TestStatus>;
+  /** With `--cases`: every testcase, in document order. */
+  cases?: ReportCase[];
+  /** With `--cases`: every testsuite, in the order they close (inner before outer). */
+  suites?: ReportSuite[];
+}
+
+/** One testcase in the `--cases` output. */
+export interface ReportCase {
+  suite: string;
+  classname: string;
+  name: string;
+  status: TestStatus;
+  /** Absent when `time` is missing or unreadable. */
+  durationMs?: number;
+  tids: string[];
+  flaky: boolean;
+}
+
+/** One testsuite in the `--cases` output. */
+export interface ReportSuite {
+  name: string;
+  level: number;
+  tests: number;
+  durationMs?: number;
+}
+
+/** Options of {@link summarizeReport}. */
+export interface SummarizeOptions {
+  /** List every testcase (JUnit only). */
+  cases?: boolean;
+}
+
+function caseOf(test: JUnitTestCase): ReportCase {
+  const { suite, classname, name, status, durationMs, tids, flaky } = test;
+  return durationMs === undefined
+    ? { suite, classname, name, status, tids: [...tids], flaky }
+    : { suite, classname, name, status, durationMs, tids: [...tids], flaky };
+}
+
+function suiteOf(suite: JUnitTestSuite): ReportSuite {
+  const { name, level, tests, durationMs } = suite;
+  return durationMs === undefined ? { name, level, tests } : { name, level, tests, durationMs };
 }
 
 /** The summary of a code-health report. */
@@ -48,6 +95,8 @@ export interface CodeHealthReportSummary {
   findings: Finding[];
   score: number;
   counts: SeverityCounts;
+  /** SARIF files that carry `baselineState`: how many findings are new. */
+  newFindings?: number;
 }
 
 /** A file that is not a valid report. */
@@ -59,19 +108,26 @@ export interface InvalidReportSummary {
 export type ReportSummary = JUnitReportSummary | CodeHealthReportSummary | InvalidReportSummary;
 
 /** What a report looks like from its first meaningful character. */
-type DetectedKind = 'junit' | 'code-health' | 'empty' | 'unknown';
+type DetectedKind = 'junit' | 'code-health' | 'empty' | 'unknown' | { unsupported: string };
 
-const BOM = [0xef, 0xbb, 0xbf];
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/** Tells XML (JUnit) from JSON (code health) by the first character after a BOM and whitespace. */
+/**
+ * Tells XML (JUnit) from JSON (code health) by the first character after a
+ * BOM and whitespace, in whatever encoding the report consumer would read
+ * the file (UTF-8 with or without BOM, UTF-16LE/BE with or without BOM …:
+ * `detectEncoding`, the consumer's own routine).
+ */
 export function detectReportKind(head: Uint8Array): DetectedKind {
-  let i = BOM.every((byte, k) => head[k] === byte) ? BOM.length : 0;
-  while (i < head.length && WHITESPACE.has(head[i] ?? 0)) i++;
-  if (i >= head.length) return 'empty';
-  const first = head[i];
-  if (first === 0x3c) return 'junit'; // '<'
-  if (first === 0x7b || first === 0x5b) return 'code-health'; // '{' or '['
+  let text: string;
+  try {
+    text = decoderFor(head).decode(head, { stream: true });
+  } catch (err) {
+    if (err instanceof InvalidReportError) return { unsupported: err.reason };
+    throw err;
+  }
+  const first = /[^\s\ufeff]/u.exec(text)?.[0];
+  if (first === undefined) return 'empty';
+  if (first === '<') return 'junit';
+  if (first === '{' || first === '[') return 'code-health';
   return 'unknown';
 }
 
@@ -87,19 +143,46 @@ async function readHead(path: string, bytes = 4096): Promise<Uint8Array> {
   }
 }
 
-async function summarizeJUnit(path: string): Promise<ReportSummary> {
+async function summarizeJUnit(path: string, options: SummarizeOptions): Promise<ReportSummary> {
   const tids = new TidSummarizer();
-  const result = await parseJUnit(createReadStream(path), { onTestCase: tids.add });
+  const cases: ReportCase[] = [];
+  const suites: ReportSuite[] = [];
+  const result = await parseJUnit(
+    createReadStream(path),
+    options.cases
+      ? {
+          onTestCase: (test) => {
+            tids.add(test);
+            cases.push(caseOf(test));
+          },
+          onTestSuite: (suite) => {
+            suites.push(suiteOf(suite));
+          },
+        }
+      : { onTestCase: tids.add },
+  );
   if (!result.valid) return { valid: false, error: result.reason };
   const { tests, passed, failed, errored, skipped, flaky } = result;
-  return { valid: true, tests, passed, failed, errored, skipped, flaky, tids: tids.statuses() };
+  const summary: JUnitReportSummary = {
+    valid: true,
+    tests,
+    passed,
+    failed,
+    errored,
+    skipped,
+    flaky,
+    tids: tids.statuses(),
+  };
+  return options.cases ? { ...summary, cases, suites } : summary;
 }
 
 async function summarizeCodeHealth(path: string): Promise<ReportSummary> {
   const result = await parseCodeHealthStream(createReadStream(path));
   if (!result.valid) return { valid: false, error: result.reason };
-  const { format, findings, score, counts } = result;
-  return { valid: true, format, findings, score, counts };
+  const { format, findings, score, counts, newFindings } = result;
+  return newFindings === undefined
+    ? { valid: true, format, findings, score, counts }
+    : { valid: true, format, findings, score, counts, newFindings };
 }
 
 /**
@@ -107,15 +190,16 @@ async function summarizeCodeHealth(path: string): Promise<ReportSummary> {
  * (an operator error); a file that is not a valid report is a summary with
  * `valid: false` and the reason.
  */
-export async function summarizeReport(path: string): Promise<ReportSummary> {
+export async function summarizeReport(path: string, options: SummarizeOptions = {}): Promise<ReportSummary> {
   const info = await stat(path);
   if (!info.isFile()) throw new Error(`${path} is not a file`);
   const kind = detectReportKind(await readHead(path));
+  if (typeof kind === 'object') return { valid: false, error: kind.unsupported };
   const limit = kind === 'code-health' ? DEFAULT_CODE_HEALTH_MAX_BYTES : DEFAULT_MAX_BYTES;
   if (info.size > limit) return { valid: false, error: `report is larger than the limit of ${limit} bytes` };
   switch (kind) {
     case 'junit':
-      return summarizeJUnit(path);
+      return summarizeJUnit(path, options);
     case 'code-health':
       return summarizeCodeHealth(path);
     case 'empty':
@@ -128,10 +212,15 @@ export async function summarizeReport(path: string): Promise<ReportSummary> {
   }
 }
 
-/** Runs `assay report <file>`: the summary to print and the exit code (0, or 2 for an invalid report). */
+/**
+ * Runs `assay report <file> [--cases]`: the summary to print and the exit
+ * code (0, or 2 for an invalid report).
+ */
 export async function reportCommand(args: string[]): Promise<{ output: ReportSummary; exitCode: number }> {
-  const [path, ...extra] = args;
-  if (!path || extra.length > 0) throw new Error(`Usage: assay report <file>\n${reportUsage}`);
-  const output = await summarizeReport(path);
+  const cases = args.includes('--cases');
+  const [path, ...extra] = args.filter((arg) => arg !== '--cases');
+  if (!path || extra.length > 0 || path.startsWith('--'))
+    throw new Error(`Usage: assay report <file> [--cases]\n${reportUsage}`);
+  const output = await summarizeReport(path, { cases });
   return { output, exitCode: output.valid ? 0 : INVALID_REPORT_EXIT_CODE };
 }

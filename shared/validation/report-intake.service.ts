@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
-import { parseCodeHealth } from '../reports/code-health/index.ts';
+import { parseCodeHealthStream } from '../reports/code-health/index.ts';
 import { parseJUnit } from '../reports/junit/index.ts';
 
 /** The parts of an S3 object-created record the consumer reads. */
@@ -17,7 +17,6 @@ export const s3EventSchema = z.object({ Records: z.array(s3RecordSchema) });
 export interface ReportIntakeDeps {
   db: Kysely<Database>;
   openObject: (key: string) => Promise<Readable>;
-  readText: (key: string) => Promise<string>;
   deleteObject: (key: string) => Promise<void>;
   maxBytes: number;
   log: (message: string, attributes: Record<string, unknown>) => void;
@@ -104,11 +103,17 @@ export async function handleUploadedObject(
     const { passed, failed, errored, skipped, flaky, tests, suites } = result;
     return finish('processed', { suites, tests, passed, failed, errored, skipped, flaky });
   }
-  const health = parseCodeHealth(await deps.readText(key));
+  const health = await parseCodeHealthStream(await deps.openObject(key), { maxBytes: deps.maxBytes });
   if (!health.valid) return finish('invalid', null, health.reason);
   return finish(
     'processed',
-    { format: health.format, score: health.score, counts: health.counts, findings: health.findings.length },
+    {
+      format: health.format,
+      score: health.score,
+      counts: health.counts,
+      findings: health.findings.length,
+      ...(health.newFindings === undefined ? {} : { newFindings: health.newFindings }),
+    },
     undefined,
     (trx) => addCodeHealthReport(trx, { orgId: upload.org_id, ciRunId: upload.ci_run_id, result: health }),
   );

@@ -47,7 +47,7 @@ export interface ValidationHarness {
   /** Opens a pull request fixing the issue; resolves to its head SHA. */
   openPull(options?: { headRef?: string; baseRef?: string }): Promise<string>;
   /** Uploads `body` for `sha` as run `runId` via OIDC and a presigned PUT; resolves to the object key. */
-  upload(sha: string, runId: string, body: string, options?: UploadOptions): Promise<string>;
+  upload(sha: string, runId: string, body: string | Uint8Array, options?: UploadOptions): Promise<string>;
   /** Waits for the object-created event of an upload. */
   waitForReportEvent(): Promise<void>;
   /** The `Assay` check runs on `sha`. */

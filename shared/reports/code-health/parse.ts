@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { TextDecoder } from 'node:util';
+import { decodeReport } from '../encoding.ts';
+import { InvalidReportError } from '../junit/invalid.ts';
 import { findingsFromCodeHealthJson } from './code-health-json.ts';
 import { findingsFromSarif, looksLikeSarif } from './sarif.ts';
 import { computeScore } from './score.ts';
@@ -20,7 +21,7 @@ export interface ParseCodeHealthOptions {
   maxBytes?: number;
 }
 
-type Extracted = { ok: true; findings: Finding[] } | { ok: false; reason: string };
+type Extracted = { ok: true; findings: Finding[]; baseline?: boolean } | { ok: false; reason: string };
 
 function byteLength(input: string | Uint8Array): number {
   return typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
@@ -33,9 +34,16 @@ function readJson(
   const size = byteLength(input);
   if (size === 0) return { ok: false, reason: 'empty file' };
   if (size > maxBytes) return { ok: false, reason: `report is larger than the limit of ${maxBytes} bytes` };
-  const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+  let text: string;
   try {
-    return { ok: true, json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+    text = decodeReport(input);
+  } catch (err) {
+    if (err instanceof InvalidReportError) return { ok: false, reason: err.reason };
+    throw err;
+  }
+  if (text.trim() === '') return { ok: false, reason: 'empty file' };
+  try {
+    return { ok: true, json: JSON.parse(text) };
   } catch (err) {
     return { ok: false, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -43,13 +51,18 @@ function readJson(
 
 function finish(format: CodeHealthFormat, extracted: Extracted): CodeHealthResult {
   if (!extracted.ok) return { valid: false, reason: extracted.reason };
-  const counts = countBySeverity(extracted.findings);
-  return { valid: true, format, findings: extracted.findings, counts, score: computeScore(counts) };
+  const { findings } = extracted;
+  const counts = countBySeverity(findings);
+  const result: CodeHealthResult = { valid: true, format, findings, counts, score: computeScore(counts) };
+  if (extracted.baseline) result.newFindings = findings.filter((f) => f.baselineState === 'new').length;
+  return result;
 }
 
 /**
  * Parses a code-health upload of either format: SARIF when it has `runs` or a
- * SARIF `$schema`, `code_health.json` when it has `findings`. Anything else —
+ * SARIF `$schema`, `code_health.json` when it has `findings`. Bytes may be
+ * UTF-8 (with or without BOM) or UTF-16 (LE/BE, with or without BOM): the
+ * encoding is told by `../encoding.ts`, the routine JUnit uploads use too. Anything else —
  * empty, not JSON, the wrong shape, over `maxBytes` — gives
  * `{ valid: false, reason }`; nothing throws.
  */

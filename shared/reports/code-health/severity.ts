@@ -45,19 +45,31 @@ export const SARIF_LEVEL_SEVERITY: Readonly<Record<'error' | 'warning' | 'note' 
   none: 'info',
 };
 
+/** GitHub's lowest `security-severity` band starts at 0.1. */
+const LOWEST_SECURITY_SCORE = 0.1;
+/** A decimal number as tools write it in a string (`"7.5"`, `" 9 "`, `"4."`). */
+const NUMERIC = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+
 /**
  * GitHub code scanning's reading of a rule's `security-severity` property (a
- * CVSS-like 0–10 score, written by CodeQL and others): ≥ 9 critical, ≥ 7 high,
- * ≥ 4 medium, > 0 low. `undefined` when absent or not a number.
+ * CVSS-like 0–10 score, written by CodeQL and others, as a number or a
+ * string): ≥ 9 critical, ≥ 7 high, ≥ 4 medium, ≥ 0.1 low.
+ *
+ * `undefined` — "no security severity, use the level" — for anything else:
+ * absent, not a number (`""`, `" "`, `"undefined"`, `"null"`, `"n/a"`; note
+ * `Number("")` is 0, so strings are matched as decimals first), negative, or
+ * below GitHub's lowest band (`"0"`, `"0.0"`).
  */
 export function severityFromSecurityScore(score: unknown): Severity | undefined {
-  const value = typeof score === 'string' ? Number(score) : score;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  let value: number;
+  if (typeof score === 'number') value = score;
+  else if (typeof score === 'string' && NUMERIC.test(score)) value = Number(score);
+  else return undefined;
+  if (!Number.isFinite(value) || value < LOWEST_SECURITY_SCORE) return undefined;
   if (value >= 9) return 'critical';
   if (value >= 7) return 'high';
   if (value >= 4) return 'medium';
-  if (value > 0) return 'low';
-  return 'info';
+  return 'low';
 }
 
 /** All-zero counts. */

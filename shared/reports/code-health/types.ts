@@ -10,6 +10,12 @@ export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 /** One of {@link SEVERITIES}. */
 export type Severity = (typeof SEVERITIES)[number];
 
+/** SARIF `baselineState` values: how a result compares with the baseline run. */
+export const BASELINE_STATES = ['new', 'unchanged', 'updated', 'absent'] as const;
+
+/** One of {@link BASELINE_STATES}. */
+export type BaselineState = (typeof BASELINE_STATES)[number];
+
 /** One problem a code-health tool reported. */
 export interface Finding {
   /** Rule or check id (`no-unused-vars`, `js/sql-injection`, `python.lang.security…`). */
@@ -20,6 +26,13 @@ export interface Finding {
   /** 1-based line, when known. */
   line?: number;
   message: string;
+  /** SARIF `baselineState` when the tool compared with a baseline (`absent` results are not findings). */
+  baselineState?: Exclude<BaselineState, 'absent'>;
+  /**
+   * SARIF: the result's `ruleIndex` named a rule whose id is not its `ruleId`;
+   * the rule with that id was used.
+   */
+  ruleIndexMismatch?: { ruleIndex: number; ruleIdAtIndex: string };
 }
 
 /** Number of findings per severity. */
@@ -36,6 +49,11 @@ export interface CodeHealthValidResult {
   counts: SeverityCounts;
   /** The 0–100 score of the findings (see `computeScore`). */
   score: number;
+  /**
+   * Findings whose SARIF `baselineState` is `new`; present only when the file
+   * carries baseline states.
+   */
+  newFindings?: number;
 }
 
 /** A file that is not a usable code-health report. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { truncateText } from '../truncate.ts';
+import { parseDurationMs } from './duration.ts';
 import { statusFromAttribute, worseStatus } from './status.ts';
 import { DetachCache, detach } from './strings.ts';
 import { extractTids } from './tids.ts';
@@ -101,14 +102,6 @@ const MESSAGE_KIND: Record<TestStatus, OutcomeKind | undefined> = {
   skipped: 'skipped',
   passed: undefined,
 };
-
-/** Seconds (`"1.5"`, `"2,503.1"`) → milliseconds; `undefined` for missing, junk or negative. */
-export function parseDurationMs(time: string | undefined): number | undefined {
-  if (time === undefined || time === '') return undefined;
-  const seconds = Number(time.includes(',') ? time.replaceAll(',', '') : time);
-  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
-  return Math.round(seconds * 1e6) / 1e3;
-}
 
 function parseLine(line: string | undefined): number | undefined {
   if (line === undefined) return undefined;

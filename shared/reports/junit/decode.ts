@@ -1,55 +1,18 @@
 /**
  * Turns a report source (bytes or text, whole or chunked) into text chunks of
- * bounded size: detects the encoding from the byte-order mark or the XML
- * declaration, counts bytes against the size limit, and never holds more than
- * one chunk.
+ * bounded size: detects the encoding with the reports' one detection routine
+ * (`../encoding.ts`: byte-order mark, UTF-16 byte pattern, XML declaration),
+ * counts bytes against the size limit, and never holds more than one chunk.
  *
  * @module
  */
-import { TextDecoder } from 'node:util';
+import type { TextDecoder } from 'node:util';
+import { decoderFor, SNIFF_BYTES } from '../encoding.ts';
 import { InvalidReportError } from './invalid.ts';
 import type { JUnitSource } from './types.ts';
 
 /** Size of the pieces a whole string or buffer is cut into. */
 export const CHUNK_SIZE = 256 * 1024;
-/** How many leading bytes are read before the encoding is decided. */
-const SNIFF_BYTES = 1024;
-const latin1 = new TextDecoder('latin1');
-
-function bomEncoding(head: Uint8Array): string | undefined {
-  const [a, b, c, d] = head;
-  if (a === 0xef && b === 0xbb && c === 0xbf) return 'utf-8';
-  if (a === 0xff && b === 0xfe) return c === 0 && d === 0 ? 'utf-32le' : 'utf-16le';
-  if (a === 0xfe && b === 0xff) return 'utf-16be';
-  if (a === 0x3c && b === 0 && c === 0x3f && d === 0) return 'utf-16le';
-  if (a === 0 && b === 0x3c && c === 0 && d === 0x3f) return 'utf-16be';
-  if (a === 0 && b === 0 && (c === 0 || c === 0xfe)) return 'utf-32be';
-  return undefined;
-}
-
-/**
- * Chooses the decoder for a byte stream from its first bytes (BOM, UTF-16
- * pattern, then `<?xml … encoding="…"?>`); UTF-8 when nothing is declared.
- *
- * @throws InvalidReportError for an encoding the platform cannot decode.
- */
-export function decoderFor(head: Uint8Array): TextDecoder {
-  const sniffed = bomEncoding(head);
-  let label = sniffed;
-  if (label === undefined) {
-    const start = latin1.decode(head.subarray(0, SNIFF_BYTES));
-    const declared = /^<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(start)?.[1];
-    // A declaration readable as ASCII cannot be UTF-16 whatever it claims.
-    label = declared === undefined || /^utf-?16/i.test(declared) ? 'utf-8' : declared;
-  }
-  if (label.startsWith('utf-32')) throw new InvalidReportError('unsupported encoding: UTF-32');
-  try {
-    return new TextDecoder(label);
-  } catch {
-    throw new InvalidReportError(`unsupported encoding: ${label}`);
-  }
-}
-
 function* split(source: string | Uint8Array): Generator<string | Uint8Array> {
   for (let at = 0; at < source.length; at += CHUNK_SIZE) {
     yield typeof source === 'string'

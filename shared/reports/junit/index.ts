@@ -5,6 +5,7 @@
  *
  * @module
  */
+export { parseDurationMs, parseSeconds } from './duration.ts';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGE_LENGTH, parseJUnit } from './parse.ts';
 export { STATUS_RANK, statusFromAttribute, worseStatus } from './status.ts';
 export { summarizeByTid, TidSummarizer, type TidSummary, type TidTest } from './summarize.ts';
@@ -15,6 +16,7 @@ export type {
   JUnitResult,
   JUnitSource,
   JUnitTestCase,
+  JUnitTestSuite,
   JUnitValidResult,
   ParseJUnitOptions,
   TestStatus,

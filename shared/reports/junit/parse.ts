@@ -7,7 +7,14 @@ import { decodeText } from './decode.ts';
 import { InvalidReportError } from './invalid.ts';
 import { DOCTYPE_REASON, PrologGuard } from './prolog-guard.ts';
 import { JUnitSaxHandler } from './sax-handler.ts';
-import type { JUnitCounts, JUnitResult, JUnitSource, JUnitTestCase, ParseJUnitOptions } from './types.ts';
+import type {
+  JUnitCounts,
+  JUnitResult,
+  JUnitSource,
+  JUnitTestCase,
+  JUnitTestSuite,
+  ParseJUnitOptions,
+} from './types.ts';
 
 /** Default size limit: 100 MB, as SPEC §4. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
@@ -63,19 +70,22 @@ export async function parseJUnit(source: JUnitSource, options: ParseJUnitOptions
     16,
     'maxMessageLength',
   );
-  const onTestCase = options.onTestCase;
-  const pending: JUnitTestCase[] = [];
+  const { onTestCase, onTestSuite } = options;
+  const pending: ({ kind: 'case'; record: JUnitTestCase } | { kind: 'suite'; record: JUnitTestSuite })[] = [];
   const handler = new JUnitSaxHandler({
     maxMessageLength,
-    ...(onTestCase ? { emit: (t: JUnitTestCase) => pending.push(t) } : {}),
+    ...(onTestCase ? { emit: (record: JUnitTestCase) => pending.push({ kind: 'case', record }) } : {}),
+    ...(onTestSuite
+      ? { emitSuite: (record: JUnitTestSuite) => pending.push({ kind: 'suite', record }) }
+      : {}),
   });
   const guard = new PrologGuard();
   let sawText = false;
 
   const deliver = async (): Promise<void> => {
-    if (onTestCase === undefined || pending.length === 0) return;
-    for (const test of pending) {
-      const done = onTestCase(test);
+    if (pending.length === 0) return;
+    for (const item of pending) {
+      const done = item.kind === 'case' ? onTestCase?.(item.record) : onTestSuite?.(item.record);
       if (done !== undefined) await done;
     }
     pending.length = 0;

@@ -18,10 +18,11 @@ import {
   openCase,
   setMessage,
 } from './case-builder.ts';
+import { parseDurationMs } from './duration.ts';
 import { DOCTYPE_REASON } from './prolog-guard.ts';
 import { detach } from './strings.ts';
 import { TID_PROPERTY_NAMES } from './tids.ts';
-import type { JUnitCounts, JUnitTestCase } from './types.ts';
+import type { JUnitCounts, JUnitTestCase, JUnitTestSuite } from './types.ts';
 
 /** Root elements that JUnit writers use. Any other root must contain suites or cases. */
 const JUNIT_ROOTS = new Set(['testsuites', 'testsuite', 'testrun']);
@@ -49,6 +50,17 @@ export interface JUnitSaxHandlerOptions {
   maxMessageLength: number;
   /** Called for each closed testcase; when absent no per-test object is built. */
   emit?: (test: JUnitTestCase) => void;
+  /** Called for each closed testsuite. */
+  emitSuite?: (suite: JUnitTestSuite) => void;
+}
+
+/** What is kept of an open `<testsuite>` until it closes. */
+interface OpenSuite {
+  depth: number;
+  name: string;
+  time: string | undefined;
+  /** `counts.tests` when the suite opened. */
+  testsBefore: number;
 }
 
 /** Feeds text to saxes and turns its events into counts and testcases. */
@@ -68,8 +80,7 @@ export class JUnitSaxHandler {
   private readonly parser: SaxesParser<PlainOptions>;
   private depth = 0;
   private root: string | undefined;
-  private readonly suiteNames: string[] = [];
-  private readonly suiteDepths: number[] = [];
+  private readonly suites: OpenSuite[] = [];
   private current: OpenCase | undefined;
   private readonly outerCases: OpenCase[] = [];
   private capture: Capture | undefined;
@@ -124,18 +135,22 @@ export class JUnitSaxHandler {
     if (depth === 1) this.root = local;
     if (local === 'testsuite') {
       this.counts.suites++;
-      this.suiteNames.push(detach(attributes.name ?? ''));
-      this.suiteDepths.push(depth);
+      this.suites.push({
+        depth,
+        name: detach(attributes.name ?? ''),
+        time: this.options.emitSuite ? attributes.time : undefined,
+        testsBefore: this.counts.tests,
+      });
       return;
     }
     if (local === 'testcase') {
       if (this.current !== undefined) this.outerCases.push(this.current);
-      this.current = openCase(depth, this.suiteNames.at(-1) ?? '', attributes);
+      this.current = openCase(depth, this.suites.at(-1)?.name ?? '', attributes);
       return;
     }
     const c = this.current;
     if (c === undefined) {
-      if ((local === 'error' || local === 'failure') && this.suiteDepths.at(-1) === depth - 1) {
+      if ((local === 'error' || local === 'failure') && this.suites.at(-1)?.depth === depth - 1) {
         this.counts.suiteErrors++;
       }
       return;
@@ -163,10 +178,7 @@ export class JUnitSaxHandler {
     if (this.reason !== undefined) return;
     const depth = this.depth--;
     if (this.capture !== undefined && this.capture.depth === depth) this.endCapture();
-    if (this.suiteDepths.at(-1) === depth) {
-      this.suiteDepths.pop();
-      this.suiteNames.pop();
-    }
+    if (this.suites.at(-1)?.depth === depth) this.closeSuite(this.suites.pop()!);
     const c = this.current;
     if (c === undefined) return;
     if (depth === c.depth) {
@@ -198,6 +210,19 @@ export class JUnitSaxHandler {
     if (capture === undefined || c === undefined) return;
     if (capture.kind === 'property') addTidValue(c, capture.text);
     else if (capture.text.trim() !== '') setMessage(c, capture.kind, capture.text);
+  }
+
+  private closeSuite(suite: OpenSuite): void {
+    const emit = this.options.emitSuite;
+    if (emit === undefined) return;
+    const durationMs = parseDurationMs(suite.time);
+    const record: JUnitTestSuite = {
+      name: suite.name,
+      level: this.suites.length + 1,
+      tests: this.counts.tests - suite.testsBefore,
+    };
+    if (durationMs !== undefined) record.durationMs = durationMs;
+    emit(record);
   }
 
   private finishCase(c: OpenCase): void {

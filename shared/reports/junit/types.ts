@@ -29,7 +29,12 @@ export interface JUnitTestCase {
    * attempt (`<flakyFailure>`, `<flakyError>`, `<rerunFailure>`, `<rerunError>`).
    */
   flaky: boolean;
-  /** The `time` attribute in milliseconds, when present, numeric and not negative. */
+  /**
+   * The `time` attribute (seconds) in milliseconds, when present and readable:
+   * decimal points and decimal commas are read as `parseSeconds` explains
+   * (`0,160` → 160, `14,029.255` → 14029255); negative, junk and ambiguous
+   * values (`1,234`) leave it absent.
+   */
   durationMs?: number;
   /**
    * The message of the element that decided the status (its `message` attribute,
@@ -43,6 +48,18 @@ export interface JUnitTestCase {
   line?: number;
   /** Test ids (`T12`) the testcase carries, deduplicated and sorted by number. */
   tids: readonly string[];
+}
+
+/** One `<testsuite>` element, as handed to {@link ParseJUnitOptions.onTestSuite} when it closes. */
+export interface JUnitTestSuite {
+  /** The suite's `name` attribute (`''` when absent). */
+  name: string;
+  /** Nesting level: 1 for an outermost suite, 2 for a suite inside it … */
+  level: number;
+  /** The `time` attribute in milliseconds (same reading as a testcase's `time`). */
+  durationMs?: number;
+  /** `<testcase>` elements inside it, nested suites included. */
+  tests: number;
 }
 
 /** Counts taken from the elements of a report (declared `tests=`/`failures=` are never used). */
@@ -103,4 +120,9 @@ export interface ParseJUnitOptions {
    * thrown here rejects {@link parseJUnit}'s promise.
    */
   onTestCase?: (test: JUnitTestCase) => void | Promise<void>;
+  /**
+   * Receives each testsuite when its element closes (after its testcases),
+   * awaited like {@link onTestCase}.
+   */
+  onTestSuite?: (suite: JUnitTestSuite) => void | Promise<void>;
 }

@@ -289,3 +289,66 @@ describe('hostile reports through the consumer', () => {
     expect(h.checkOf(head)[0]).toMatchObject({ conclusion: 'success' });
   });
 });
+
+describe('report encodings and SARIF baselines through the consumer', () => {
+  /** `text` in UTF-16, as Windows tools write it. */
+  const utf16 = (text: string, endian: 'le' | 'be', bom: boolean): Buffer => {
+    const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
+    return endian === 'be' ? bytes.swap16() : bytes;
+  };
+
+  it('reads UTF-16 JUnit and SARIF uploads (with and without BOM) and leaves fixed SARIF results out of the score', async () => {
+    const head = await h.openPull();
+    const report = junit(pass('T1::shows an error') + pass('T2::accepts a valid email')).replace(
+      /^<\?xml[^>]*\?>/,
+      '<?xml version="1.0" encoding="UTF-16"?>',
+    );
+    await h.upload(head, '5501', utf16(report, 'be', false));
+    expect(h.checkOf(head)[0]).toMatchObject({ conclusion: 'success' });
+
+    const baseline = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'CodeQL', rules: [{ id: 'js/xss' }] } },
+          results: [
+            { ruleId: 'js/xss', level: 'error', message: { text: 'new one' }, baselineState: 'new' },
+            { ruleId: 'js/xss', level: 'error', message: { text: 'fixed' }, baselineState: 'absent' },
+            {
+              ruleId: 'js/xss',
+              ruleIndex: 0,
+              level: 'warning',
+              message: { text: 'old one' },
+              baselineState: 'unchanged',
+              properties: { 'security-severity': 'n/a' },
+            },
+          ],
+        },
+      ],
+    }).replace('"ruleIndex":0', '"ruleIndex":18446744073709551615');
+    await h.upload(head, '5502', utf16(baseline, 'le', true), { kind: 'code-health' });
+    const detail = await api<
+      RunView & { findings: { message: string; severity: string; baselineState?: string }[] }
+    >('/api/v1/repos/acme/widgets/code-health/5502-1');
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({
+      findingsTotal: 2,
+      counts: expect.objectContaining({ high: 1, medium: 1 }),
+    });
+    expect(detail.body.findings.map((f) => [f.message, f.severity, f.baselineState])).toEqual([
+      ['new one', 'high', 'new'],
+      ['old one', 'medium', 'unchanged'],
+    ]);
+    const uploads = await withSystem(h.runtime.db, (trx) =>
+      trx
+        .selectFrom('ci_uploads')
+        .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
+        .select(['ci_uploads.status', 'ci_uploads.counts'])
+        .where('ci_runs.run_id', 'in', ['5501-1', '5502-1'])
+        .orderBy('ci_runs.run_id')
+        .execute(),
+    );
+    expect(uploads.map((u) => u.status)).toEqual(['processed', 'processed']);
+    expect(uploads[1]?.counts).toMatchObject({ findings: 2, newFindings: 1 });
+  });
+});
