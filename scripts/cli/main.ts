@@ -1,4 +1,5 @@
 import { getConfig } from '../../shared/config.ts';
+import { criteriaCommand, criteriaUsage } from './criteria-command.ts';
 import { type CliDatabase, openCliDatabase } from './database.ts';
 import { queuesCommand } from './queues-command.ts';
 import { reportCommand, reportUsage } from './report-command.ts';
@@ -9,7 +10,7 @@ const usage = `Usage: assay <command>
   queues [list]                      message counts per local queue
   queues dead-letters <queue>        dead letters of a local queue (JSON)
   queues redrive <queue> [ids…]      move dead letters back to their queue
-${tokenUsage}${reportUsage}`;
+${tokenUsage}${reportUsage}${criteriaUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,6 +21,12 @@ async function main(argv: string[]): Promise<number> {
   // `report` works on a local file only: it never opens the database.
   if (command === 'report') {
     const { output, exitCode } = await reportCommand(rest);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return exitCode;
+  }
+  // `criteria` reads a local Markdown file only: it never opens the database.
+  if (command === 'criteria') {
+    const { output, exitCode } = await criteriaCommand(rest);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return exitCode;
   }

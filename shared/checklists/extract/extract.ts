@@ -33,7 +33,7 @@ function toItems(
   for (const entry of [...entries].sort((a, b) => a.order - b.order)) {
     const raw = plain ? entry.text.replace(/\*\*|__|~~/g, '') : entry.text;
     const clean = cleanItemText(raw, maxChars);
-    if (clean.text === '' || isPlaceholder(clean.text)) continue;
+    if (clean.text === '' || isPlaceholder(clean.text, { gherkin: entry.kind === 'scenario' })) continue;
     const checked = entry.checked ?? clean.checked;
     const itemSource = entry.kind === 'scenario' ? 'gherkin' : source;
     items.push(

@@ -23,6 +23,12 @@ const QUALIFIABLE = [
   'criterios? de aceit(?:acao|e)',
   'criteri di accettazione',
   'kryteria akceptacji',
+  // "Acceptance tests", which teams write the criteria under as well.
+  'tests? d.accep(?:tation|tance)',
+  '(?:pruebas?|tests?) de aceptacion',
+  'testes? de aceitacao',
+  'test di accettazione',
+  'testy akceptacyjne',
   'критерии (?:приемки|приема|принятия)',
 ];
 
@@ -51,6 +57,8 @@ const STRICT = [
   'resultats? attendus?',
   'criteres de (?:succes|reussite)',
   'akzeptanzkriterien',
+  'akzeptanztests?',
+  'abnahmetests?',
   'abnahmekriterien',
   'anforderungen',
   'erwartetes (?:verhalten|ergebnis)',
@@ -61,6 +69,7 @@ const STRICT = [
   'requisiti',
   'definizione di (?:fatto|completato)',
   'acceptatie ?criteria',
+  'acceptatie ?tests?',
   'vereisten',
   'eisen',
   'verwacht (?:gedrag|resultaat)',

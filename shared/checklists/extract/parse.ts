@@ -12,7 +12,7 @@ const NO_EMPHASIS = { disable: { null: ['attention', 'strikethrough'] } };
 export const PARSE_CHUNK_CHARS = 4 * 1024;
 
 /** Moves every node's position by the chunk's place in the whole document. */
-function shiftPositions(root: Root, offset: number, line: number): void {
+export function shiftPositions(root: Root, offset: number, line: number): void {
   if (offset === 0 && line === 0) return;
   const stack: Nodes[] = [root];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {

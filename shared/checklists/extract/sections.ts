@@ -1,4 +1,5 @@
 import type { Root, RootContent } from 'mdast';
+import { criteriaDetails } from './details.ts';
 import type { Entry } from './entries.ts';
 import { headingSectionEntries, sectionEnd } from './heading-sections.ts';
 import { followingEntries, labelItemEntries, labelLines, nextLabel } from './label-sections.ts';
@@ -8,8 +9,9 @@ import { finish } from './section-rules.ts';
 
 /**
  * Criteria sections: the content under a heading that names acceptance
- * criteria, and the content after a bold or line label (see
- * `heading-sections.ts` and `label-sections.ts`).
+ * criteria, inside a `<details>` whose `<summary>` names them, and after a
+ * bold or line label (see `heading-sections.ts`, `details.ts` and
+ * `label-sections.ts`).
  */
 
 /** Entries found in criteria sections, and the top-level blocks they covered. */
@@ -34,6 +36,13 @@ export function findCriteriaSections(root: Root): SectionScan {
       entries.push(...headingSectionEntries(children.slice(i + 1, end)));
       consume(i, end);
       i = end;
+      continue;
+    }
+    const details = criteriaDetails(children, i);
+    if (details !== null) {
+      entries.push(...headingSectionEntries(details.blocks));
+      consume(i, details.next);
+      i = details.next;
       continue;
     }
     if (node.type === 'paragraph') {
