@@ -5,7 +5,8 @@
  *    recall of the extracted items against the expected ones (normalized
  *    exact-or-fuzzy, one-to-one), per-file misses, and — as a baseline in the
  *    same run — a naive extractor that takes every list item, else every line.
- * 2. Throughput on a generated 1 MB issue body and a 10,000-item task list,
+ * 2. Throughput on a generated 1 MB issue body and a 10,000-item task list
+ *    (and on worst-case inputs: deep nesting, emphasis and bracket runs),
  *    beside a baseline: one plain `fromMarkdown` + GFM parse of the whole input
  *    (no size cap, no chunking, no extraction). Best of three runs each (the
  *    machine is shared); wall time and process CPU time.
@@ -159,10 +160,37 @@ function reportThroughput(name: string, body: string): void {
   );
 }
 
+/** Inputs built to make extraction deep or slow (the unit tests check only that they complete). */
+function worstCases(): [string, string][] {
+  let nested = '## AC\n';
+  for (let i = 0; i < 1000; i += 1) nested += `${'  '.repeat(i)}- level ${i}\n`;
+  return [
+    ['1000 nested bullets', nested],
+    [
+      '1000 nested list markers',
+      Array.from({ length: 1000 }, (_, i) => `${'- '.repeat(i)}level ${i}`).join('\n'),
+    ],
+    ['1000 nested quotes', Array.from({ length: 1000 }, (_, i) => `${'>'.repeat(i)} level ${i}`).join('\n')],
+    ['100,000 emphasis openers', `## AC\n- ${'*a'.repeat(100_000)}`],
+    ['100,000 brackets', `## AC\n- ${'['.repeat(100_000)}`],
+    ['200,000 colons after a label', `Expected${':'.repeat(200_000)}`],
+    ['50,000 Gherkin tags', `Scenario: x\n${'@a '.repeat(50_000)}x`],
+  ];
+}
+
 /** Prints corpus precision/recall with per-file misses, and extraction throughput. */
 export default async function checklistExtractionBench(): Promise<void> {
   reportQuality();
   console.log(`throughput (best of ${RUNS}):`);
   reportThroughput('1 MB issue body', oneMegabyteBody());
   reportThroughput('10,000-item task list', taskList(10_000));
+  console.log('worst cases:');
+  for (const [name, body] of worstCases()) {
+    // No baseline here: one whole-document parse of these inputs is what chunking exists to avoid.
+    const ours = best<ExtractionResult>(() => extractCriteria({ body }));
+    console.log(
+      `  ${name} (${(Buffer.byteLength(body) / 1e6).toFixed(2)} MB): ${ours.timing.wallMs.toFixed(0)} ms wall / ` +
+        `${ours.timing.cpuMs.toFixed(0)} ms cpu, ${ours.value.items.length} items`,
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { utf16 } from '../support/encodings.ts';
 import { runCommand } from '../support/run-command.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-cli-report-cases-'));
@@ -23,12 +24,6 @@ function assay(args: string[]): Promise<{ code: number | null; stdout: string; s
   };
   delete env.DATABASE_URL;
   return runCommand('npx', ['assay', ...args], { env });
-}
-
-/** `text` in UTF-16, with or without a byte-order mark. */
-function utf16(text: string, endian: 'le' | 'be', bom: boolean): Buffer {
-  const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
-  return endian === 'be' ? bytes.swap16() : bytes;
 }
 
 const JUNIT = `<?xml version="1.0" encoding="UTF-16"?>

@@ -4,6 +4,7 @@ import { hashToken } from '../../shared/auth/secrets.ts';
 import { createPoolDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
+import { type Bracket, bracketed, expectOffsetWithin } from '../support/clock.ts';
 import { seedOrg, seedUser, TEST_SESSION_SECRET } from '../support/identity.ts';
 import { runCommand } from '../support/run-command.ts';
 import { freshDataDir } from '../support/test-database.ts';
@@ -37,21 +38,15 @@ async function seed(): Promise<void> {
 }
 
 let minted: { id: string; token: string; org: string; role: string; expiresAt: string };
+/** The wall clock around the `token create` run. */
+let mintedAt: Bracket;
 
 beforeAll(async () => {
   await seed();
-  const result = await assay([
-    'token',
-    'create',
-    '--org',
-    'acme',
-    '--role',
-    'member',
-    '--user',
-    'MONA',
-    '--days',
-    '3',
-  ]);
+  const { result, ...clock } = await bracketed(() =>
+    assay(['token', 'create', '--org', 'acme', '--role', 'member', '--user', 'MONA', '--days', '3']),
+  );
+  mintedAt = clock;
   expect(result.stderr.replace(/npm warn.*\n/g, '')).toBe('');
   expect(result.code).toBe(0);
   minted = JSON.parse(result.stdout);
@@ -71,9 +66,7 @@ describe('npx assay token create', () => {
       role: 'member',
       expiresAt: expect.any(String),
     });
-    const days = (Date.parse(minted.expiresAt) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(2.99);
-    expect(days).toBeLessThan(3.01);
+    expectOffsetWithin(minted.expiresAt, mintedAt, 3 * 86_400_000);
   });
 
   it('refuses a --user who is not a member, a role above the user’s, an unknown org and a bad role', async () => {

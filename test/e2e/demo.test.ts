@@ -32,11 +32,10 @@ afterAll(() => {
 
 describe('npm run demo', () => {
   it('runs the whole loop offline and exits 0, printing the checklist, the manifest and the failed check', async () => {
-    const started = Date.now();
+    // How long it takes is not asserted (the machine may be loaded); the test's timeout bounds a hang.
     demo = await runDemo();
     const output = `${demo.stdout}\n${demo.stderr}`;
     expect(demo.code, output).toBe(0);
-    expect(Date.now() - started).toBeLessThan(45_000);
 
     expect(demo.stdout).toContain('Checklist comment on issue #1');
     expect(demo.stdout).toContain('- [ ] **T1** Shoppers see an error when the coupon code is unknown');

@@ -6,6 +6,7 @@ import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
+import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../support/fake-oidc/index.ts';
 import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -150,8 +151,7 @@ afterAll(async () => {
 describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
   it('issues a scoped presigned PUT that a plain fetch can use, tied to the open PR of the head SHA', async () => {
     const jwt = await oidc.sign(claims('acme/widgets', { repository_id: String(ids.repoA.githubId) }));
-    const before = Date.now();
-    const res = await upload(jwt, { kind: 'junit' });
+    const { result: res, ...clock } = await bracketed(() => upload(jwt, { kind: 'junit' }));
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
@@ -162,9 +162,8 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
       key: expect.stringMatching(/^orgs\/acme\/repos\/widgets\/runs\/9001-1\/junit\/[0-9a-f-]{36}\.xml$/),
       pullNumber: 7,
     });
-    const expiresIn = Date.parse(res.body.expiresAt) - before;
-    expect(expiresIn).toBeGreaterThan(14 * 60_000);
-    expect(expiresIn).toBeLessThanOrEqual(15 * 60_000 + 1000);
+    // Fifteen minutes after the request was handled, whenever that was between the two readings.
+    expectOffsetWithin(res.body.expiresAt, clock, 15 * 60_000);
     expect(new URL(res.body.url).searchParams.get('X-Amz-Expires')).toBe('900');
     expect(new URL(res.body.url).searchParams.get('X-Amz-SignedHeaders')).toContain('content-type');
 

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
 import { FakeGitHub } from '../../support/fake-github/index.ts';
 
 /** The double itself, spoken to with plain fetch: it must behave like GitHub where Assay depends on it. */
@@ -57,12 +58,14 @@ afterAll(() => fake.stop());
 describe('fake GitHub: App JWT', () => {
   it('mints ghs_ tokens valid for an hour for a valid JWT', async () => {
     const before = fake.tokenMints;
-    const response = await call('POST', '/app/installations/1/access_tokens', `Bearer ${await jwt({})}`);
+    const authorization = `Bearer ${await jwt({})}`;
+    const { result: response, ...clock } = await bracketed(() =>
+      call('POST', '/app/installations/1/access_tokens', authorization),
+    );
     expect(response.status).toBe(201);
     expect(response.json.token).toMatch(/^ghs_[A-Za-z0-9]{36}$/);
-    const expiresIn = Date.parse(String(response.json.expires_at)) - Date.now();
-    expect(expiresIn).toBeGreaterThan(59 * 60_000);
-    expect(expiresIn).toBeLessThanOrEqual(3600_000);
+    // An hour after the mint, written in whole seconds as GitHub does.
+    expectOffsetWithin(String(response.json.expires_at), clock, 3600_000, 1000);
     expect(fake.tokenMints).toBe(before + 1);
     expect((await call('GET', '/app', `Bearer ${await jwt({})}`)).json).toMatchObject({
       id: 1001,

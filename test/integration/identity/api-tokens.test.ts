@@ -4,6 +4,7 @@ import type { Role } from '../../../shared/auth/roles.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
+import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
 import {
   auditEventsOf,
   type SeededOrg,
@@ -39,8 +40,9 @@ afterAll(async () => {
 describe('POST /api/v1/orgs/{org}/api-tokens', () => {
   it('shows the token once, stores its hash and a display prefix, and the token works as a bearer', async () => {
     const o = await org('tokens1', { ada: 'admin' });
-    const before = Date.now();
-    const res = await create(o.as.ada!, o, { name: 'ci', role: 'member', expiresInDays: 10 });
+    const { result: res, ...clock } = await bracketed(() =>
+      create(o.as.ada!, o, { name: 'ci', role: 'member', expiresInDays: 10 }),
+    );
     expect(res.status).toBe(201);
     const token: string = res.body.token;
     expect(token).toMatch(/^assay_pat_[A-Za-z0-9_-]{43}$/);
@@ -55,8 +57,7 @@ describe('POST /api/v1/orgs/{org}/api-tokens', () => {
       createdAt: expect.any(String),
       token,
     });
-    expect(Date.parse(res.body.expiresAt) - before).toBeGreaterThan(10 * 86_400_000 - 60_000);
-    expect(Date.parse(res.body.expiresAt) - before).toBeLessThan(10 * 86_400_000 + 60_000);
+    expectOffsetWithin(res.body.expiresAt, clock, 10 * 86_400_000);
 
     const row = await withSystem(runtime.db, (trx) =>
       trx.selectFrom('api_tokens').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow(),
@@ -106,9 +107,11 @@ describe('POST /api/v1/orgs/{org}/api-tokens', () => {
     expect(tooStrong.status).toBe(403);
     expect(tooStrong.body.error.code).toBe('role_exceeds_caller');
     expect((await create(o.as.mel!, o, { name: 'x', role: 'viewer' })).status).toBe(403);
-    const admin = await create(o.as.ada!, o, { name: 'admin-made', role: 'admin' });
+    const { result: admin, ...adminClock } = await bracketed(() =>
+      create(o.as.ada!, o, { name: 'admin-made', role: 'admin' }),
+    );
     expect(admin.status).toBe(201);
-    expect(Date.parse(admin.body.expiresAt) - Date.now()).toBeGreaterThan(90 * 86_400_000 - 60_000);
+    expectOffsetWithin(admin.body.expiresAt, adminClock, 90 * 86_400_000);
     expect((await create(o.as.olga!, o, { name: 'root', role: 'owner' })).status).toBe(201);
     // A token creating tokens is bounded by its own role too.
     expect((await create(admin.body.token, o, { name: 'child', role: 'owner' })).status).toBe(403);

@@ -4,6 +4,7 @@ import type { Role } from '../../../shared/auth/roles.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
+import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
 import {
   auditEventsOf,
   type SeededOrg,
@@ -59,8 +60,9 @@ afterAll(async () => {
 describe('POST /api/v1/orgs/{org}/invitations', () => {
   it('returns the token once, stores only its hash, and audits the invitation', async () => {
     const o = await org('invco', { ada: 'admin' });
-    const before = Date.now();
-    const res = await invite(o, 'ada', { role: 'member', expiresInDays: 3 });
+    const { result: res, ...clock } = await bracketed(() =>
+      invite(o, 'ada', { role: 'member', expiresInDays: 3 }),
+    );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -71,9 +73,7 @@ describe('POST /api/v1/orgs/{org}/invitations', () => {
       createdAt: expect.any(String),
       token: expect.stringMatching(/^assay_inv_[A-Za-z0-9_-]{43}$/),
     });
-    const expires = Date.parse(res.body.expiresAt);
-    expect(expires - before).toBeGreaterThan(3 * 86_400_000 - 60_000);
-    expect(expires - before).toBeLessThan(3 * 86_400_000 + 60_000);
+    expectOffsetWithin(res.body.expiresAt, clock, 3 * 86_400_000);
 
     const row = await withSystem(runtime.db, (trx) =>
       trx.selectFrom('invitations').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow(),
@@ -100,10 +100,12 @@ describe('POST /api/v1/orgs/{org}/invitations', () => {
 
   it('defaults to seven days, refuses the owner role (400) and members and viewers (403)', async () => {
     const o = await org('invrules', { olga: 'owner', mel: 'member' });
-    const res = await invite(o, 'olga', { role: 'viewer', login: 'Someone' });
+    const { result: res, ...clock } = await bracketed(() =>
+      invite(o, 'olga', { role: 'viewer', login: 'Someone' }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.login).toBe('Someone');
-    expect(Date.parse(res.body.expiresAt) - Date.now()).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    expectOffsetWithin(res.body.expiresAt, clock, 7 * 86_400_000);
     expect((await invite(o, 'olga', { role: 'owner' })).status).toBe(400);
     expect((await invite(o, 'olga', { role: 'admin', expiresInDays: 31 })).status).toBe(400);
     expect((await invite(o, 'mel', { role: 'viewer' })).status).toBe(403);

@@ -5,6 +5,7 @@ import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { RAW_REPORT_TAG } from '../../../shared/reports/retention.ts';
+import { utf16 } from '../../support/encodings.ts';
 import { randomSha } from '../../support/fake-github/index.ts';
 import { seedApiToken } from '../../support/identity.ts';
 import {
@@ -291,12 +292,6 @@ describe('hostile reports through the consumer', () => {
 });
 
 describe('report encodings and SARIF baselines through the consumer', () => {
-  /** `text` in UTF-16, as Windows tools write it. */
-  const utf16 = (text: string, endian: 'le' | 'be', bom: boolean): Buffer => {
-    const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
-    return endian === 'be' ? bytes.swap16() : bytes;
-  };
-
   it('reads UTF-16 JUnit and SARIF uploads (with and without BOM) and leaves fixed SARIF results out of the score', async () => {
     const head = await h.openPull();
     const report = junit(pass('T1::shows an error') + pass('T2::accepts a valid email')).replace(

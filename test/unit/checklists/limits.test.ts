@@ -2,26 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, extractCriteria } from '../../../shared/checklists/extract/index.ts';
 import { prepareSource, truncateUtf8 } from '../../../shared/checklists/extract/limits.ts';
 
-/** Generous bound: the machine running the suite may be shared and slow. */
-const FAST_MS = 15_000;
-
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - start };
-}
+/*
+ * These inputs must not blow up the extractor (stack overflow, quadratic
+ * time). How fast it goes is measured in `npm run bench checklist`, not
+ * asserted here: the machine running the suite may be shared and slow, and
+ * the test timeout already bounds a runaway.
+ */
 
 describe('limits', () => {
   it('handles a 1 MB body: parses the first 256 KiB and says it was truncated', () => {
     let body = '## Acceptance criteria\n';
     for (let i = 0; body.length < 1024 * 1024; i += 1) body += `- Criterion number ${i} holds\n`;
-    const { value, ms } = timed(() => extractCriteria({ body }));
+    const value = extractCriteria({ body });
     expect(value.items).toHaveLength(DEFAULT_LIMITS.maxItems);
     expect(value.items[0]).toEqual({ text: 'Criterion number 0 holds', source: 'section' });
     expect(value.truncated).toBe(true);
     expect(value.totalFound).toBeGreaterThan(5000);
     expect(value.totalFound).toBeLessThan(12_000);
-    expect(ms).toBeLessThan(FAST_MS);
   });
 
   it('handles a 10,000-item task list, capping the items', () => {
@@ -29,31 +26,28 @@ describe('limits', () => {
       { length: 10_000 },
       (_, i) => `- [${i % 3 === 0 ? 'x' : ' '}] Task ${i} is done`,
     ).join('\n');
-    const { value, ms } = timed(() => extractCriteria({ body }));
+    const value = extractCriteria({ body });
     expect(value.items).toHaveLength(200);
     expect(value.items[0]).toEqual({ text: 'Task 0 is done', source: 'tasklist', checked: true });
     expect(value.truncated).toBe(true);
     expect(value.totalFound).toBe(10_000);
-    expect(ms).toBeLessThan(FAST_MS);
   });
 
   it('handles 1000 levels of nested bullets without overflowing', () => {
     let body = '## AC\n';
     for (let i = 0; i < 1000; i += 1) body += `${'  '.repeat(i)}- level ${i}\n`;
-    const { value, ms } = timed(() => extractCriteria({ body }));
+    const value = extractCriteria({ body });
     expect(value.items).toHaveLength(1);
     expect(value.items[0]!.text.startsWith('level 0: level 1 (level 2 (')).toBe(true);
     expect(value.items[0]!.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxItemChars);
-    expect(ms).toBeLessThan(FAST_MS);
   });
 
   it('handles 1000 levels of nested list markers and quotes', () => {
     const markers = Array.from({ length: 1000 }, (_, i) => `${'- '.repeat(i)}level ${i}`).join('\n');
     const quotes = Array.from({ length: 1000 }, (_, i) => `${'>'.repeat(i)} level ${i}`).join('\n');
     for (const body of [markers, quotes]) {
-      const { value, ms } = timed(() => extractCriteria({ body }));
+      const value = extractCriteria({ body });
       expect(value.items).toEqual([]);
-      expect(ms).toBeLessThan(FAST_MS);
     }
   });
 
@@ -63,8 +57,7 @@ describe('limits', () => {
       `${'*_'.repeat(20_000)}x${'_*'.repeat(20_000)}`,
       '['.repeat(100_000),
     ]) {
-      const { ms } = timed(() => extractCriteria({ body: `## AC\n- ${body}` }));
-      expect(ms).toBeLessThan(FAST_MS);
+      expect(extractCriteria({ body: `## AC\n- ${body}` }).items.length).toBeLessThanOrEqual(1);
     }
   });
 
@@ -77,8 +70,7 @@ describe('limits', () => {
       `${'. '.repeat(100_000)}must`,
     ];
     for (const body of bodies) {
-      const { ms } = timed(() => extractCriteria({ body }));
-      expect(ms).toBeLessThan(FAST_MS);
+      expect(extractCriteria({ body }).items.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxItems);
     }
   });
 

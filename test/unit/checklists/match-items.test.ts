@@ -67,15 +67,13 @@ describe('matchItems', () => {
     expect(matchItems(previous, next, { threshold: 0.3 })[0]!.tid).toBe('T1');
   });
 
-  it('is deterministic and fast on capped checklists', () => {
+  it('is deterministic on capped checklists (its speed is in `npm run bench checklist`)', () => {
     const prev = Array.from({ length: 200 }, (_, i) => ({
       tid: `T${i}`,
       text: `Criterion ${i}: widget ${i * 7} works`,
     }));
     const next = prev.map((p, i) => (i % 2 === 0 ? `${p.text} reliably` : `Other thing ${i} entirely`));
-    const start = performance.now();
     const a = matchItems(prev, next);
-    expect(performance.now() - start).toBeLessThan(5000);
     expect(matchItems(prev, next)).toEqual(a);
     expect(a.filter((m) => m.kind === 'fuzzy').length).toBeGreaterThanOrEqual(100);
     expect(new Set(a.map((m) => m.tid).filter(Boolean)).size).toBe(a.filter((m) => m.tid).length);

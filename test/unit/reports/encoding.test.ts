@@ -3,12 +3,7 @@ import { detectReportKind } from '../../../scripts/cli/report-command.ts';
 import { parseCodeHealth } from '../../../shared/reports/code-health/index.ts';
 import { decodeReport, detectEncoding } from '../../../shared/reports/encoding.ts';
 import { parseJUnit } from '../../../shared/reports/junit/index.ts';
-
-/** `text` in UTF-16 (little- or big-endian), with or without a byte-order mark. */
-function utf16(text: string, endian: 'le' | 'be', bom: boolean): Buffer {
-  const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf16le');
-  return endian === 'be' ? bytes.swap16() : bytes;
-}
+import { utf16 } from '../../support/encodings.ts';
 
 const XML =
   '<?xml version="1.0" encoding="UTF-16"?>\n<testsuite name="s"><testcase name="T1::é ünïcode"/></testsuite>';
