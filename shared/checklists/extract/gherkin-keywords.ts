@@ -12,6 +12,7 @@
  */
 import table from '@cucumber/gherkin/dist/gherkin-languages.json' with { type: 'json' };
 import { z } from 'zod';
+import { foldCase } from '../similarity/normalize.ts';
 
 /** The part of one language's entry that extraction reads. */
 const DialectSchema = z.object({
@@ -33,12 +34,7 @@ const STEP_KINDS: readonly StepKind[] = ['given', 'when', 'then', 'and', 'but'];
 
 /** Lower case, diacritics stripped, typographic apostrophes straightened: how keywords are compared. */
 export function foldKeyword(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'");
+  return foldCase(text).replace(/[’‘`´]/g, "'");
 }
 
 interface KeywordInfo {

@@ -1,3 +1,4 @@
+import { foldCase } from '../similarity/normalize.ts';
 import { LABEL, OTHER_FIELD } from './label-patterns.ts';
 import type { RenderedLine } from './render.ts';
 
@@ -13,11 +14,7 @@ import type { RenderedLine } from './render.ts';
  * (emoji, numbering, Jira `h3.`), bracketed asides and trailing colons removed.
  */
 export function normalizeLabel(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase()
+  return foldCase(text)
     .replace(/[’‘`´]/g, "'")
     .replace(/^h[1-6]\.\s+/, '')
     .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')

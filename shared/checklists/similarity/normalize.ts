@@ -6,6 +6,18 @@
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
+ * Lower case without diacritics: Unicode-compatibility folded, combining marks
+ * removed, then recomposed (so Hangul stays syllables). `Étant Donné` → `etant donne`.
+ */
+export function foldCase(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase();
+}
+
+/**
  * Canonical form of a criterion's text for comparisons: Unicode-compatibility
  * folded, diacritics removed (then recomposed, so Hangul stays syllables), lower-cased, every run of non-letter/non-digit
  * characters (punctuation, markdown markers, whitespace) collapsed to a single
@@ -14,11 +26,7 @@ const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hang
  * @example normalizeText('  **User** sees an *error*!  ') // 'user sees an error'
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .normalize('NFC')
-    .toLowerCase()
+  return foldCase(text)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
