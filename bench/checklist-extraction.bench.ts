@@ -6,7 +6,9 @@
  *    exact-or-fuzzy, one-to-one), per-file misses, and — as a baseline in the
  *    same run — a naive extractor that takes every list item, else every line.
  * 2. Throughput on a generated 1 MB issue body and a 10,000-item task list
- *    (and on worst-case inputs: deep nesting, emphasis and bracket runs),
+ *    (and on worst-case inputs: deep nesting, emphasis and bracket runs, where
+ *    no baseline parse finishes in reasonable time), and TID matching of a
+ *    200-item checklist edit beside exact matching only,
  *    beside a baseline: one plain `fromMarkdown` + GFM parse of the whole input
  *    (no size cap, no chunking, no extraction). Best of three runs each (the
  *    machine is shared); wall time and process CPU time.
@@ -27,6 +29,8 @@ import {
 } from '../shared/checklists/extract/index.ts';
 import { ownText } from '../shared/checklists/extract/lists.ts';
 import { renderLines } from '../shared/checklists/extract/render.ts';
+import { matchItems } from '../shared/checklists/similarity/match-items.ts';
+import { normalizeText } from '../shared/checklists/similarity/normalize.ts';
 
 const CORPUS_DIR = fileURLToPath(new URL('../test/fixtures/issues/', import.meta.url));
 const RUNS = 3;
@@ -160,6 +164,25 @@ function reportThroughput(name: string, body: string): void {
   );
 }
 
+/** TID matching of a capped (200-item) checklist edit: half the items reworded, half replaced. */
+function reportMatching(): void {
+  const prev = Array.from({ length: 200 }, (_, i) => ({
+    tid: `T${i}`,
+    text: `Criterion ${i}: widget ${i * 7} works`,
+  }));
+  const next = prev.map((p, i) => (i % 2 === 0 ? `${p.text} reliably` : `Other thing ${i} entirely`));
+  const ours = best(() => matchItems(prev, next));
+  const exact = best(() => {
+    const known = new Map(prev.map((p) => [normalizeText(p.text), p.tid]));
+    return next.map((text) => known.get(normalizeText(text)));
+  });
+  console.log(
+    `TID matching, 200 → 200 items: ${ours.timing.wallMs.toFixed(1)} ms wall / ${ours.timing.cpuMs.toFixed(1)} ms cpu ` +
+      `(${ours.value.filter((m) => m.kind === 'fuzzy').length} fuzzy matches)`,
+  );
+  console.log(`  baseline: exact matching only: ${exact.timing.wallMs.toFixed(1)} ms wall`);
+}
+
 /** Inputs built to make extraction deep or slow (the unit tests check only that they complete). */
 function worstCases(): [string, string][] {
   let nested = '## AC\n';
@@ -184,6 +207,7 @@ export default async function checklistExtractionBench(): Promise<void> {
   console.log(`throughput (best of ${RUNS}):`);
   reportThroughput('1 MB issue body', oneMegabyteBody());
   reportThroughput('10,000-item task list', taskList(10_000));
+  reportMatching();
   console.log('worst cases:');
   for (const [name, body] of worstCases()) {
     // No baseline here: one whole-document parse of these inputs is what chunking exists to avoid.
