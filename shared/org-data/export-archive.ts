@@ -20,6 +20,12 @@ export interface ArchivedFile {
   sha256: string;
 }
 
+/**
+ * Deflate level: 1 deflates report-like text ~5× faster than zlib's default 6 for ~15% more bytes,
+ * which keeps a 10 GB export well inside one Lambda run.
+ */
+const COMPRESSION_LEVEL = 1;
+
 /** Extensions whose content is already compressed: stored, not deflated again. */
 const STORED = /\.(png|jpe?g|gif|webp|pdf|zip|gz|tgz|docx|xlsx|pptx|woff2?|mp4)$/i;
 
@@ -64,27 +70,31 @@ export function createExportArchive(mtime: Date): ExportArchive {
     bytesWritten: () => written,
     add(path, open) {
       return new Promise<ArchivedFile>((resolve, reject) => {
-        zip.addReadStreamLazy(path, { mtime, compress: !STORED.test(path) }, (callback) => {
-          Promise.resolve()
-            .then(open)
-            .then((source) => {
-              const digest = new Digest();
-              // A broken entry breaks the archive: the output fails with the entry's error.
-              source.on('error', (error) => {
-                reject(error);
-                output.destroy(error);
+        zip.addReadStreamLazy(
+          path,
+          { mtime, compress: !STORED.test(path), compressionLevel: COMPRESSION_LEVEL },
+          (callback) => {
+            Promise.resolve()
+              .then(open)
+              .then((source) => {
+                const digest = new Digest();
+                // A broken entry breaks the archive: the output fails with the entry's error.
+                source.on('error', (error) => {
+                  reject(error);
+                  output.destroy(error);
+                });
+                digest.on('end', () =>
+                  resolve({ path, bytes: digest.bytes, sha256: digest.hash.digest('hex') }),
+                );
+                callback(null, source.pipe(digest));
+              })
+              .catch((error: unknown) => {
+                const failure = error instanceof Error ? error : new Error(String(error));
+                reject(failure);
+                output.destroy(failure);
               });
-              digest.on('end', () =>
-                resolve({ path, bytes: digest.bytes, sha256: digest.hash.digest('hex') }),
-              );
-              callback(null, source.pipe(digest));
-            })
-            .catch((error: unknown) => {
-              const failure = error instanceof Error ? error : new Error(String(error));
-              reject(failure);
-              output.destroy(failure);
-            });
-        });
+          },
+        );
       });
     },
     async finish(path, content) {
