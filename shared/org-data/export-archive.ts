@@ -72,7 +72,7 @@ export function createExportArchive(mtime: Date): ExportArchive {
       return new Promise<ArchivedFile>((resolve, reject) => {
         zip.addReadStreamLazy(
           path,
-          { mtime, compress: !STORED.test(path), compressionLevel: COMPRESSION_LEVEL },
+          { mtime, compressionLevel: STORED.test(path) ? 0 : COMPRESSION_LEVEL },
           (callback) => {
             Promise.resolve()
               .then(open)
