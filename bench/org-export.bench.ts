@@ -10,6 +10,8 @@ import { createObjectStore, createS3Client } from '../shared/adapters/object-sto
 import { getConfig } from '../shared/config.ts';
 import { withSystem } from '../shared/db/tenant.ts';
 import { runOrgExport } from '../shared/org-data/export.service.ts';
+import { tableLines } from '../shared/org-data/org-data.repository.ts';
+import { TENANT_TABLES } from '../shared/org-data/tenant-tables.ts';
 
 const MB = 1024 * 1024;
 const ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 100_000);
@@ -140,6 +142,13 @@ export default async function bench(): Promise<void> {
       return Number(done.bytes);
     };
 
+    const readRows = async () => {
+      let rows = 0;
+      for (const table of TENANT_TABLES)
+        for await (const lines of tableLines(db, orgId, table)) rows += lines.length;
+      return rows;
+    };
+    const rowsOnly = await measure(readRows);
     const baseline = await measure(() => readAll(keys.length));
     global.gc?.();
     const full = await measure(exportOnce);
@@ -152,6 +161,9 @@ export default async function bench(): Promise<void> {
     );
     console.log(
       `read-only baseline ${(baseline.ms / 1000).toFixed(1).padStart(6)} s  ${(totalMb / (baseline.ms / 1000)).toFixed(1)} MiB/s  peak RSS ${baseline.peakMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `rows-only read (every tenant table as JSON Lines, no ZIP) ${(rowsOnly.ms / 1000).toFixed(1)} s for ${rowsOnly.value.toLocaleString('en')} rows`,
     );
     console.log(
       `export / baseline: time ${(full.ms / baseline.ms).toFixed(2)}×, peak RSS above idle ${((full.peakMb - idleMb) / Math.max(1, baseline.peakMb - idleMb)).toFixed(2)}×; peak RSS / data size ${((full.peakMb - idleMb) / totalMb).toFixed(3)}`,

@@ -194,7 +194,7 @@ export interface ExportDeps {
 }
 
 /** Rows of the organisation's members from the system-wide `users` table (names for member ids). */
-async function* memberLines(db: Kysely<Database>, orgId: string): AsyncGenerator<string> {
+async function* memberLines(db: Kysely<Database>, orgId: string): AsyncGenerator<string[]> {
   const rows = await withTenant(db, orgId, async (trx) => {
     const result = await sql<{ line: string }>`
       select to_jsonb(u)::text as line from (
@@ -203,16 +203,16 @@ async function* memberLines(db: Kysely<Database>, orgId: string): AsyncGenerator
         where memberships.org_id = ${orgId} order by users.id) u`.execute(trx);
     return result.rows;
   });
-  for (const row of rows) yield `${row.line}\n`;
+  if (rows.length > 0) yield rows.map((row) => `${row.line}\n`);
 }
 
-/** Counts newline-terminated lines passing through a generator. */
-function counted(source: AsyncGenerator<string>, onLine: () => void): Readable {
+/** A stream of batches of lines, one chunk per batch, counting the lines. */
+function counted(source: AsyncGenerator<string[]>, onLines: (n: number) => void): Readable {
   return Readable.from(
     (async function* () {
-      for await (const line of source) {
-        onLine();
-        yield line;
+      for await (const lines of source) {
+        onLines(lines.length);
+        yield lines.join('');
       }
     })(),
   );
@@ -305,8 +305,8 @@ async function writeArchive(
       let rows = 0;
       const path = `tables/${table.name}.jsonl`;
       const file = await archive.add(path, () =>
-        counted(tableLines(db, org.id, table), () => {
-          rows += 1;
+        counted(tableLines(db, org.id, table), (n) => {
+          rows += n;
         }),
       );
       files.push({ ...file, rows });
@@ -323,8 +323,8 @@ async function writeArchive(
     }
     let members = 0;
     const membersFile = await archive.add('tables/users.jsonl', () =>
-      counted(memberLines(db, org.id), () => {
-        members += 1;
+      counted(memberLines(db, org.id), (n) => {
+        members += n;
       }),
     );
     files.push({ ...membersFile, rows: members });

@@ -11,7 +11,7 @@ import { withSystem, withTenant } from '../db/tenant.ts';
 import type { TenantTable } from './tenant-tables.ts';
 
 /** Rows read or removed per statement. */
-export const ROW_BATCH = 1000;
+export const ROW_BATCH = 2000;
 
 interface KeyColumn {
   name: string;
@@ -47,14 +47,15 @@ export async function tableColumns(
  * The organisation's rows of `table` as JSON Lines (one `to_jsonb` object per
  * line, minus the table's omitted columns), read in primary-key order a batch
  * at a time inside the tenant's own transaction (row-level security is a
- * second guard beside the `WHERE`). Memory holds one batch.
+ * second guard beside the `WHERE`). Yields one array of lines (each ending in
+ * `\n`) per batch, so a stream can pass a batch as one chunk; memory holds one batch.
  */
 export async function* tableLines(
   db: Kysely<Database>,
   orgId: string,
   table: TenantTable,
   batch = ROW_BATCH,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   const keys = await primaryKeyColumns(db, table.name);
   const t = sql.table(table.name);
   const omit = sql`${sql.val(table.omit)}::text[]`;
@@ -81,7 +82,7 @@ export async function* tableLines(
         limit ${batch}`.execute(trx);
       return result.rows;
     });
-    for (const row of rows) yield `${row.line}\n`;
+    if (rows.length > 0) yield rows.map((row) => `${row.line}\n`);
     if (rows.length < batch) return;
     const last = rows[rows.length - 1] as Record<string, string>;
     after = (keys.length > 0 ? keys : [{ name: 'ctid', type: 'tid' }]).map((_, i) => last[`k${i}`] ?? '');
