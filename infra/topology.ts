@@ -202,6 +202,26 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'POST /api/v1/orgs/{org}/exports': {
+      handler: 'functions/api/post-org-export.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:exports'],
+    },
+    'GET /api/v1/orgs/{org}/exports': {
+      handler: 'functions/api/get-org-exports.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'bucket:read'],
+    },
+    'GET /api/v1/orgs/{org}/exports/{id}': {
+      handler: 'functions/api/get-org-export.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'bucket:read'],
+    },
+    'DELETE /api/v1/orgs/{org}': {
+      handler: 'functions/api/delete-org.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:deletions'],
+    },
   },
   queues: {
     intake: {
@@ -251,6 +271,26 @@ export const topology = {
       visibilityTimeoutSeconds: 720,
       maxReceiveCount: 3,
       memoryMb: 1024,
+    },
+    // One ZIP streamed to S3 by multipart upload: memory holds a few 8 MiB parts, not the archive,
+    // so 10 GB of objects fit; the full Lambda timeout bounds one try.
+    exports: {
+      handler: 'functions/queues/org-export.ts',
+      uses: ['db', 'bucket:read', 'bucket:write'],
+      batchSize: 1,
+      timeoutSeconds: 900,
+      visibilityTimeoutSeconds: 5400,
+      maxReceiveCount: 3,
+      memoryMb: 1024,
+    },
+    // Batched deletes, each repeatable: a crash resumes on the next delivery.
+    deletions: {
+      handler: 'functions/queues/org-deletion.ts',
+      uses: ['db', 'bucket:read', 'bucket:write'],
+      batchSize: 1,
+      timeoutSeconds: 900,
+      visibilityTimeoutSeconds: 5400,
+      maxReceiveCount: 10,
     },
   },
   bucketNotifications: [{ prefix: 'orgs/', queue: 'reports' }],

@@ -38,6 +38,7 @@ import {
   postNotificationsReadAll,
   putRepoFollow,
 } from './notifications.ts';
+import { deleteOrg, getOrgExport, getOrgExports, postOrgExport } from './org-data.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -83,4 +84,8 @@ export const contracts: readonly RouteContract[] = [
   postNotificationsReadAll,
   putRepoFollow,
   deleteRepoFollow,
+  postOrgExport,
+  getOrgExports,
+  getOrgExport,
+  deleteOrg,
 ];

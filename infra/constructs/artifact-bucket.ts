@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { EXPORT_PREFIX, EXPORT_RETENTION_DAYS } from '../../shared/org-data/export-retention.ts';
 import { RAW_REPORT_TAG } from '../../shared/reports/retention.ts';
 import { acknowledge } from './nag.ts';
 
@@ -47,6 +48,13 @@ export class ArtifactBucket extends Construct {
           id: 'expire-raw-reports',
           tagFilters: { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value },
           expiration: Duration.days(props.rawReportExpiryDays),
+        },
+        {
+          id: 'expire-exports',
+          prefix: EXPORT_PREFIX,
+          expiration: Duration.days(EXPORT_RETENTION_DAYS),
+          // The bucket is versioned: without this the expired archive would linger as a noncurrent version.
+          noncurrentVersionExpiration: Duration.days(1),
         },
         {
           id: 'tidy-versions-and-uploads',

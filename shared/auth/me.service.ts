@@ -14,7 +14,7 @@ export interface OrgSummary {
 /** The organisations a principal can act in, with its role in each: a user's memberships, or a token's one org. */
 export async function orgsOf(db: Kysely<Database>, principal: Principal): Promise<OrgSummary[]> {
   const rows = await withSystem(db, (trx) => {
-    const base = trx.selectFrom('orgs').orderBy('orgs.login');
+    const base = trx.selectFrom('orgs').where('orgs.deleted_at', 'is', null).orderBy('orgs.login');
     if (principal.kind === 'api_token') {
       return base
         .select(['orgs.id', 'orgs.login', 'orgs.account_type'])

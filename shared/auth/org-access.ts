@@ -34,6 +34,8 @@ export async function resolveOrgAccess(
       )
       .select(['orgs.id', 'orgs.login', 'memberships.role'])
       .where(sql`lower(orgs.login)`, '=', orgLogin.toLowerCase())
+      // An organisation whose deletion was asked for is gone for everyone at once.
+      .where('orgs.deleted_at', 'is', null)
       .executeTakeFirst(),
   );
   if (!row) throw notFound();

@@ -41,6 +41,7 @@ async function fromApiToken(db: Kysely<Database>, token: string): Promise<Princi
     const found = await trx
       .selectFrom('api_tokens')
       .leftJoin('users', 'users.id', 'api_tokens.user_id')
+      .innerJoin('orgs', 'orgs.id', 'api_tokens.org_id')
       .select([
         'api_tokens.id',
         'api_tokens.org_id',
@@ -52,6 +53,8 @@ async function fromApiToken(db: Kysely<Database>, token: string): Promise<Princi
       .where('api_tokens.token_hash', '=', hashToken(token))
       .where('api_tokens.revoked_at', 'is', null)
       .where('api_tokens.expires_at', '>', sql<Date>`now()`)
+      // Tokens of a deleted organisation are refused like revoked ones.
+      .where('orgs.deleted_at', 'is', null)
       .executeTakeFirst();
     if (found) await markTokenUsed(trx, 'api_tokens', found.id);
     return found;

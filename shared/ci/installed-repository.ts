@@ -58,7 +58,7 @@ function repositoryQuery(db: Kysely<Database>) {
       'repositories.owner',
       'repositories.name',
       'repositories.full_name',
-      sql<boolean>`(repositories.removed_at is null and installations.deleted_at is null and installations.suspended_at is null)`.as(
+      sql<boolean>`(repositories.removed_at is null and installations.deleted_at is null and installations.suspended_at is null and orgs.deleted_at is null)`.as(
         'installed',
       ),
     ]);

@@ -145,10 +145,13 @@ export async function authenticateUploadToken(
   return withSystem(db, async (trx) => {
     const row = await trx
       .selectFrom('upload_tokens')
-      .select(['id', 'org_id', 'repository_id'])
-      .where('token_hash', '=', hashToken(token))
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
+      .innerJoin('orgs', 'orgs.id', 'upload_tokens.org_id')
+      .select(['upload_tokens.id', 'upload_tokens.org_id', 'upload_tokens.repository_id'])
+      .where('upload_tokens.token_hash', '=', hashToken(token))
+      .where('upload_tokens.revoked_at', 'is', null)
+      .where('upload_tokens.expires_at', '>', sql<Date>`now()`)
+      // Tokens of a deleted organisation are refused like revoked ones.
+      .where('orgs.deleted_at', 'is', null)
       .executeTakeFirst();
     if (!row) throw new UnauthorizedError('Upload token is invalid, expired or revoked', 'invalid_token');
     await markTokenUsed(trx, 'upload_tokens', row.id);

@@ -21,6 +21,8 @@ export interface OrgsTable {
   account_type: 'Organization' | 'User';
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set when an owner asked for the organisation's deletion: from then on it is gone for everyone. */
+  deleted_at: NullableTimestamp;
 }
 
 /** A GitHub App installation (id = GitHub's installation id). */
@@ -389,6 +391,39 @@ export interface NotificationsTable {
   created_at: Generated<Date>;
 }
 
+/** One export of an organisation's data: a ZIP in the bucket under `exports/`, kept 7 days. */
+export interface OrgExportsTable {
+  id: Generated<string>;
+  org_id: string;
+  status: ColumnType<'queued' | 'running' | 'ready' | 'failed', 'queued' | undefined, 'queued' | 'running' | 'ready' | 'failed'>;
+  requested_by: string | null;
+  object_key: string | null;
+  bytes: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  counts: Json<Record<string, number>>;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+}
+
+/** A deletion request and, once completed, the tombstone of a deleted organisation (system-only). */
+export interface OrgDeletionsTable {
+  id: Generated<string>;
+  deleted_org_id: string;
+  login: string;
+  github_account_id: BigIntColumn;
+  installation_ids: ColumnType<string[], string[] | number[] | undefined, string[] | number[]>;
+  object_prefixes: ColumnType<string[], string[] | undefined, string[]>;
+  requested_by: string;
+  requested_at: Generated<Date>;
+  status: ColumnType<'queued' | 'running' | 'completed', 'queued' | undefined, 'queued' | 'running' | 'completed'>;
+  counts: Json<Record<string, number>>;
+  attempts: Generated<number>;
+  completed_at: NullableTimestamp;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -417,4 +452,6 @@ export interface Database {
   code_health_runs: CodeHealthRunsTable;
   repository_follows: RepositoryFollowsTable;
   notifications: NotificationsTable;
+  org_exports: OrgExportsTable;
+  org_deletions: OrgDeletionsTable;
 }

@@ -56,6 +56,14 @@ export const validationMessageSchema = z.object({
 });
 export type ValidationMessage = z.infer<typeof validationMessageSchema>;
 
+/** Exports: build one organisation export. */
+export const exportMessageSchema = z.object({ orgId: z.uuid(), exportId: z.uuid() });
+export type ExportMessage = z.infer<typeof exportMessageSchema>;
+
+/** Deletions: remove one organisation's data (resumable, idempotent). */
+export const deletionMessageSchema = z.object({ deletionId: z.uuid() });
+export type DeletionMessage = z.infer<typeof deletionMessageSchema>;
+
 /** Queue names, as in `infra/topology.ts`. */
 export const queues = {
   intake: 'intake',

@@ -1,0 +1,80 @@
+/**
+ * Every table that holds an organisation's data, for export and deletion.
+ *
+ * A migration that adds a tenant table must add it here: a test compares this
+ * list with the tables the database puts under tenant isolation (and with
+ * every table that has an `org_id` column), so neither the export nor the
+ * deletion can silently miss one.
+ *
+ * @module
+ */
+
+/** One tenant table and how its rows leave the system. */
+export interface TenantTable {
+  /** Table name. */
+  readonly name: string;
+  /** Column holding the organisation's id (`id` for `orgs` itself). */
+  readonly orgColumn: 'org_id' | 'id';
+  /**
+   * Columns never exported: credentials and their hashes, encrypted secrets.
+   * The rows are still exported without them.
+   */
+  readonly omit: readonly string[];
+  /** What the table holds, for the export's documentation (manifest `tables[].description`). */
+  readonly description: string;
+}
+
+/** Version of the export format: bumped when a file's shape changes (README, "Export format"). */
+export const EXPORT_FORMAT_VERSION = 1;
+
+/**
+ * THE list of tenant tables. Order is for reading the export only; deletion
+ * orders tables by their foreign keys at run time.
+ */
+export const TENANT_TABLES: readonly TenantTable[] = [
+  { name: 'orgs', orgColumn: 'id', omit: [], description: 'The organisation itself' },
+  { name: 'installations', orgColumn: 'org_id', omit: [], description: 'GitHub App installations' },
+  { name: 'repositories', orgColumn: 'org_id', omit: [], description: 'Repositories the App sees' },
+  { name: 'issues', orgColumn: 'org_id', omit: [], description: 'Issues known to Assay' },
+  { name: 'pull_requests', orgColumn: 'org_id', omit: [], description: 'Pull requests known to Assay' },
+  { name: 'memberships', orgColumn: 'org_id', omit: [], description: 'Members and their roles' },
+  {
+    name: 'api_tokens',
+    orgColumn: 'org_id',
+    omit: ['token_hash'],
+    description: 'API tokens (names, roles, prefixes, dates; never the hash)',
+  },
+  {
+    name: 'invitations',
+    orgColumn: 'org_id',
+    omit: ['token_hash'],
+    description: 'Invitations (never the hash of the invitation token)',
+  },
+  { name: 'audit_events', orgColumn: 'org_id', omit: [], description: 'The hash-chained audit log' },
+  { name: 'audit_chain_heads', orgColumn: 'org_id', omit: [], description: 'Last hash of the audit chain' },
+  { name: 'tid_counters', orgColumn: 'org_id', omit: [], description: 'Next test id per repository' },
+  { name: 'checklists', orgColumn: 'org_id', omit: [], description: 'Acceptance-criteria checklists' },
+  { name: 'checklist_items', orgColumn: 'org_id', omit: [], description: 'Checklist items and their TIDs' },
+  { name: 'checklist_versions', orgColumn: 'org_id', omit: [], description: 'Versions of each checklist' },
+  { name: 'pull_manifests', orgColumn: 'org_id', omit: [], description: 'Test manifests of pull requests' },
+  { name: 'check_runs', orgColumn: 'org_id', omit: [], description: 'Assay check runs written to GitHub' },
+  {
+    name: 'upload_tokens',
+    orgColumn: 'org_id',
+    omit: ['token_hash'],
+    description: 'CI upload tokens (never the hash)',
+  },
+  { name: 'ci_runs', orgColumn: 'org_id', omit: [], description: 'CI runs that uploaded reports' },
+  { name: 'ci_uploads', orgColumn: 'org_id', omit: [], description: 'Uploaded reports and their results' },
+  { name: 'validations', orgColumn: 'org_id', omit: [], description: 'Validation of each head commit' },
+  { name: 'code_health_runs', orgColumn: 'org_id', omit: [], description: 'Code health per CI run' },
+  { name: 'repository_follows', orgColumn: 'org_id', omit: [], description: 'Who follows which repository' },
+  { name: 'notifications', orgColumn: 'org_id', omit: [], description: 'In-app notifications' },
+  { name: 'org_exports', orgColumn: 'org_id', omit: [], description: 'Exports of this organisation' },
+];
+
+/**
+ * Tables with an `org_id` column that are deliberately not tenant data.
+ * Empty today; a table added here must say why.
+ */
+export const NON_TENANT_ORG_TABLES: readonly string[] = [];
