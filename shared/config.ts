@@ -62,6 +62,8 @@ const baseSchema = z.object({
   ASSAY_RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(1).default(20_000),
   ASSAY_RATE_LIMIT_CI: z.coerce.number().int().min(1).default(300),
   ASSAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(60),
+  /** Failed authentications (401s) per minute per client address; past it every request from there is a 429. */
+  ASSAY_RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(60),
   /** Reports larger than this are rejected from their size, before download. */
   ASSAY_REPORT_MAX_BYTES: z.coerce
     .number()
