@@ -19,6 +19,8 @@ export interface OrgsTable {
   github_account_id: BigIntColumn;
   login: string;
   account_type: 'Organization' | 'User';
+  /** Set when another GitHub account took this login: the row no longer answers to it. */
+  renamed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -49,6 +51,8 @@ export interface RepositoriesTable {
   private: boolean;
   default_branch: string | null;
   removed_at: NullableTimestamp;
+  /** Set when another repository took this full name: the row no longer answers to it. */
+  renamed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -329,6 +333,13 @@ export interface CiUploadsTable {
   error: string | null;
   counts: Json<unknown> | null;
   processed_at: NullableTimestamp;
+  /** ETag of the object that was processed (write-once). */
+  etag: string | null;
+  /** What was read from a JUnit report when it was processed (write-once); validation merges these. */
+  results: Json<unknown> | null;
+  /** Later objects PUT at the same key: refused, counted, never read. */
+  overwrites: Generated<number>;
+  overwritten_at: NullableTimestamp;
 }
 
 export interface ValidationsTable {
