@@ -69,6 +69,7 @@ async function createToken(db: Kysely<Database>, options: CreateOptions): Promis
       .selectFrom('orgs')
       .select(['id', 'login'])
       .where(sql`lower(login)`, '=', options.org.toLowerCase())
+      .where('renamed_at', 'is', null)
       .executeTakeFirst(),
   );
   if (!org) throw new Error(`No organisation ${options.org}`);

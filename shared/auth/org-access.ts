@@ -34,6 +34,7 @@ export async function resolveOrgAccess(
       )
       .select(['orgs.id', 'orgs.login', 'memberships.role'])
       .where(sql`lower(orgs.login)`, '=', orgLogin.toLowerCase())
+      .where('orgs.renamed_at', 'is', null)
       .executeTakeFirst(),
   );
   if (!row) throw notFound();
