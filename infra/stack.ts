@@ -22,6 +22,7 @@ import { planUses } from './constructs/uses.ts';
 import type { Wiring } from './constructs/wiring.ts';
 import { Workflow } from './constructs/workflow.ts';
 import type { WorkflowDefinitions } from './constructs/workflow-definition.ts';
+import { scheduleEveryMinutes } from './schedule-rate.ts';
 import type { RouteEntry, RouteKey, Topology } from './topology.types.ts';
 
 /** Props of {@link AssayStack}. */
@@ -115,7 +116,7 @@ export class AssayStack extends Stack {
     this.addConsumers(topology.queues);
     this.addBucketNotifications(topology.bucketNotifications, bucket);
     this.addWorkflows(topology.stateMachines, props.workflows);
-    this.addSchedules(topology.schedules);
+    this.addSchedules(topology.schedules, settings.environment);
 
     // Migrations run once the database is reachable, and before new code goes live.
     const migration = new MigrationStep(this, 'Migration', {
@@ -210,12 +211,16 @@ export class AssayStack extends Stack {
   }
 
   /** An EventBridge rule per schedule, retried twice. */
-  private addSchedules(schedules: Topology['schedules']): void {
+  private addSchedules(
+    schedules: Topology['schedules'],
+    environment: Readonly<Record<string, string>>,
+  ): void {
     for (const [name, entry] of Object.entries(schedules)) {
       const fn = this.addFunction(this, `Schedule${pascalCase(name)}`, 'schedule', name, entry);
+      const minutes = scheduleEveryMinutes(name, entry, environment);
       new events.Rule(fn, 'Rule', {
-        description: `Assay schedule "${name}" every ${entry.everyMinutes} min`,
-        schedule: events.Schedule.rate(Duration.minutes(entry.everyMinutes)),
+        description: `Assay schedule "${name}" every ${minutes} min`,
+        schedule: events.Schedule.rate(Duration.minutes(minutes)),
         targets: [new targets.LambdaFunction(fn.fn, { retryAttempts: 2 })],
       });
     }

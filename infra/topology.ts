@@ -300,6 +300,7 @@ export const topology = {
       handler: 'functions/schedules/sweep-webhook-deliveries.ts',
       uses: ['db', 'queue:intake'],
       everyMinutes: 5,
+      everyMinutesSetting: 'ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES',
       timeoutSeconds: 60,
     },
   },

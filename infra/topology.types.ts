@@ -60,8 +60,14 @@ export interface StateMachineEntry {
 }
 
 export interface ScheduleEntry extends FunctionEntry {
-  /** EventBridge rate, in minutes. */
+  /** EventBridge rate, in minutes (the default when `everyMinutesSetting` is not set). */
   everyMinutes: number;
+  /**
+   * `ASSAY_*` variable that overrides `everyMinutes` (whole minutes, 1–1440):
+   * read from the environment by the local scheduler and from the deployment's
+   * `assay:environment` context by CDK (see `scheduleEveryMinutes`).
+   */
+  everyMinutesSetting?: string;
 }
 
 /** `METHOD /path/{param}` exactly as API Gateway HTTP APIs spell a route key. */

@@ -62,6 +62,8 @@ const baseSchema = z.object({
   ASSAY_RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(1).default(20_000),
   ASSAY_RATE_LIMIT_CI: z.coerce.number().int().min(1).default(300),
   ASSAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(60),
+  /** Failed authentications (401s) per minute per client address; past it every request from there is a 429. */
+  ASSAY_RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(60),
   /** Reports larger than this are rejected from their size, before download. */
   ASSAY_REPORT_MAX_BYTES: z.coerce
     .number()
@@ -76,6 +78,11 @@ const baseSchema = z.object({
     .default(256 * 1024),
   /** Deliveries still `received` this many seconds after arrival are re-enqueued by the sweeper. */
   ASSAY_WEBHOOK_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(0).default(300),
+  /**
+   * How often the sweeper runs, in minutes (the topology's `everyMinutesSetting` of
+   * `sweep-webhook-deliveries`: the local scheduler and CDK's rule read it).
+   */
+  ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
 });
 
 export type Config = Readonly<z.infer<typeof baseSchema>> & {

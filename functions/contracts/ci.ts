@@ -5,6 +5,7 @@ import {
   runIdSchema,
   uploadKindSchema,
 } from '../../shared/ci/upload-kinds.ts';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
@@ -15,7 +16,7 @@ export const postCiUploads = defineRoute({
   auth: 'ci',
   summary: 'Get a presigned URL to upload a CI report',
   description:
-    'CI authenticates with `Authorization: Bearer` and either a GitHub Actions OIDC token (audience `assay`; its `repository`, `sha`, `run_id` and `run_attempt` claims decide the scope and win over the body) or a repository upload token (`assay_upl_…`; the token decides the repository, `sha` is required; send `ref` too so code-health scores know their branch). A run on a pull request’s merge ref (`refs/pull/{n}/merge`, what `pull_request` workflows build) is tied to that pull request’s head commit. Returns a URL valid for 15 minutes under `orgs/{org}/repos/{repo}/runs/{run}/{kind}/…`: PUT the file to it with the returned headers. Unknown fields are refused, so a body cannot name another repository.',
+    'CI authenticates with `Authorization: Bearer` and either a GitHub Actions OIDC token (audience `assay`; its `repository`, `sha`, `run_id` and `run_attempt` claims decide the scope and win over the body) or a repository upload token (`assay_upl_…`; the token decides the repository, `sha` is required; send `ref` too so code-health scores know their branch). A run on a pull request’s merge ref (`refs/pull/{n}/merge`, what `pull_request` workflows build) is tied to that pull request’s head commit. Returns a URL valid for 15 minutes under `orgs/{org}/repos/{repo}/runs/{run}/{kind}/…`: PUT the file to it with the returned headers (`content-type` and `if-none-match: *`, both signed: the upload is write-once, so a second PUT to the URL gets 412). Unknown fields are refused, so a body cannot name another repository.',
   tags: ['ci'],
   body: z.strictObject({
     kind: uploadKindSchema,
@@ -25,12 +26,12 @@ export const postCiUploads = defineRoute({
   }),
   response: z
     .object({
-      url: z.string(),
+      url: text(),
       method: z.literal('PUT'),
-      headers: z.record(z.string(), z.string()),
+      headers: z.record(text(), text()),
       expiresAt: z.iso.datetime(),
-      runId: z.string(),
-      key: z.string(),
+      runId: text(),
+      key: text(),
       pullNumber: z.number().int().nullable(),
     })
     .meta({ id: 'CiUpload' }),
@@ -47,9 +48,9 @@ export const postCiUploads = defineRoute({
 export const uploadTokenSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    repository: z.string(),
-    prefix: z.string(),
+    name: text(),
+    repository: text(),
+    prefix: text(),
     expiresAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
@@ -68,10 +69,10 @@ export const postUploadToken = defineRoute({
   tags: ['ci'],
   params: repoParams,
   body: z.object({
-    name: z.string().min(1).max(100),
+    name: text().min(1).max(100),
     expiresInDays: z.number().int().min(1).max(366).default(90),
   }),
-  response: uploadTokenSchema.extend({ token: z.string() }),
+  response: uploadTokenSchema.extend({ token: text() }),
   successStatus: 201,
 });
 

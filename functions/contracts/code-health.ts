@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { runIdSchema } from '../../shared/ci/upload-kinds.ts';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { itemStatusSchema } from './issues.ts';
 import { repoNumberParams, repoParams } from './params.ts';
 
-const severityCountsSchema = z
-  .record(z.string(), z.number().int())
-  .meta({ example: { critical: 0, high: 1 } });
+const severityCountsSchema = z.record(text(), z.number().int()).meta({ example: { critical: 0, high: 1 } });
 
 const baseComparisonSchema = z
   .object({
-    branch: z.string(),
+    branch: text(),
     score: z
       .number()
       .int()
@@ -22,12 +21,12 @@ const baseComparisonSchema = z
 
 export const codeHealthRunSchema = z
   .object({
-    runId: z.string(),
-    headSha: z.string(),
-    branch: z.string().nullable(),
+    runId: text(),
+    headSha: text(),
+    branch: text().nullable(),
     pullNumber: z.number().int().nullable(),
     reports: z.number().int(),
-    formats: z.array(z.string()),
+    formats: z.array(text()),
     score: z.number().int().min(0).max(100),
     counts: severityCountsSchema,
     findingsTotal: z.number().int(),
@@ -48,11 +47,11 @@ export const getCodeHealthRuns = defineRoute({
   tags: ['code-health'],
   params: repoParams,
   query: z.object({
-    branch: z.string().min(1).max(255).optional(),
-    cursor: z.string().optional(),
+    branch: text().min(1).max(255).optional(),
+    cursor: text().optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ runs: z.array(codeHealthRunSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ runs: z.array(codeHealthRunSchema), nextCursor: text().nullable() }),
 });
 
 export const getCodeHealthRun = defineRoute({
@@ -67,13 +66,13 @@ export const getCodeHealthRun = defineRoute({
   response: codeHealthRunSchema.extend({
     findings: z.array(
       z.object({
-        rule: z.string(),
-        severity: z.string(),
-        file: z.string().optional(),
+        rule: text(),
+        severity: text(),
+        file: text().optional(),
         line: z.number().int().optional(),
-        message: z.string(),
+        message: text(),
         baselineState: z.enum(['new', 'unchanged', 'updated']).optional(),
-        ruleIndexMismatch: z.object({ ruleIndex: z.number().int(), ruleIdAtIndex: z.string() }).optional(),
+        ruleIndexMismatch: z.object({ ruleIndex: z.number().int(), ruleIdAtIndex: text() }).optional(),
       }),
     ),
   }),
@@ -90,26 +89,25 @@ export const getPullValidation = defineRoute({
   tags: ['pulls'],
   params: repoNumberParams,
   query: z.object({
-    sha: z
-      .string()
+    sha: text()
       .regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA')
       .optional(),
   }),
   response: z.object({
     number: z.number().int(),
-    headSha: z.string(),
+    headSha: text(),
     current: z.boolean().describe('Whether headSha is the pull request’s current head'),
     validation: z
       .object({
-        conclusion: z.string(),
+        conclusion: text(),
         reports: z.number().int(),
-        counts: z.record(z.string(), z.number().int()),
+        counts: z.record(text(), z.number().int()),
         updatedAt: z.iso.datetime(),
         items: z.array(
           z.object({
-            tid: z.string(),
-            text: z.string(),
-            issue: z.object({ owner: z.string(), repo: z.string(), number: z.number().int() }),
+            tid: text(),
+            text: text(),
+            issue: z.object({ owner: text(), repo: text(), number: z.number().int() }),
             status: itemStatusSchema,
             flaky: z.boolean(),
             tests: z.number().int(),
@@ -123,10 +121,10 @@ export const getPullValidation = defineRoute({
       .nullable(),
     reports: z.array(
       z.object({
-        runId: z.string(),
+        runId: text(),
         kind: z.enum(['junit', 'code-health']),
-        status: z.string(),
-        error: z.string().nullable(),
+        status: text(),
+        error: text().nullable(),
         uploadedAt: z.iso.datetime(),
       }),
     ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 export const getOpenApi = defineRoute({
@@ -7,7 +8,7 @@ export const getOpenApi = defineRoute({
   summary: 'OpenAPI document',
   description: 'OpenAPI 3.1, generated from the zod schemas of every route.',
   tags: ['docs'],
-  response: z.record(z.string(), z.unknown()),
+  response: z.record(text(), z.unknown()),
 });
 
 export const getDocs = defineRoute({

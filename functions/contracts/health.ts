@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 const checkSchema = z
   .object({
     ok: z.boolean(),
     latencyMs: z.number(),
-    error: z.string().optional(),
+    error: text().optional(),
   })
   .meta({ id: 'DependencyCheck' });
 

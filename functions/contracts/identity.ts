@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import { roleSchema } from '../../shared/auth/roles.ts';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
-const orgParams = z.object({ org: z.string().min(1).max(100) });
-const loginParam = z.string().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub login');
+const orgParams = z.object({ org: text().min(1).max(100) });
+const loginParam = text().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub login');
 const cursorQuery = {
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
 
 export const userSchema = z
-  .object({ id: z.uuid(), login: z.string(), name: z.string().nullable(), avatarUrl: z.string().nullable() })
+  .object({ id: z.uuid(), login: text(), name: text().nullable(), avatarUrl: text().nullable() })
   .meta({ id: 'User' });
 
 export const orgSummarySchema = z
   .object({
     id: z.uuid(),
-    login: z.string(),
+    login: text(),
     accountType: z.enum(['Organization', 'User']),
     role: roleSchema,
   })
@@ -32,8 +33,7 @@ export const getAuthGithub = defineRoute({
   description: 'Redirects to GitHub with a `state` also kept in a signed, short-lived, HttpOnly cookie.',
   tags: ['auth'],
   query: z.object({
-    returnTo: z
-      .string()
+    returnTo: text()
       .max(500)
       .regex(/^\/(?!\/)/, 'a path on this site')
       .optional(),
@@ -50,7 +50,7 @@ export const getAuthCallback = defineRoute({
   description:
     'Checks `state` against the cookie (400 otherwise), exchanges the code, upserts the user, syncs memberships from the installations the user can see, and sets the session cookies.',
   tags: ['auth'],
-  query: z.object({ code: z.string().min(1).max(200), state: z.string().min(1).max(2000) }),
+  query: z.object({ code: text().min(1).max(200), state: text().min(1).max(2000) }),
   produces: 'text/plain',
   successStatus: 302,
 });
@@ -86,7 +86,7 @@ export const getMe = defineRoute({
   tags: ['identity'],
   response: z.object({
     user: userSchema.nullable(),
-    token: z.object({ id: z.uuid(), org: z.string(), role: roleSchema }).nullable(),
+    token: z.object({ id: z.uuid(), org: text(), role: roleSchema }).nullable(),
     orgs: z.array(orgSummarySchema),
   }),
 });
@@ -120,7 +120,7 @@ export const getMembers = defineRoute({
   tags: ['members'],
   params: orgParams,
   query: z.object(cursorQuery),
-  response: z.object({ members: z.array(memberSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ members: z.array(memberSchema), nextCursor: text().nullable() }),
 });
 
 export const patchMember = defineRoute({
@@ -154,7 +154,7 @@ export const invitationSchema = z
   .object({
     id: z.uuid(),
     role: roleSchema.exclude(['owner']),
-    login: z.string().nullable(),
+    login: text().nullable(),
     expiresAt: z.iso.datetime(),
     status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
     createdAt: z.iso.datetime(),
@@ -170,7 +170,7 @@ export const getInvitations = defineRoute({
   tags: ['invitations'],
   params: orgParams,
   query: z.object(cursorQuery),
-  response: z.object({ invitations: z.array(invitationSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ invitations: z.array(invitationSchema), nextCursor: text().nullable() }),
 });
 
 export const postInvitation = defineRoute({
@@ -187,7 +187,7 @@ export const postInvitation = defineRoute({
     login: loginParam.optional(),
     expiresInDays: z.number().int().min(1).max(30).default(7),
   }),
-  response: invitationSchema.extend({ token: z.string() }),
+  response: invitationSchema.extend({ token: text() }),
   successStatus: 201,
 });
 
@@ -210,7 +210,7 @@ export const postInvitationAccept = defineRoute({
   description:
     'The signed-in user joins the organisation with the invited role. 404 for an unknown, used, revoked or expired token.',
   tags: ['invitations'],
-  body: z.object({ token: z.string().min(10).max(200) }),
+  body: z.object({ token: text().min(10).max(200) }),
   response: orgSummarySchema,
 });
 
@@ -219,9 +219,9 @@ export const postInvitationAccept = defineRoute({
 export const apiTokenSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
+    name: text(),
     role: roleSchema,
-    prefix: z.string(),
+    prefix: text(),
     expiresAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
@@ -238,7 +238,7 @@ export const getApiTokens = defineRoute({
   tags: ['api-tokens'],
   params: orgParams,
   query: z.object(cursorQuery),
-  response: z.object({ tokens: z.array(apiTokenSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ tokens: z.array(apiTokenSchema), nextCursor: text().nullable() }),
 });
 
 export const postApiToken = defineRoute({
@@ -251,11 +251,11 @@ export const postApiToken = defineRoute({
   tags: ['api-tokens'],
   params: orgParams,
   body: z.object({
-    name: z.string().min(1).max(100),
+    name: text().min(1).max(100),
     role: roleSchema,
     expiresInDays: z.number().int().min(1).max(366).default(90),
   }),
-  response: apiTokenSchema.extend({ token: z.string() }),
+  response: apiTokenSchema.extend({ token: text() }),
   successStatus: 201,
 });
 
@@ -274,15 +274,15 @@ export const deleteApiToken = defineRoute({
 
 export const auditEventSchema = z
   .object({
-    id: z.string(),
+    id: text(),
     at: z.iso.datetime(),
-    actor: z.object({ type: z.string(), id: z.string().nullable(), login: z.string().nullable() }),
-    action: z.string(),
-    target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
-    hash: z.string(),
+    actor: z.object({ type: text(), id: text().nullable(), login: text().nullable() }),
+    action: text(),
+    target: z.object({ type: text().nullable(), id: text().nullable() }),
+    ip: text().nullable(),
+    userAgent: text().nullable(),
+    details: z.record(text(), z.unknown()),
+    hash: text(),
   })
   .meta({ id: 'AuditEvent' });
 
@@ -297,14 +297,14 @@ export const getAuditEvents = defineRoute({
   params: orgParams,
   query: z.object({
     ...cursorQuery,
-    action: z.string().max(100).optional(),
-    actor: z.string().max(100).optional(),
-    targetType: z.string().max(100).optional(),
-    targetId: z.string().max(200).optional(),
+    action: text().max(100).optional(),
+    actor: text().max(100).optional(),
+    targetType: text().max(100).optional(),
+    targetId: text().max(200).optional(),
     since: z.iso.datetime().optional(),
     until: z.iso.datetime().optional(),
   }),
-  response: z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ events: z.array(auditEventSchema), nextCursor: text().nullable() }),
 });
 
 export const getAuditVerify = defineRoute({
@@ -320,7 +320,7 @@ export const getAuditVerify = defineRoute({
     valid: z.boolean(),
     checked: z.number().int(),
     brokenAt: z
-      .object({ id: z.string(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'head_mismatch']) })
+      .object({ id: text(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'head_mismatch']) })
       .nullable(),
   }),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoNumberParams, repoParams } from './params.ts';
 
@@ -8,20 +9,20 @@ export const itemStatusSchema = z.enum(['passed', 'failed', 'skipped', 'missing'
 
 export const checklistItemSchema = z
   .object({
-    tid: z.string().meta({ example: 'T12' }),
-    text: z.string(),
+    tid: text().meta({ example: 'T12' }),
+    text: text(),
     source: z.enum(['section', 'gherkin', 'tasklist', 'modal', 'llm']),
     status: itemStatusSchema,
     provenAt: z.iso.datetime().nullable(),
-    provenSha: z.string().nullable(),
+    provenSha: text().nullable(),
   })
   .meta({ id: 'ChecklistItem' });
 
 const issueSummarySchema = z.object({
   number: z.number().int(),
-  title: z.string(),
+  title: text(),
   state: z.enum(['open', 'closed']),
-  htmlUrl: z.string().nullable(),
+  htmlUrl: text().nullable(),
   checklist: z
     .object({ version: z.number().int(), items: z.number().int(), proven: z.number().int() })
     .nullable(),
@@ -37,13 +38,12 @@ export const getIssues = defineRoute({
   params: repoParams,
   query: z.object({
     state: z.enum(['open', 'closed', 'all']).default('all'),
-    cursor: z
-      .string()
+    cursor: text()
       .regex(/^\d{1,10}$/)
       .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ issues: z.array(issueSummarySchema), nextCursor: z.string().nullable() }),
+  response: z.object({ issues: z.array(issueSummarySchema), nextCursor: text().nullable() }),
 });
 
 export const getIssue = defineRoute({
@@ -56,7 +56,7 @@ export const getIssue = defineRoute({
   tags: ['checklists'],
   params: issueParams,
   response: issueSummarySchema.omit({ checklist: true }).extend({
-    author: z.string().nullable(),
+    author: text().nullable(),
     checklist: z
       .object({
         version: z.number().int(),
@@ -65,7 +65,7 @@ export const getIssue = defineRoute({
         usedLlm: z.boolean(),
         items: z.array(checklistItemSchema),
         retired: z.array(
-          z.object({ tid: z.string(), text: z.string(), retiredInVersion: z.number().int().nullable() }),
+          z.object({ tid: text(), text: text(), retiredInVersion: z.number().int().nullable() }),
         ),
       })
       .nullable(),
@@ -95,17 +95,17 @@ export const getPull = defineRoute({
   params: issueParams,
   response: z.object({
     number: z.number().int(),
-    title: z.string(),
+    title: text(),
     state: z.enum(['open', 'closed']),
     merged: z.boolean(),
-    headSha: z.string(),
-    headRef: z.string(),
-    baseRef: z.string(),
-    htmlUrl: z.string().nullable(),
+    headSha: text(),
+    headRef: text(),
+    baseRef: text(),
+    htmlUrl: text().nullable(),
     linkedIssues: z.array(
       z.object({
-        owner: z.string(),
-        repo: z.string(),
+        owner: text(),
+        repo: text(),
         number: z.number().int(),
         visible: z.boolean(),
         items: z.number().int(),
@@ -113,17 +113,17 @@ export const getPull = defineRoute({
     ),
     manifest: z
       .object({
-        headSha: z.string(),
+        headSha: text(),
         filesChanged: z.number().int(),
         createdAt: z.iso.datetime(),
-        entries: z.array(z.record(z.string(), z.unknown())),
+        entries: z.array(z.record(text(), z.unknown())),
       })
       .nullable(),
     validation: z
       .object({
-        headSha: z.string(),
+        headSha: text(),
         status: z.enum(['queued', 'in_progress', 'completed']),
-        conclusion: z.string().nullable(),
+        conclusion: text().nullable(),
         checkRunId: z.number().int().nullable(),
       })
       .nullable(),
@@ -153,11 +153,11 @@ export const postPullFlagForMerge = defineRoute({
     'Refused (409 `validation_not_green`) unless the head SHA’s validation succeeded; an admin may override with `override: true` and a reason. Both are audited.',
   tags: ['pulls'],
   params: issueParams,
-  body: z.object({ override: z.boolean().default(false), reason: z.string().max(500).optional() }),
+  body: z.object({ override: z.boolean().default(false), reason: text().max(500).optional() }),
   response: z.object({
     flagged: z.literal(true),
-    headSha: z.string(),
-    conclusion: z.string().nullable(),
+    headSha: text(),
+    conclusion: text().nullable(),
     override: z.boolean(),
   }),
 });

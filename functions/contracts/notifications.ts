@@ -1,20 +1,21 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
 // The organisation is named by its login, exactly as in the other organisation routes.
-const orgParams = z.object({ org: z.string().min(1).max(100) });
+const orgParams = z.object({ org: text().min(1).max(100) });
 const userOnly =
   'Per user: the signed-in user, or the user an API token belongs to (a token of no user gets 403 `user_required`).';
 
 export const notificationSchema = z
   .object({
     id: z.uuid(),
-    kind: z.string().meta({ example: 'validation_failed' }),
-    title: z.string().meta({ example: 'Validation failed: acme/shop#12' }),
-    body: z.string(),
-    link: z.string().nullable(),
-    subject: z.record(z.string(), z.unknown()),
+    kind: text().meta({ example: 'validation_failed' }),
+    title: text().meta({ example: 'Validation failed: acme/shop#12' }),
+    body: text(),
+    link: text().nullable(),
+    subject: z.record(text(), z.unknown()),
     readAt: z.iso.datetime().nullable(),
     createdAt: z.iso.datetime(),
   })
@@ -34,12 +35,12 @@ export const getNotifications = defineRoute({
       .enum(['true', 'false'])
       .default('false')
       .transform((value) => value === 'true'),
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
   response: z.object({
     notifications: z.array(notificationSchema),
-    nextCursor: z.string().nullable(),
+    nextCursor: text().nullable(),
     unread: z.number().int(),
   }),
 });

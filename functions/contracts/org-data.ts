@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
-const orgParams = z.object({ org: z.string().min(1).max(100) });
+const orgParams = z.object({ org: text().min(1).max(100) });
 
 export const orgExportSchema = z
   .object({
@@ -46,7 +47,7 @@ export const getOrgExports = defineRoute({
   tags: ['organisation data'],
   params: orgParams,
   query: z.object({
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   }),
   response: z.object({ exports: z.array(orgExportSchema), nextCursor: z.string().nullable() }),
@@ -74,7 +75,7 @@ export const deleteOrg = defineRoute({
     'Owner only; `confirm` must be the organisation’s login. The organisation is gone at once (404 for everyone, its API and upload tokens refused, its webhooks ignored); every row and stored object of it is then removed in the background, its audit log included, and a tombstone (id, login, who asked, when, counts removed) is kept. Installing the App again creates a new organisation.',
   tags: ['organisation data'],
   params: orgParams,
-  body: z.strictObject({ confirm: z.string().min(1).max(100) }),
+  body: z.strictObject({ confirm: text().min(1).max(100) }),
   response: z.object({
     deletion: z.object({
       id: z.uuid(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { MAX_WEBHOOK_BYTES } from '../../shared/webhooks/receive.service.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
@@ -10,7 +11,7 @@ export const postGithubWebhook = defineRoute({
     'Verifies `X-Hub-Signature-256` over the raw body, records the delivery once per `X-GitHub-Delivery`, and queues it. 202 when accepted, 200 for a delivery already received.',
   tags: ['github'],
   rawBody: { maxBytes: MAX_WEBHOOK_BYTES },
-  response: z.object({ status: z.enum(['accepted', 'duplicate']), deliveryId: z.string() }),
+  response: z.object({ status: z.enum(['accepted', 'duplicate']), deliveryId: text() }),
   successStatus: 202,
   errors: {
     401: 'Missing or wrong signature',

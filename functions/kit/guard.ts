@@ -3,11 +3,11 @@ import { getAppSecret } from '../../shared/adapters/app-secrets.ts';
 import { type Actor, actorOf } from '../../shared/audit/audit.ts';
 import { type OrgAccess, requirePermission, resolveOrgAccess } from '../../shared/auth/org-access.ts';
 import { authenticate, type Principal } from '../../shared/auth/principal.ts';
-import { consumeRateLimit } from '../../shared/auth/rate-limit.ts';
+import { assertUnderRateLimit, consumeRateLimit } from '../../shared/auth/rate-limit.ts';
 import { sessionKey } from '../../shared/auth/session-jwt.ts';
 import { type Config, getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
-import { ForbiddenError } from '../../shared/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../shared/errors.ts';
 import type { RouteContract } from './route-contract.ts';
 
 export interface Guarded {
@@ -49,16 +49,15 @@ function ruleFor(config: Config, routeClass: 'api' | 'webhook' | 'ci' | 'auth') 
 }
 
 /**
- * Everything the kit checks before a route runs: who is calling (401), that a
- * cookie-authenticated state change comes from an allowed Origin (403), the
- * rate limit of the route's class (429), and — for routes on an organisation —
- * membership (404) and the permission table (403).
+ * Who is calling, checked before the request's input is looked at: the caller
+ * (401), that a cookie-authenticated state change comes from an allowed Origin
+ * (403), and the rate limit of the route's class (429). Organisation access
+ * comes after validation, in {@link authorize}.
  */
-export async function guard(
+export async function identify(
   contract: RouteContract,
   event: APIGatewayProxyEventV2,
   headers: Readonly<Record<string, string>>,
-  params: Record<string, unknown>,
 ): Promise<Guarded> {
   const clientIp = event.requestContext?.http?.sourceIp ?? null;
   const userAgent = headers['user-agent'] ?? null;
@@ -88,13 +87,57 @@ export async function guard(
   }
   const who = principal.kind === 'user' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
   await consumeRateLimit(db, `api:${who}`, ruleFor(config, 'api'));
-  const guarded: Guarded = { principal, actor: actorOf(principal, clientIp, userAgent), clientIp, userAgent };
-  if (contract.orgParam) {
-    const login = params[contract.orgParam];
-    if (typeof login !== 'string')
-      throw new Error(`${contract.route}: orgParam ${contract.orgParam} is not a path parameter`);
-    guarded.access = await resolveOrgAccess(db, principal, login);
-    if (contract.action) requirePermission(guarded.access, contract.action);
+  return { principal, actor: actorOf(principal, clientIp, userAgent), clientIp, userAgent };
+}
+
+/**
+ * For routes on an organisation, once the path parameters are validated:
+ * membership (404) and the permission table (403). Sets `guarded.access`.
+ */
+export async function authorize(
+  contract: RouteContract,
+  guarded: Guarded,
+  params: Record<string, unknown>,
+): Promise<void> {
+  if (!contract.orgParam || !guarded.principal) return;
+  const login = params[contract.orgParam];
+  if (typeof login !== 'string')
+    throw new Error(`${contract.route}: orgParam ${contract.orgParam} is not a path parameter`);
+  guarded.access = await resolveOrgAccess(await getDb(), guarded.principal, login);
+  if (contract.action) requirePermission(guarded.access, contract.action);
+}
+
+/** The counter of failed authentications of the request's client address, or none for open routes. */
+function authFailureKey(contract: RouteContract, event: APIGatewayProxyEventV2): string | undefined {
+  if (contract.auth === 'public' && !contract.rateLimitClass) return undefined;
+  return `auth-failures:ip:${event.requestContext?.http?.sourceIp ?? 'unknown'}`;
+}
+
+const authFailureRule = (config: Config) => ({
+  limit: config.ASSAY_RATE_LIMIT_AUTH_FAILURES,
+  windowSeconds: 60,
+});
+
+/**
+ * Runs `fn` (the whole request) under the limit on failed authentications per
+ * client address (`ASSAY_RATE_LIMIT_AUTH_FAILURES` a minute): past it, every
+ * request from that address is a 429 with `Retry-After` before any credential
+ * is looked up; each 401 counts one failure (the one past the limit becomes
+ * the 429). Routes open to anyone (health, docs) are not counted.
+ */
+export async function withAuthFailureLimit<T>(
+  contract: RouteContract,
+  event: APIGatewayProxyEventV2,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const key = authFailureKey(contract, event);
+  if (key === undefined) return fn();
+  const rule = authFailureRule(getConfig());
+  await assertUnderRateLimit(await getDb(), key, rule);
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof UnauthorizedError) await consumeRateLimit(await getDb(), key, rule);
+    throw error;
   }
-  return guarded;
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { DomainError, PayloadTooLargeError, ValidationError } from '../../shared/errors.ts';
 import { getLogger } from '../../shared/logger.ts';
 import { mapError } from './error-table.ts';
-import { type Guarded, guard } from './guard.ts';
+import { authorize, type Guarded, identify, withAuthFailureLimit } from './guard.ts';
 import { HttpResponse } from './http-response.ts';
 import type { RouteContract } from './route-contract.ts';
 
@@ -167,16 +167,20 @@ export function httpHandler<C extends RouteContract>(
     const headers = lowerCaseHeaders(event.headers);
     const rawBody = decodeBody(event);
     checkRawBody(contract, rawBody, headers);
-    const guarded = await guard(contract, event, headers, event.pathParameters ?? {});
-    const parsedBody = contract.body ? parseJsonBody(contract, rawBody, headers) : undefined;
-    const issues: FieldIssue[] = [];
-    const params = validatePart(contract.params, event.pathParameters ?? {}, 'params', issues);
-    const query = validatePart(contract.query, event.queryStringParameters ?? {}, 'query', issues);
-    const body = contract.body ? validatePart(contract.body, parsedBody, 'body', issues) : undefined;
-    if (issues.length > 0) throw new ValidationError('Request is invalid', issues);
-    const input = { params, query, body, rawBody, headers, event } as HttpInput<C>;
-    const result = await fn(input, { ...guarded, requestId, logger, lambda: context });
-    return toResult(contract, result, requestId);
+    return withAuthFailureLimit(contract, event, async () => {
+      const guarded = await identify(contract, event, headers);
+      // Input is validated before anything in it is looked up (organisation access included).
+      const parsedBody = contract.body ? parseJsonBody(contract, rawBody, headers) : undefined;
+      const issues: FieldIssue[] = [];
+      const params = validatePart(contract.params, event.pathParameters ?? {}, 'params', issues);
+      const query = validatePart(contract.query, event.queryStringParameters ?? {}, 'query', issues);
+      const body = contract.body ? validatePart(contract.body, parsedBody, 'body', issues) : undefined;
+      if (issues.length > 0) throw new ValidationError('Request is invalid', issues);
+      await authorize(contract, guarded, params as Record<string, unknown>);
+      const input = { params, query, body, rawBody, headers, event } as HttpInput<C>;
+      const result = await fn(input, { ...guarded, requestId, logger, lambda: context });
+      return toResult(contract, result, requestId);
+    });
   };
 
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(base)

@@ -10,7 +10,14 @@ export class InvalidMessageError extends Error {
   override readonly name = 'InvalidMessageError';
 }
 
-export type QueueRouteHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+/**
+ * SQS's partial batch response, plus each failed message's own error by
+ * message id. SQS reads only `batchItemFailures`; the local queue engine keeps
+ * `failureReasons` as the message's `lastError` (what the dead-letter listing shows).
+ */
+export type QueueBatchResponse = SQSBatchResponse & { failureReasons?: Record<string, string> };
+
+export type QueueRouteHandler = (event: SQSEvent, context: Context) => Promise<QueueBatchResponse>;
 
 export interface MessageContext {
   record: SQSRecord;
@@ -46,20 +53,28 @@ export function queueHandler<S extends z.ZodType>(
   fn: (message: z.output<S>, ctx: MessageContext) => Promise<void>,
 ): QueueRouteHandler {
   const processor = new BatchProcessor(EventType.SQS);
-  const record = async (item: SQSRecord): Promise<void> => {
-    const logger = getLogger();
-    const receiveCount = Number(item.attributes.ApproximateReceiveCount ?? '1');
-    try {
-      const message = parseRecord(schema, item);
-      await fn(message, { record: item, receiveCount, messageId: item.messageId });
-    } catch (error) {
-      logger.warn('Message failed', { messageId: item.messageId, receiveCount, error: error as Error });
-      throw error;
-    }
+  const base = async (event: SQSEvent, context: Context): Promise<QueueBatchResponse> => {
+    const failureReasons: Record<string, string> = {};
+    const record = async (item: SQSRecord): Promise<void> => {
+      const logger = getLogger();
+      const receiveCount = Number(item.attributes.ApproximateReceiveCount ?? '1');
+      try {
+        const message = parseRecord(schema, item);
+        await fn(message, { record: item, receiveCount, messageId: item.messageId });
+      } catch (error) {
+        logger.warn('Message failed', { messageId: item.messageId, receiveCount, error: error as Error });
+        failureReasons[item.messageId] =
+          error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw error;
+      }
+    };
+    const response = await processPartialResponse(event, record, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+    return Object.keys(failureReasons).length > 0 ? { ...response, failureReasons } : response;
   };
-  const base = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, record, processor, { context, throwOnFullBatchFailure: false });
-  const wrapped = middy<SQSEvent, SQSBatchResponse>(base).use(
+  const wrapped = middy<SQSEvent, QueueBatchResponse>(base).use(
     injectLambdaContext(getLogger(), { resetKeys: true }),
   );
   return (event, context) => wrapped(event, context);

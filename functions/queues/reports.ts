@@ -19,7 +19,7 @@ export const handler = queueHandler(s3EventSchema, async (event) => {
     const outcome = await handleUploadedObject(
       {
         db,
-        openObject: (key) => objects.openStream(key),
+        openObject: (key) => objects.openVersion(key),
         deleteObject: (key) => objects.delete(key),
         maxBytes: config.ASSAY_REPORT_MAX_BYTES,
         log,
@@ -27,7 +27,7 @@ export const handler = queueHandler(s3EventSchema, async (event) => {
       record,
     );
     getLogger().info('Report handled', { ...outcome });
-    if (outcome.status !== 'discarded') {
+    if (outcome.status !== 'discarded' && outcome.status !== 'overwrite_rejected') {
       // Its results are stored: the raw report may now expire (bucket lifecycle rule, by tag).
       await objects.tag(outcome.key, { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value });
     }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteEntry } from '../topology.types.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
@@ -67,6 +68,38 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyStructured
 }
 
 /**
+ * The request target as a URL, or `undefined` when it is not one: the path
+ * (origin-form, or absolute-form from a proxy) against the `Host` header,
+ * which must itself be a valid host (`Host: [` is not).
+ */
+function requestUrl(request: IncomingMessage, fallbackHost: string): URL | undefined {
+  const target = request.url ?? '/';
+  const hostHeader = request.headers.host;
+  const host = hostHeader === undefined || hostHeader === '' ? fallbackHost : hostHeader;
+  if (!URL.canParse(`http://${host}/`)) return undefined;
+  const base = new URL(`http://${host}/`);
+  // Origin-form is appended as is, so `//x` stays a path and does not become a host.
+  const candidate = target.startsWith('/') ? `${base.origin}${target}` : target;
+  if (!URL.canParse(candidate)) return undefined;
+  const url = new URL(candidate);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+}
+
+/** Answers a request the HTTP parser refused (bad request line or header) and closes its socket. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({ error: { code: 'bad_request', message: 'Malformed HTTP request' } });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
  * The local stand-in for API Gateway: an HTTP server that matches requests to
  * topology routes, builds the v2 event, and invokes the route's handler.
  */
@@ -74,10 +107,25 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   const matcher = new RouteMatcher(options.routes);
   const host = options.host ?? '127.0.0.1';
 
-  const server: Server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = requestUrl(request, host);
     const method = request.method ?? 'GET';
+    if (url === undefined) {
+      request.resume();
+      sendError(response, 400, 'bad_request', 'The request target or Host header is not a valid URL');
+      return;
+    }
     const match = matcher.match(method, url.pathname);
+    if ('malformedParameter' in match) {
+      request.resume();
+      sendError(
+        response,
+        400,
+        'bad_request',
+        `Path parameter ${match.malformedParameter} is not valid percent-encoding`,
+      );
+      return;
+    }
     if ('methodNotAllowed' in match) {
       request.resume();
       if (match.methodNotAllowed)
@@ -113,7 +161,18 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       if (!response.headersSent) sendError(response, 500, 'internal_error', 'Internal error');
       else response.destroy();
     }
+  };
+
+  // One request never stops the server: whatever escapes `serve` ends that response only.
+  const server: Server = createServer((request, response) => {
+    response.on('error', () => response.destroy());
+    serve(request, response).catch((error: unknown) => {
+      console.error('[local] request failed outside its handler:', error);
+      if (!response.headersSent) sendError(response, 500, 'internal_error', 'Internal error');
+      else response.destroy();
+    });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

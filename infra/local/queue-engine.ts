@@ -11,7 +11,11 @@ import type { QueueEntry } from '../topology.types.ts';
 import { loadHandler } from './handler-loader.ts';
 import { createLambdaContext } from './lambda-context.ts';
 
-type QueueConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+/** SQS's partial batch response; the kit's consumers add each failed message's error (`failureReasons`). */
+type QueueConsumer = (
+  event: SQSEvent,
+  context: Context,
+) => Promise<(SQSBatchResponse & { failureReasons?: Record<string, string> }) | undefined>;
 
 export interface QueueEngineOptions {
   root: string;
@@ -112,6 +116,7 @@ export class LocalQueueEngine {
     const records = messages.map((m) => toRecord(queue, m));
     let failedIds: Set<string>;
     let failure: string | undefined;
+    let reasons: Record<string, string> = {};
     try {
       const consumer = await loadHandler<QueueConsumer>(this.options.root, settings.handler as string);
       const result = await consumer(
@@ -119,6 +124,7 @@ export class LocalQueueEngine {
         createLambdaContext(queue, settings.timeoutSeconds ?? 30),
       );
       failedIds = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      reasons = result?.failureReasons ?? {};
     } catch (error) {
       // A thrown invocation fails the whole batch, as on Lambda.
       failedIds = new Set(records.map((r) => r.messageId));
@@ -130,7 +136,7 @@ export class LocalQueueEngine {
         await recordLocalFailure(
           this.options.db,
           message.receiptHandle,
-          failure ?? 'reported in batchItemFailures',
+          failure ?? reasons[message.id] ?? 'reported in batchItemFailures (no error given)',
         );
       } else {
         await deleteLocalMessage(this.options.db, message.receiptHandle);

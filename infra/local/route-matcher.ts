@@ -1,3 +1,4 @@
+import { decodeUriComponentOrUndefined } from '../../shared/text/decode.ts';
 import type { RouteEntry } from '../topology.types.ts';
 
 export interface MatchedRoute {
@@ -51,8 +52,15 @@ export class RouteMatcher {
       .sort((a, b) => b.specificity - a.specificity);
   }
 
-  /** The route for `method path`, or whether the path exists under another method. */
-  match(method: string, path: string): MatchedRoute | { methodNotAllowed: boolean } {
+  /**
+   * The route for `method path`, whether the path exists under another method,
+   * or — for a matched path whose parameter is not valid percent-encoding
+   * (`%ff`, `%ZZ`) — the name of that parameter (API Gateway answers 400).
+   */
+  match(
+    method: string,
+    path: string,
+  ): MatchedRoute | { methodNotAllowed: boolean } | { malformedParameter: string } {
     let pathKnown = false;
     for (const route of this.routes) {
       const found = route.pattern.exec(path);
@@ -60,9 +68,11 @@ export class RouteMatcher {
       pathKnown = true;
       if (route.method !== method) continue;
       const pathParameters: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        pathParameters[name] = decodeURIComponent(found[i + 1] ?? '');
-      });
+      for (const [i, name] of route.names.entries()) {
+        const decoded = decodeUriComponentOrUndefined(found[i + 1] ?? '');
+        if (decoded === undefined) return { malformedParameter: name };
+        pathParameters[name] = decoded;
+      }
       return { routeKey: route.routeKey, entry: route.entry, pathParameters };
     }
     return { methodNotAllowed: pathKnown };

@@ -7,6 +7,7 @@ import { getConfig, resetConfig } from '../../shared/config.ts';
 import { closeDb, getDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { migrateToLatest } from '../../shared/db/migrate.ts';
+import { decodeS3EventKey } from '../../shared/text/decode.ts';
 import { topology as defaultTopology } from '../topology.ts';
 import type { Topology } from '../topology.types.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -104,7 +105,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       bucket,
       port: options.s3Port,
       onObjectCreated: async (record: S3EventRecord) => {
-        const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+        // An undecodable key matches no prefix as it is; the consumer discards it.
+        const key = decodeS3EventKey(record.s3.object.key) ?? record.s3.object.key;
         for (const queue of notificationTargets(topology, key)) {
           await sendLocalMessage(db, queue, JSON.stringify({ Records: [record] }));
         }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { scheduleEveryMinutes } from '../schedule-rate.ts';
 import type { ScheduleEntry } from '../topology.types.ts';
 import { loadHandler } from './handler-loader.ts';
 import { createLambdaContext } from './lambda-context.ts';
@@ -19,7 +20,8 @@ export class LocalScheduler {
 
   start(): void {
     for (const [name, entry] of Object.entries(this.schedules)) {
-      this.timers.push(setInterval(() => void this.fire(name), entry.everyMinutes * 60_000));
+      const minutes = scheduleEveryMinutes(name, entry, process.env);
+      this.timers.push(setInterval(() => void this.fire(name), minutes * 60_000));
     }
   }
 

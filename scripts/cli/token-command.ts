@@ -70,6 +70,7 @@ async function createToken(db: Kysely<Database>, options: CreateOptions): Promis
       .select(['id', 'login'])
       .where(sql`lower(login)`, '=', options.org.toLowerCase())
       .where('deleted_at', 'is', null)
+      .where('renamed_at', 'is', null)
       .executeTakeFirst(),
   );
   if (!org) throw new Error(`No organisation ${options.org}`);

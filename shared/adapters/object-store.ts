@@ -39,12 +39,20 @@ export function createS3Client(config: Config): S3Client {
   });
 }
 
+/** An ETag without the quotes S3 puts around it (`"abc"` → `abc`), or `null`. */
+export function normalizeEtag(etag: string | null | undefined): string | null {
+  if (!etag) return null;
+  return etag.replace(/^"|"$/g, '');
+}
+
 /** The few object operations the domain needs, on the configured bucket. */
 export interface ObjectStore {
   putText(key: string, body: string, contentType: string): Promise<void>;
   getText(key: string): Promise<string>;
   /** The object's bytes as a stream (for large reports). */
   openStream(key: string): Promise<Readable>;
+  /** The object's bytes as a stream with the ETag of the version being read (quotes removed). */
+  openVersion(key: string): Promise<{ body: Readable; etag: string | null }>;
   delete(key: string): Promise<void>;
   /** Replaces the object's tags (lifecycle rules expire objects by tag). */
   tag(key: string, tags: Readonly<Record<string, string>>): Promise<void>;
@@ -131,6 +139,11 @@ async function* listObjects(client: S3Client, Bucket: string, Prefix: string): A
 /** An {@link ObjectStore} over S3 (or any S3-compatible endpoint). */
 export function createObjectStore(config: Config, client = createS3Client(config)): ObjectStore {
   const Bucket = config.ASSAY_S3_BUCKET;
+  const openVersion: ObjectStore['openVersion'] = async (key) => {
+    const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+    if (!(result.Body instanceof Readable)) throw new Error(`Object ${key} has no readable body`);
+    return { body: result.Body, etag: normalizeEtag(result.ETag) };
+  };
   return {
     async putText(key, body, contentType) {
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType }));
@@ -141,10 +154,9 @@ export function createObjectStore(config: Config, client = createS3Client(config
       return result.Body.transformToString('utf8');
     },
     async openStream(key) {
-      const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));
-      if (!(result.Body instanceof Readable)) throw new Error(`Object ${key} has no readable body`);
-      return result.Body;
+      return (await openVersion(key)).body;
     },
+    openVersion,
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
     },

@@ -36,6 +36,7 @@ export async function resolveOrgAccess(
       .where(sql`lower(orgs.login)`, '=', orgLogin.toLowerCase())
       // An organisation whose deletion was asked for is gone for everyone at once.
       .where('orgs.deleted_at', 'is', null)
+      .where('orgs.renamed_at', 'is', null)
       .executeTakeFirst(),
   );
   if (!row) throw notFound();

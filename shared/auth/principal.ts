@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withSystem } from '../db/tenant.ts';
 import { UnauthorizedError } from '../errors.ts';
+import { decodeUriComponentOrUndefined } from '../text/decode.ts';
 import type { Role } from './roles.ts';
 import { hashToken } from './secrets.ts';
 import { verifySessionToken } from './session-jwt.ts';
@@ -24,12 +25,16 @@ export type Principal =
       via: 'bearer';
     };
 
-/** Reads one cookie from API Gateway v2's `cookies` list. */
+/**
+ * Reads one cookie from API Gateway v2's `cookies` list, percent-decoded. A
+ * value that is not valid percent-encoding (`%ZZ`) is treated as absent.
+ */
 export function readCookie(cookies: readonly string[] | undefined, name: string): string | undefined {
   for (const cookie of cookies ?? []) {
     for (const part of cookie.split(/;\s*/)) {
       const eq = part.indexOf('=');
-      if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+      if (eq > 0 && part.slice(0, eq).trim() === name)
+        return decodeUriComponentOrUndefined(part.slice(eq + 1).trim());
     }
   }
   return undefined;

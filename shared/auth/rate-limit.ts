@@ -38,3 +38,25 @@ export async function consumeRateLimit(
     throw new RateLimitedError(Math.max(1, Math.ceil((endsAt.getTime() - now) / 1000)));
   return { count: row.count, remaining: rule.limit - row.count };
 }
+
+/**
+ * Reads the count of `key` in the current fixed window without counting, and
+ * throws 429 (seconds until the window ends) when it is already past
+ * `rule.limit`. One primary-key read; nothing is written.
+ */
+export async function assertUnderRateLimit(
+  db: Kysely<Database>,
+  key: string,
+  rule: RateLimit,
+  now = Date.now(),
+): Promise<void> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowIndex = Math.floor(now / windowMs);
+  const row = await db
+    .selectFrom('rate_limit_windows')
+    .select('count')
+    .where('key', '=', `${key}|${windowIndex}`)
+    .executeTakeFirst();
+  if (row && row.count > rule.limit)
+    throw new RateLimitedError(Math.max(1, Math.ceil(((windowIndex + 1) * windowMs - now) / 1000)));
+}

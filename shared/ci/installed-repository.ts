@@ -75,6 +75,7 @@ export async function findRepositoryByFullName(
   const row = await withSystem(db, (trx) =>
     repositoryQuery(trx)
       .where(sql`lower(repositories.full_name)`, '=', fullName.toLowerCase())
+      .where('repositories.renamed_at', 'is', null)
       .orderBy(sql`repositories.removed_at is null`, 'desc')
       .orderBy('repositories.updated_at', 'desc')
       .executeTakeFirst(),

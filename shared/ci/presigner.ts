@@ -10,13 +10,24 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export type PresignPut = (key: string, contentType: string, expiresIn: number) => Promise<string>;
 
 /**
- * A {@link PresignPut} over `client` for `bucket`. The Content-Type is a signed
- * header, so the client must send exactly the one returned with the URL.
+ * Headers the client must send with a presigned PUT: the signed Content-Type,
+ * and `If-None-Match: *` — a conditional write (S3, since August 2024), so a
+ * second PUT to the same URL is refused (412) instead of replacing the report.
+ */
+export function presignedPutHeaders(contentType: string): Record<string, string> {
+  return { 'content-type': contentType, 'if-none-match': '*' };
+}
+
+/**
+ * A {@link PresignPut} over `client` for `bucket`. Content-Type and
+ * If-None-Match are signed headers ({@link presignedPutHeaders}): the client
+ * must send exactly those, so it cannot drop the write-once condition.
  */
 export function createPresignPut(client: S3Client, bucket: string): PresignPut {
   return (key, contentType, expiresIn) =>
-    getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), {
-      expiresIn,
-      signableHeaders: new Set(['content-type']),
-    });
+    getSignedUrl(
+      client,
+      new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, IfNoneMatch: '*' }),
+      { expiresIn, signableHeaders: new Set(['content-type', 'if-none-match']) },
+    );
 }

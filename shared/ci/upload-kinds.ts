@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { text } from '../text/text-schema.ts';
 
 /** Kinds of report CI uploads (SPEC §4). */
 export const UPLOAD_KINDS = ['junit', 'code-health'] as const;
@@ -25,11 +26,10 @@ export const UPLOAD_FORMATS: Readonly<Record<UploadKind, { ext: string; contentT
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 
 /** A full commit SHA (40 hex digits). */
-export const commitShaSchema = z.string().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
+export const commitShaSchema = text().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
 
 /** A git ref as CI names it (`refs/heads/main`, `refs/pull/12/merge`, `refs/tags/v1`). */
-export const gitRefSchema = z
-  .string()
+export const gitRefSchema = text()
   .max(255)
   .regex(/^refs\/(heads|pull|tags)\/[^\s~^:?*[\\]+$/, 'a git ref such as refs/heads/main');
 
@@ -45,9 +45,10 @@ export function pullOfRef(ref: string | null | undefined): number | null {
 }
 
 /** A CI run id as it appears in object keys: short, and safe in a path segment. */
-export const runIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-" (at most 100)');
+export const runIdSchema = text().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+  'letters, digits, ".", "_" or "-" (at most 100)',
+);
 
 /**
  * The object key of one upload:

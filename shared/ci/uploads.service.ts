@@ -11,7 +11,7 @@ import { ConflictError } from '../errors.ts';
 import { type CiRequestHints, resolveCiScope } from './ci-auth.ts';
 import { insertCiUpload, resolveRunHead, upsertCiRun } from './ci-runs.repository.ts';
 import type { OidcVerifierOptions } from './oidc.ts';
-import type { PresignPut } from './presigner.ts';
+import { type PresignPut, presignedPutHeaders } from './presigner.ts';
 import { UPLOAD_FORMATS, UPLOAD_URL_TTL_SECONDS, type UploadKind, uploadObjectKey } from './upload-kinds.ts';
 
 /** What the uploads service needs. */
@@ -97,7 +97,7 @@ export async function issueCiUpload(
   return {
     url,
     method: 'PUT',
-    headers: { 'content-type': format.contentType },
+    headers: presignedPutHeaders(format.contentType),
     expiresAt: expiresAt.toISOString(),
     runId: scope.runId,
     key,

@@ -19,6 +19,8 @@ export interface OrgsTable {
   github_account_id: BigIntColumn;
   login: string;
   account_type: 'Organization' | 'User';
+  /** Set when another GitHub account took this login: the row no longer answers to it. */
+  renamed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   /** Set when an owner asked for the organisation's deletion: from then on it is gone for everyone. */
@@ -51,6 +53,8 @@ export interface RepositoriesTable {
   private: boolean;
   default_branch: string | null;
   removed_at: NullableTimestamp;
+  /** Set when another repository took this full name: the row no longer answers to it. */
+  renamed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -331,6 +335,13 @@ export interface CiUploadsTable {
   error: string | null;
   counts: Json<unknown> | null;
   processed_at: NullableTimestamp;
+  /** ETag of the object that was processed (write-once). */
+  etag: string | null;
+  /** What was read from a JUnit report when it was processed (write-once); validation merges these. */
+  results: Json<unknown> | null;
+  /** Later objects PUT at the same key: refused, counted, never read. */
+  overwrites: Generated<number>;
+  overwritten_at: NullableTimestamp;
 }
 
 export interface ValidationsTable {
@@ -395,7 +406,11 @@ export interface NotificationsTable {
 export interface OrgExportsTable {
   id: Generated<string>;
   org_id: string;
-  status: ColumnType<'queued' | 'running' | 'ready' | 'failed', 'queued' | undefined, 'queued' | 'running' | 'ready' | 'failed'>;
+  status: ColumnType<
+    'queued' | 'running' | 'ready' | 'failed',
+    'queued' | undefined,
+    'queued' | 'running' | 'ready' | 'failed'
+  >;
   requested_by: string | null;
   object_key: string | null;
   bytes: ColumnType<string | null, number | string | null | undefined, number | string | null>;
@@ -418,7 +433,11 @@ export interface OrgDeletionsTable {
   object_prefixes: ColumnType<string[], string[] | undefined, string[]>;
   requested_by: string;
   requested_at: Generated<Date>;
-  status: ColumnType<'queued' | 'running' | 'completed', 'queued' | undefined, 'queued' | 'running' | 'completed'>;
+  status: ColumnType<
+    'queued' | 'running' | 'completed',
+    'queued' | undefined,
+    'queued' | 'running' | 'completed'
+  >;
   counts: Json<Record<string, number>>;
   attempts: Generated<number>;
   completed_at: NullableTimestamp;

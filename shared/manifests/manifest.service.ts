@@ -48,6 +48,7 @@ async function resolveLinks(
         .selectFrom('repositories')
         .select(['id', 'org_id'])
         .where(sql`lower(full_name)`, '=', `${link.owner}/${link.repo}`.toLowerCase())
+        .where('renamed_at', 'is', null)
         .where('installation_id', '=', String(installationId))
         .where('removed_at', 'is', null)
         .executeTakeFirst(),

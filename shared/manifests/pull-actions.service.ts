@@ -25,6 +25,7 @@ async function findPull(db: Kysely<Database>, orgId: string, target: Target) {
         'repositories.full_name',
       ])
       .where(sql`lower(repositories.full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
+      .where('repositories.renamed_at', 'is', null)
       .where('pull_requests.number', '=', target.number)
       .executeTakeFirst();
     if (!row)

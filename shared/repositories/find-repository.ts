@@ -20,6 +20,7 @@ export async function findRepositoryByName(
     .selectFrom('repositories')
     .select(['id', 'full_name', 'default_branch', 'github_id', 'installation_id'])
     .where(sql`lower(full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
+    .where('renamed_at', 'is', null)
     .where('removed_at', 'is', null)
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`Repository ${target.owner}/${target.repo} not found`);

@@ -39,6 +39,7 @@ export async function markProvenOnMerge(
           '=',
           `${item.issue.owner}/${item.issue.repo}`.toLowerCase(),
         )
+        .where('repositories.renamed_at', 'is', null)
         .where('checklist_items.tid', '=', item.tid)
         .where('checklist_items.proven_at', 'is', null)
         .returning([

@@ -1,22 +1,39 @@
 import type { Readable } from 'node:stream';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
+import { normalizeEtag } from '../adapters/object-store.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { parseCodeHealthStream } from '../reports/code-health/index.ts';
-import { parseJUnit } from '../reports/junit/index.ts';
+import { decodeS3EventKey } from '../text/decode.ts';
+import { toStorableJson, toStorableText } from '../text/well-formed.ts';
+import { readJUnitResults } from './junit-results.ts';
 
 /** The parts of an S3 object-created record the consumer reads. */
 export const s3RecordSchema = z.object({
   eventName: z.string(),
-  s3: z.object({ object: z.object({ key: z.string(), size: z.number().int().nonnegative().optional() }) }),
+  s3: z.object({
+    object: z.object({
+      key: z.string(),
+      size: z.number().int().nonnegative().optional(),
+      /** The ETag of the object this event is about (S3 sends it for every object-created event). */
+      eTag: z.string().optional(),
+    }),
+  }),
 });
 export const s3EventSchema = z.object({ Records: z.array(s3RecordSchema) });
 
+/** An object as read: its bytes and the ETag of the version read. */
+export interface OpenedObject {
+  body: Readable;
+  etag: string | null;
+}
+
 export interface ReportIntakeDeps {
   db: Kysely<Database>;
-  openObject: (key: string) => Promise<Readable>;
+  openObject: (key: string) => Promise<OpenedObject>;
   deleteObject: (key: string) => Promise<void>;
   maxBytes: number;
   log: (message: string, attributes: Record<string, unknown>) => void;
@@ -25,6 +42,7 @@ export interface ReportIntakeDeps {
 export type ReportOutcome =
   | { status: 'discarded'; key: string; reason: string }
   | { status: 'skipped'; key: string }
+  | { status: 'overwrite_rejected'; key: string; etag: string; processedEtag: string }
   | {
       status: 'processed' | 'invalid' | 'rejected';
       key: string;
@@ -35,18 +53,66 @@ export type ReportOutcome =
     };
 
 /**
+ * Records a later object at the key of an upload already handled: the upload
+ * counts it (`overwrites`, `overwritten_at`) and the organisation's audit log
+ * gets `ci_upload.overwrite_rejected` once per ETag. The stored results stand.
+ */
+async function recordOverwrite(
+  db: Kysely<Database>,
+  upload: { id: string; org_id: string },
+  change: { key: string; etag: string; processedEtag: string },
+): Promise<void> {
+  await withTenant(db, upload.org_id, async (trx) => {
+    const seen = await trx
+      .selectFrom('audit_events')
+      .select('id')
+      .where('action', '=', 'ci_upload.overwrite_rejected')
+      .where('target_id', '=', upload.id)
+      .where(sql<string>`details->>'etag'`, '=', change.etag)
+      .executeTakeFirst();
+    if (seen) return;
+    await trx
+      .updateTable('ci_uploads')
+      .set({ overwrites: sql<number>`overwrites + 1`, overwritten_at: sql<Date>`now()` })
+      .where('id', '=', upload.id)
+      .execute();
+    await recordAudit(
+      trx,
+      upload.org_id,
+      { type: 'system', id: null, login: null, ip: null, userAgent: null },
+      {
+        action: 'ci_upload.overwrite_rejected',
+        targetType: 'ci_upload',
+        targetId: upload.id,
+        details: { ...change, reason: 'uploaded reports are write-once' },
+      },
+    );
+  });
+}
+
+/**
  * Handles one uploaded object: its key must be one Assay issued (else the
  * object is deleted and the event logged); an object over the size limit is
  * rejected from its size, before any byte is read; otherwise the report is
- * parsed (streaming for JUnit) and the upload marked processed, or invalid
- * with the reason. An upload already handled is skipped, so a repeated event
- * changes nothing.
+ * parsed (streaming for JUnit) and the upload marked processed — with the
+ * object's ETag and, for JUnit, the results validation will use — or invalid
+ * with the reason. Uploads are write-once: an event for another object at the
+ * key of an upload already handled is `overwrite_rejected` and recorded, and
+ * an object replaced between its event and the read is rejected. A repeated
+ * event changes nothing.
  */
 export async function handleUploadedObject(
   deps: ReportIntakeDeps,
   record: z.infer<typeof s3RecordSchema>,
 ): Promise<ReportOutcome> {
-  const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+  const key = decodeS3EventKey(record.s3.object.key);
+  if (key === undefined) {
+    deps.log('Ignored an object-created event whose key is not valid URL encoding', {
+      key: record.s3.object.key,
+    });
+    return { status: 'discarded', key: record.s3.object.key, reason: 'key is not valid URL encoding' };
+  }
+  const eventEtag = normalizeEtag(record.s3.object.eTag);
   const upload = await withSystem(deps.db, (trx) =>
     trx
       .selectFrom('ci_uploads')
@@ -57,6 +123,7 @@ export async function handleUploadedObject(
         'ci_uploads.status',
         'ci_uploads.org_id',
         'ci_uploads.ci_run_id',
+        'ci_uploads.etag',
         'ci_runs.repository_id',
         'ci_runs.head_sha',
       ])
@@ -68,22 +135,33 @@ export async function handleUploadedObject(
     deps.log('Deleted an object under a key that was never issued', { key });
     return { status: 'discarded', key, reason: 'key was never issued' };
   }
-  if (upload.status !== 'issued' && upload.status !== 'received') return { status: 'skipped', key };
+  if (upload.status !== 'issued' && upload.status !== 'received') {
+    if (eventEtag !== null && upload.etag !== null && eventEtag !== upload.etag) {
+      const change = { key, etag: eventEtag, processedEtag: upload.etag };
+      await recordOverwrite(deps.db, upload, change);
+      deps.log('Refused a second object at the key of a handled upload', change);
+      return { status: 'overwrite_rejected', ...change };
+    }
+    return { status: 'skipped', key };
+  }
   const base = { key, orgId: upload.org_id, repositoryId: upload.repository_id, headSha: upload.head_sha };
   const finish = async (
     status: 'processed' | 'invalid' | 'rejected',
-    counts: unknown,
+    stored: { counts?: unknown; results?: unknown; etag: string | null },
     error?: string,
     alsoInTransaction?: (trx: Transaction<Database>) => Promise<unknown>,
   ) => {
+    const reason = error === undefined ? undefined : toStorableText(error);
     await withTenant(deps.db, upload.org_id, async (trx) => {
       // Claims the upload: only the first handler of a repeated event moves it on.
       const claimed = await trx
         .updateTable('ci_uploads')
         .set({
           status,
-          error: error ?? null,
-          counts: counts === null ? null : JSON.stringify(counts),
+          error: reason ?? null,
+          counts: stored.counts === undefined ? null : JSON.stringify(stored.counts),
+          results: stored.results === undefined ? null : JSON.stringify(stored.results),
+          etag: stored.etag,
           size_bytes: record.s3.object.size ?? null,
           processed_at: sql<Date>`now()`,
         })
@@ -92,27 +170,46 @@ export async function handleUploadedObject(
         .executeTakeFirst();
       if (claimed.numUpdatedRows > 0n) await alsoInTransaction?.(trx);
     });
-    return { status, ...base, ...(error ? { error } : {}) };
+    return { status, ...base, ...(reason ? { error: reason } : {}) };
   };
   const size = record.s3.object.size ?? 0;
   if (size > deps.maxBytes)
-    return finish('rejected', null, `Report is ${size} bytes; the limit is ${deps.maxBytes}`);
-  if (upload.kind === 'junit') {
-    const result = await parseJUnit(await deps.openObject(key), { maxBytes: deps.maxBytes });
-    if (!result.valid) return finish('invalid', null, result.reason);
-    const { passed, failed, errored, skipped, flaky, tests, suites } = result;
-    return finish('processed', { suites, tests, passed, failed, errored, skipped, flaky });
+    return finish('rejected', { etag: eventEtag }, `Report is ${size} bytes; the limit is ${deps.maxBytes}`);
+  const object = await deps.openObject(key);
+  if (eventEtag !== null && object.etag !== null && object.etag !== eventEtag) {
+    // Another PUT replaced the object after this event: its own event records the overwrite.
+    object.body.destroy();
+    return finish(
+      'rejected',
+      { etag: eventEtag },
+      'The report was replaced at its key before it was read (uploaded reports are write-once)',
+    );
   }
-  const health = await parseCodeHealthStream(await deps.openObject(key), { maxBytes: deps.maxBytes });
-  if (!health.valid) return finish('invalid', null, health.reason);
+  const etag = object.etag ?? eventEtag;
+  if (upload.kind === 'junit') {
+    const { result, stored } = await readJUnitResults(object.body, deps.maxBytes);
+    if (!result.valid) return finish('invalid', { etag }, result.reason);
+    const { passed, failed, errored, skipped, flaky, tests, suites } = result;
+    return finish('processed', {
+      etag,
+      counts: { suites, tests, passed, failed, errored, skipped, flaky },
+      results: stored,
+    });
+  }
+  // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
+  const health = toStorableJson(await parseCodeHealthStream(object.body, { maxBytes: deps.maxBytes }));
+  if (!health.valid) return finish('invalid', { etag }, health.reason);
   return finish(
     'processed',
     {
-      format: health.format,
-      score: health.score,
-      counts: health.counts,
-      findings: health.findings.length,
-      ...(health.newFindings === undefined ? {} : { newFindings: health.newFindings }),
+      etag,
+      counts: {
+        format: health.format,
+        score: health.score,
+        counts: health.counts,
+        findings: health.findings.length,
+        ...(health.newFindings === undefined ? {} : { newFindings: health.newFindings }),
+      },
     },
     undefined,
     (trx) => addCodeHealthReport(trx, { orgId: upload.org_id, ciRunId: upload.ci_run_id, result: health }),

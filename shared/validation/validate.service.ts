@@ -3,12 +3,17 @@ import { type Kysely, sql } from 'kysely';
 import { latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { upsertCheckRun } from '../manifests/check-run.ts';
 import { notifyValidationConcluded } from '../notifications/validation-notifications.ts';
-import { parseJUnit, TidSummarizer } from '../reports/junit/index.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
+import {
+  mergeJUnitResults,
+  readJUnitResults,
+  type StoredJUnitResults,
+  storedJUnitResultsSchema,
+} from './junit-results.ts';
 import { validationViewUrl } from './validation-url.ts';
 
 export interface ValidateDeps {
@@ -26,8 +31,6 @@ export interface ValidationOutcome {
   check: 'created' | 'updated' | 'unchanged' | 'kept' | 'none';
 }
 
-const MAX_ANNOTATIONS = 500;
-
 /** Opens a stored report, or `undefined` when it no longer exists. */
 async function openUnlessExpired(deps: ValidateDeps, key: string): Promise<Readable | undefined> {
   try {
@@ -39,8 +42,9 @@ async function openUnlessExpired(deps: ValidateDeps, key: string): Promise<Reada
 }
 
 /**
- * Validates one head SHA of a repository: merges every processed JUnit report
- * uploaded for it (matrix jobs included), gives each item the pull request's
+ * Validates one head SHA of a repository: merges the stored results of every
+ * processed JUnit report uploaded for it (matrix jobs included; raw objects
+ * are not read again, see `junit-results.ts`), gives each item the pull request's
  * manifest expects a status, stores the result, and concludes the `Assay`
  * check run — success, failure or action required — with a per-item summary
  * and failed tests as annotations. With no report yet, the check keeps
@@ -76,7 +80,7 @@ export async function validateHeadSha(
       const uploads = await trx
         .selectFrom('ci_uploads')
         .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
-        .select(['ci_uploads.object_key'])
+        .select(['ci_uploads.object_key', 'ci_uploads.results'])
         .where('ci_runs.repository_id', '=', target.repositoryId)
         .where('ci_runs.head_sha', '=', target.headSha)
         .where('ci_uploads.kind', '=', 'junit')
@@ -92,7 +96,7 @@ export async function validateHeadSha(
       return {
         codeHealth,
         expected: [...byTid.values()],
-        reports: uploads.map((u) => u.object_key),
+        reports: uploads.map((u) => ({ key: u.object_key, results: u.results })),
         fullName: repo.full_name,
         pullNumber: manifests[0]?.pull_number,
       };
@@ -103,36 +107,23 @@ export async function validateHeadSha(
     return { conclusion, items: expected.length, reports: reports.length, check: 'none' };
   }
 
-  const summarizer = new TidSummarizer();
-  const annotations: CheckRunAnnotation[] = [];
-  for (const key of reports) {
-    const stream = await openUnlessExpired(deps, key);
+  const stored: StoredJUnitResults[] = [];
+  for (const report of reports) {
+    const parsed = storedJUnitResultsSchema.safeParse(report.results);
+    if (parsed.success) {
+      stored.push(parsed.data);
+      continue;
+    }
+    // Processed before results were stored with the upload: read the raw report once more.
+    const stream = await openUnlessExpired(deps, report.key);
     if (stream === undefined) {
       // A raw report has expired (lifecycle rule): its results cannot be merged again, so the
       // validation stored when it was read stands.
       return { conclusion: 'pending', items: expected.length, reports: reports.length, check: 'kept' };
     }
-    await parseJUnit(stream, {
-      onTestCase: (test) => {
-        summarizer.add(test);
-        if (
-          (test.status === 'failed' || test.status === 'errored') &&
-          test.file &&
-          annotations.length < MAX_ANNOTATIONS
-        ) {
-          annotations.push({
-            path: test.file,
-            start_line: test.line ?? 1,
-            end_line: test.line ?? 1,
-            annotation_level: 'failure',
-            title: `${test.classname ? `${test.classname} › ` : ''}${test.name}`.slice(0, 255),
-            message: (test.message ?? `${test.status}`).slice(0, 2000),
-          });
-        }
-      },
-    });
+    stored.push((await readJUnitResults(stream)).stored);
   }
-  const summaries = summarizer.summaries();
+  const { summaries, annotations } = mergeJUnitResults(stored);
   const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
   const detailsUrl =
     deps.publicUrl && pullNumber !== undefined

@@ -6,6 +6,7 @@ import {
   deletedInstallationReason,
   scrubDeliveryPayload,
 } from '../org-data/deletion.service.ts';
+import { toStorableJson, toStorableText } from '../text/well-formed.ts';
 import { type ApplyDeps, applyPlan } from './apply-plan.ts';
 import { claimDelivery, finishDelivery } from './deliveries.repository.ts';
 import { planDelivery } from './plan.ts';
@@ -45,14 +46,17 @@ export async function processDelivery(deps: IntakeDeps, deliveryId: string): Pro
       return 'ignored';
     }
     const raw = delivery.payload ?? (await deps.objects.getText(delivery.payload_key ?? ''));
-    const payload = JSON.parse(raw) as Record<string, unknown>;
+    // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
+    const payload = toStorableJson(JSON.parse(raw) as Record<string, unknown>);
     const deleting = await accountBeingDeletedReason(deps.db, payload);
     if (deleting) throw new Error(deleting);
     const applied = await applyPlan(deps, planDelivery(delivery.event, payload), deliveryId);
     await finishDelivery(deps.db, deliveryId, applied);
     return applied.status;
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = toStorableText(
+      error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    );
     await finishDelivery(deps.db, deliveryId, { status: 'failed', error: message });
     throw error;
   }

@@ -1,16 +1,29 @@
 import { z } from 'zod';
 
-/** The parts of GitHub webhook payloads Assay reads; everything else is ignored. */
+/**
+ * The parts of GitHub webhook payloads Assay reads; everything else is ignored.
+ * Values are bounded by the columns they go to: a number out of range or a
+ * timestamp that does not parse makes the part invalid, and the delivery is
+ * `ignored` with the reason (never retried into the dead-letter queue).
+ * Strings arrive already made storable (`toStorableJson`).
+ */
+
+/** A number kept in an `integer` column (issue and pull request numbers). */
+const pgInteger = z.number().int().positive().max(2_147_483_647);
+/** A GitHub id kept in a `bigint` column (zod integers are safe integers, well inside it). */
+const githubId = z.number().int().positive();
+/** A timestamp kept in a `timestamptz` column. */
+const timestamp = z.iso.datetime({ offset: true });
 
 export const accountSchema = z.object({
-  id: z.number().int().positive(),
+  id: githubId,
   login: z.string().min(1),
   type: z.string(),
 });
 export type Account = z.infer<typeof accountSchema>;
 
 export const installationSchema = z.object({
-  id: z.number().int().positive(),
+  id: githubId,
   account: accountSchema,
   target_type: z.string().optional(),
   repository_selection: z.string().optional(),
@@ -18,11 +31,11 @@ export const installationSchema = z.object({
   events: z.array(z.string()).optional(),
 });
 
-export const installationRefSchema = z.object({ id: z.number().int().positive() });
+export const installationRefSchema = z.object({ id: githubId });
 
 /** A repository as listed in installation events (no owner, no default branch). */
 export const listedRepositorySchema = z.object({
-  id: z.number().int().positive(),
+  id: githubId,
   name: z.string(),
   full_name: z.string(),
   private: z.boolean().optional(),
@@ -38,7 +51,7 @@ export type Repository = z.infer<typeof repositorySchema>;
 const userSchema = z.object({ login: z.string(), type: z.string().optional() }).nullable().optional();
 
 export const issueSchema = z.object({
-  number: z.number().int().positive(),
+  number: pgInteger,
   title: z.string(),
   state: z.enum(['open', 'closed']),
   html_url: z.string().optional(),
@@ -47,12 +60,12 @@ export const issueSchema = z.object({
 });
 
 export const pullRequestSchema = z.object({
-  number: z.number().int().positive(),
+  number: pgInteger,
   title: z.string(),
   state: z.enum(['open', 'closed']),
   merged: z.boolean().nullable().optional(),
-  merged_at: z.string().nullable().optional(),
-  closed_at: z.string().nullable().optional(),
+  merged_at: timestamp.nullable().optional(),
+  closed_at: timestamp.nullable().optional(),
   draft: z.boolean().optional(),
   html_url: z.string().optional(),
   user: userSchema,
@@ -65,10 +78,10 @@ export const commentSchema = z.object({
   user: userSchema,
 });
 
-const pullRefsSchema = z.array(z.object({ number: z.number().int().positive() })).default([]);
+const pullRefsSchema = z.array(z.object({ number: pgInteger })).default([]);
 
 export const workflowRunSchema = z.object({
-  id: z.number().int().positive(),
+  id: githubId,
   head_sha: z.string(),
   pull_requests: pullRefsSchema,
 });

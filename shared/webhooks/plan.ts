@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChecklistMessage, ManifestMessage, ValidationMessage } from '../queues/messages.ts';
 import {
   type Account,
+  accountSchema,
   checkRunSchema,
   checkSuiteSchema,
   commentSchema,
@@ -69,19 +70,49 @@ function field<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * A payload part, or the reason the delivery is ignored: `missing` when it is
+ * absent, else the first problem found (a number out of its column's range, a
+ * timestamp that does not parse…), named by its path.
+ */
+function part<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  name: string,
+  missing: string,
+): { ok: true; data: T } | { ok: false; reason: string } {
+  if (value === undefined || value === null) return { ok: false, reason: missing };
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = [name, ...(issue?.path ?? []).map(String)].join('.');
+  return { ok: false, reason: `${where} is invalid: ${issue?.message ?? 'not the expected shape'}` };
+}
+
 function repoScope(
   payload: Record<string, unknown>,
 ): { installationId: number; repository: Repository } | string {
-  const installation = field(installationRefSchema, payload.installation);
-  if (!installation) return 'not sent to an installation';
-  const repository = field(repositorySchema, payload.repository);
-  if (!repository) return 'no repository in the payload';
-  return { installationId: installation.id, repository };
+  const installation = part(
+    installationRefSchema,
+    payload.installation,
+    'installation',
+    'not sent to an installation',
+  );
+  if (!installation.ok) return installation.reason;
+  const repository = part(repositorySchema, payload.repository, 'repository', 'no repository in the payload');
+  if (!repository.ok) return repository.reason;
+  return { installationId: installation.data.id, repository: repository.data };
 }
 
 function planInstallation(event: string, action: string, payload: Record<string, unknown>): Plan {
-  const installation = field(installationSchema, payload.installation);
-  if (!installation) return { kind: 'ignore', reason: 'installation payload without an account' };
+  const found = part(
+    installationSchema,
+    payload.installation,
+    'installation',
+    'installation payload without an account',
+  );
+  if (!found.ok) return { kind: 'ignore', reason: found.reason };
+  const installation = found.data;
   const list = (value: unknown) => field(z.array(listedRepositorySchema), value) ?? [];
   if (event === 'installation') {
     return {
@@ -104,8 +135,9 @@ function planInstallation(event: string, action: string, payload: Record<string,
 function planIssue(action: string, payload: Record<string, unknown>): Plan {
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
-  const issue = field(issueSchema, payload.issue);
-  if (!issue) return { kind: 'ignore', reason: 'issue payload without an issue' };
+  const found = part(issueSchema, payload.issue, 'issue', 'issue payload without an issue');
+  if (!found.ok) return { kind: 'ignore', reason: found.reason };
+  const issue = found.data;
   const enqueue = ISSUE_ACTIONS.has(action)
     ? { issueNumber: issue.number, reason: action as 'opened' | 'edited' | 'reopened' }
     : undefined;
@@ -115,8 +147,14 @@ function planIssue(action: string, payload: Record<string, unknown>): Plan {
 function planPull(action: string, payload: Record<string, unknown>): Plan {
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
-  const pull = field(pullRequestSchema, payload.pull_request);
-  if (!pull) return { kind: 'ignore', reason: 'pull_request payload without a pull request' };
+  const found = part(
+    pullRequestSchema,
+    payload.pull_request,
+    'pull_request',
+    'pull_request payload without a pull request',
+  );
+  if (!found.ok) return { kind: 'ignore', reason: found.reason };
+  const pull = found.data;
   const sha = SHA.test(pull.head.sha) ? pull.head.sha : undefined;
   const enqueue = PULL_ACTIONS.has(action)
     ? {
@@ -136,8 +174,9 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
   if (!comment.user || comment.user.type === 'Bot') return { kind: 'ignore', reason: 'command from a bot' };
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
-  const issue = field(issueSchema, payload.issue);
-  if (!issue) return { kind: 'ignore', reason: 'comment payload without an issue' };
+  const found = part(issueSchema, payload.issue, 'issue', 'comment payload without an issue');
+  if (!found.ok) return { kind: 'ignore', reason: found.reason };
+  const issue = found.data;
   const command = match[1].toLowerCase() as 'regenerate' | 'revalidate';
   const onPull = issue.pull_request !== undefined && issue.pull_request !== null;
   if (command === 'revalidate' && !onPull)
@@ -150,13 +189,15 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
 function planValidation(event: string, payload: Record<string, unknown>): Plan {
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
-  const source =
+  const found =
     event === 'workflow_run'
-      ? field(workflowRunSchema, payload.workflow_run)
+      ? part(workflowRunSchema, payload.workflow_run, event, `${event} without a head SHA`)
       : event === 'check_suite'
-        ? field(checkSuiteSchema, payload.check_suite)
-        : field(checkRunSchema, payload.check_run);
-  if (!source || !SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
+        ? part(checkSuiteSchema, payload.check_suite, event, `${event} without a head SHA`)
+        : part(checkRunSchema, payload.check_run, event, `${event} without a head SHA`);
+  if (!found.ok) return { kind: 'ignore', reason: found.reason };
+  const source = found.data;
+  if (!SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
   const reason =
     event === 'workflow_run'
       ? 'workflow_run_completed'
@@ -190,10 +231,7 @@ export function planDelivery(event: string, payload: Record<string, unknown>): P
       return planInstallation(event, action, payload);
     case 'installation_target': {
       const installation = field(installationSchema, payload.installation);
-      const account = field(
-        z.object({ id: z.number(), login: z.string(), type: z.string() }),
-        payload.account,
-      );
+      const account = field(accountSchema, payload.account);
       if (!installation || !account)
         return { kind: 'ignore', reason: 'installation_target without an account' };
       return {

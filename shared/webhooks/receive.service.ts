@@ -5,6 +5,7 @@ import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import type { Database } from '../db/database.ts';
 import { DomainError, UnauthorizedError, ValidationError } from '../errors.ts';
 import { queues } from '../queues/messages.ts';
+import { toStorableText } from '../text/well-formed.ts';
 import { insertDelivery, markEnqueued } from './deliveries.repository.ts';
 import { verifyWebhookSignature } from './signature.ts';
 
@@ -97,7 +98,7 @@ export async function receiveWebhook(
   const inserted = await insertDelivery(deps.db, {
     deliveryId,
     event: headers.data['x-github-event'],
-    action: envelope.action ?? null,
+    action: envelope.action === undefined ? null : toStorableText(envelope.action),
     installationId: envelope.installation?.id ?? null,
     payload: payloadKey ? null : request.rawBody,
     payloadKey,

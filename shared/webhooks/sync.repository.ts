@@ -7,13 +7,28 @@ type Trx = Transaction<Database>;
 const accountType = (type: string): 'Organization' | 'User' =>
   type === 'Organization' ? 'Organization' : 'User';
 
-/** Upserts the organisation of a GitHub account and returns its id. */
+/**
+ * Upserts the organisation of a GitHub account and returns its id. The account
+ * id is the identity; the login is unique among live organisations
+ * (case-insensitively): another live row holding this login belongs to an
+ * account that has since been renamed, and is marked so (`renamed_at`) — it
+ * answers to no login until its own account is seen again with its new one.
+ */
 export async function upsertOrg(trx: Trx, account: Account): Promise<string> {
+  await trx
+    .updateTable('orgs')
+    .set({ renamed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where(sql`lower(login)`, '=', account.login.toLowerCase())
+    .where('github_account_id', '!=', String(account.id))
+    .where('renamed_at', 'is', null)
+    .execute();
   const row = await trx
     .insertInto('orgs')
     .values({ github_account_id: account.id, login: account.login, account_type: accountType(account.type) })
     .onConflict((oc) =>
-      oc.column('github_account_id').doUpdateSet({ login: account.login, updated_at: sql<Date>`now()` }),
+      oc
+        .column('github_account_id')
+        .doUpdateSet({ login: account.login, renamed_at: null, updated_at: sql<Date>`now()` }),
     )
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -80,7 +95,12 @@ export async function setInstallationState(
     .execute();
 }
 
-/** Upserts repositories of an installation; a repository seen again is no longer removed. */
+/**
+ * Upserts repositories of an installation; a repository seen again is no
+ * longer removed. GitHub's repository id is the identity and the full name is
+ * unique among live rows: another row holding the name (a repository since
+ * renamed, transferred or deleted) is marked renamed.
+ */
 export async function upsertRepositories(
   trx: Trx,
   orgId: string,
@@ -93,6 +113,13 @@ export async function upsertRepositories(
       ? repo.full_name.split('/', 2)
       : [ownerLogin, repo.name];
     const defaultBranch = 'default_branch' in repo ? (repo.default_branch ?? null) : null;
+    await trx
+      .updateTable('repositories')
+      .set({ renamed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where(sql`lower(full_name)`, '=', repo.full_name.toLowerCase())
+      .where('github_id', '!=', String(repo.id))
+      .where('renamed_at', 'is', null)
+      .execute();
     await trx
       .insertInto('repositories')
       .values({
@@ -115,6 +142,7 @@ export async function upsertRepositories(
           private: repo.private ?? eb.ref('repositories.private'),
           default_branch: eb.fn.coalesce(eb.val(defaultBranch), eb.ref('repositories.default_branch')),
           removed_at: null,
+          renamed_at: null,
           updated_at: sql<Date>`now()`,
         })),
       )

@@ -86,7 +86,8 @@ describe('local queues (SQS semantics)', () => {
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0]!.body)).toEqual({ key: 'doomed', behaviour: 'fail' });
     expect(dead[0]!.receiveCount).toBe(3);
-    expect(dead[0]!.lastError).toBe('reported in batchItemFailures');
+    // The message's own error, not a placeholder (the consumer reports it with its batch failure).
+    expect(dead[0]!.lastError).toBe('Error: failing doomed');
 
     expect(await redriveDeadLetters(rt.db, 'work')).toBe(1);
     expect(await countLocalMessages(rt.db, 'work')).toMatchObject({ visible: 1, dead: 0 });

@@ -156,7 +156,7 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     expect(res.body).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
       method: 'PUT',
-      headers: { 'content-type': 'application/xml' },
+      headers: { 'content-type': 'application/xml', 'if-none-match': '*' },
       expiresAt: expect.any(String),
       runId: '9001-1',
       key: expect.stringMatching(/^orgs\/acme\/repos\/widgets\/runs\/9001-1\/junit\/[0-9a-f-]{36}\.xml$/),
@@ -207,7 +207,7 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
     const res = await upload(jwt, { kind: 'code-health', sha: OTHER_SHA, runId: 'chosen-by-body' });
     expect(res.status).toBe(201);
     expect(res.body.runId).toBe('9002-2');
-    expect(res.body.headers).toEqual({ 'content-type': 'application/json' });
+    expect(res.body.headers).toEqual({ 'content-type': 'application/json', 'if-none-match': '*' });
     expect(res.body.key).toMatch(
       /^orgs\/acme\/repos\/widgets\/runs\/9002-2\/code-health\/[0-9a-f-]{36}\.json$/,
     );
