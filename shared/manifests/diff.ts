@@ -11,9 +11,10 @@
  *
  * @module
  */
+
+import { IDENTIFIER, isSignificant } from '../text/tokenizer.ts';
 import { mayCarryTid, type TaggedTest, taggedTestsInLine } from './tagged-tests.ts';
 import { isTestPath } from './test-layout.ts';
-import { IDENTIFIER, isSignificant } from '../text/tokenizer.ts';
 import { pathWordsOf, wordParts } from './words.ts';
 
 export type { TaggedTest } from './tagged-tests.ts';

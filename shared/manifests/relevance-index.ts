@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { DiffAnalysis } from './diff.ts';
+
 import { isSignificant } from '../text/tokenizer.ts';
+import type { DiffAnalysis } from './diff.ts';
 import { pathWordsOf, stem, wordParts } from './words.ts';
 
 /** The files a stem points at, with the identifier (or path word) that matched in each. */

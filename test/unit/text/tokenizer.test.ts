@@ -97,7 +97,9 @@ describe('criterion similarity outside ASCII', () => {
 
   it('German, French, Russian and Japanese edits stay similar; different criteria do not', () => {
     expect(textSimilarity('Die Größe wird angezeigt', 'Die Größe wird jetzt angezeigt')).toBeGreaterThan(0.7);
-    expect(textSimilarity('Le résumé affiche le total', 'Le résumé affiche le total TTC')).toBeGreaterThan(0.7);
+    expect(textSimilarity('Le résumé affiche le total', 'Le résumé affiche le total TTC')).toBeGreaterThan(
+      0.7,
+    );
     expect(textSimilarity('Корзина показывает итого', 'Корзина показывает итог')).toBeGreaterThan(0.7);
     expect(textSimilarity('カートに合計が表示される', 'カートに合計金額が表示される')).toBeGreaterThan(0.7);
     expect(textSimilarity('Корзина показывает итого', 'Пользователь входит в систему')).toBeLessThan(0.3);
