@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import { boundedList } from '../github/limits.ts';
 import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ManifestMessage } from '../queues/messages.ts';
 import { upsertPullState } from '../webhooks/sync.repository.ts';
@@ -10,7 +11,7 @@ import { buildManifestEntries } from './build-manifest.ts';
 import { upsertCheckRun } from './check-run.ts';
 import { analyzeDiff } from './diff.ts';
 import { parseLinkedIssues } from './links.ts';
-import { type LinkView, MANIFEST_MARKER, renderManifestComment } from './manifest-comment.ts';
+import { type LinkView, MANIFEST_MARKER, moreText, renderManifestComment } from './manifest-comment.ts';
 
 export interface ManifestDeps {
   db: Kysely<Database>;
@@ -72,7 +73,15 @@ async function resolveLinks(
   return resolved;
 }
 
-function checkOutput(sha: string, links: readonly ResolvedLink[], entries: { tid: number; text: string }[]) {
+/** Criteria listed in the waiting check's summary; the rest are counted, with a link. */
+const MAX_CHECK_ITEMS = 200;
+
+function checkOutput(
+  sha: string,
+  links: readonly ResolvedLink[],
+  entries: { tid: number; text: string }[],
+  detailsUrl: string | undefined,
+) {
   if (links.length === 0) {
     return {
       status: 'completed' as const,
@@ -83,10 +92,10 @@ function checkOutput(sha: string, links: readonly ResolvedLink[], entries: { tid
       },
     };
   }
-  const list = entries.map((e) => `- **T${e.tid}** ${e.text.replace(/\s+/g, ' ').slice(0, 200)}`);
-  let summary = `Waiting for the test report of \`${sha.slice(0, 7)}\`. Expected: ${entries.length} criteria.\n\n${list.join('\n')}`;
-  if (summary.length > 60_000)
-    summary = `${summary.slice(0, 59_900)}\n\n…and more (see the manifest comment).`;
+  const { shown, more } = boundedList(entries, MAX_CHECK_ITEMS);
+  const list = shown.map((e) => `- **T${e.tid}** ${e.text.replace(/\s+/g, ' ').slice(0, 200)}`);
+  if (more > 0) list.push(`- ${moreText(more, detailsUrl)}`);
+  const summary = `Waiting for the test report of \`${sha.slice(0, 7)}\`. Expected: ${entries.length} criteria.\n\n${list.join('\n')}`;
   return { status: 'in_progress' as const, output: { title: 'Waiting for test report', summary } };
 }
 
@@ -151,7 +160,7 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
     entries,
     detailsUrl,
   });
-  const check = checkOutput(pull.headSha, resolved, items);
+  const check = checkOutput(pull.headSha, resolved, items, detailsUrl);
 
   return withTenant(deps.db, target.orgId, async (trx) => {
     await upsertPullState(trx, target, {

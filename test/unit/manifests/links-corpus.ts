@@ -110,7 +110,11 @@ export const LINK_CASES: LinkCase[] = [
   { name: 'Bug-fix', body: 'Bug-fix #12', expect: ['acme/web#12'] },
   { name: 'hot-fix', body: 'hot-fix #13', expect: ['acme/web#13'] },
   { name: 'auto-closes', body: 'auto-closes #14', expect: ['acme/web#14'] },
-  { name: 'hyphenated keyword in a title', title: 'Bug-fix: resolve-d? no: hot-fix #15', expect: ['acme/web#15'] },
+  {
+    name: 'hyphenated keyword in a title',
+    title: 'Bug-fix: resolve-d? no: hot-fix #15',
+    expect: ['acme/web#15'],
+  },
   { name: 'no separator', body: 'fixes#49', expect: [] },
   { name: 'bare reference', body: '#50', expect: [] },
   { name: 'fixed-width', body: 'Use a fixed-width font for #51', expect: [] },
