@@ -48,6 +48,8 @@ export interface RepositoriesTable {
   full_name: string;
   private: boolean;
   default_branch: string | null;
+  /** Names or paths of the workflows that upload test reports (empty: every workflow counts). */
+  test_workflows: Json<string[]>;
   removed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -63,6 +65,14 @@ export interface IssuesTable {
   author: string | null;
   html_url: string | null;
   deleted_at: NullableTimestamp;
+  /** `owner/repo#n` the issue was transferred to, if it was. */
+  transferred_to: ColumnType<string | null, string | null | undefined, string | null>;
+  transferred_to_repository_github_id: ColumnType<
+    string | null,
+    number | string | null | undefined,
+    number | string | null
+  >;
+  transferred_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -284,6 +294,21 @@ export interface CheckRunsTable {
   updated_at: Generated<Date>;
 }
 
+/** A GitHub Actions workflow run seen for a head SHA (from `workflow_run` events). */
+export interface WorkflowRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  github_id: BigIntColumn;
+  head_sha: string;
+  name: string | null;
+  path: string | null;
+  status: string;
+  conclusion: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** A repository upload token: CI authenticates with it to get presigned upload URLs for that repository only. */
 export interface UploadTokensTable {
   id: Generated<string>;
@@ -410,6 +435,7 @@ export interface Database {
   checklist_versions: ChecklistVersionsTable;
   pull_manifests: PullManifestsTable;
   check_runs: CheckRunsTable;
+  workflow_runs: WorkflowRunsTable;
   upload_tokens: UploadTokensTable;
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;

@@ -8,7 +8,7 @@ import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ManifestMessage } from '../queues/messages.ts';
 import { upsertPullState } from '../webhooks/sync.repository.ts';
 import { buildManifestEntries } from './build-manifest.ts';
-import { upsertCheckRun } from './check-run.ts';
+import { latestCheckRun, upsertCheckRun } from './check-run.ts';
 import { analyzeDiff } from './diff.ts';
 import { parseLinkedIssues } from './links.ts';
 import { type LinkView, MANIFEST_MARKER, moreText, renderManifestComment } from './manifest-comment.ts';
@@ -215,6 +215,10 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
         .where('id', '=', row.id)
         .execute();
     }
+    // A completed check of this SHA is replaced by a new one only when the manifest itself concluded it
+    // (no linked issue) or concludes it now; a validation result stays until the next validation decides.
+    const latest = await latestCheckRun(trx, target.repositoryId, pull.headSha);
+    const manifestOwnsIt = check.status === 'completed' || latest?.conclusion === 'neutral';
     const checkResult = await upsertCheckRun(
       trx,
       deps.github,
@@ -225,6 +229,7 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
         detailsUrl,
         externalId: `${repository.full_name}#${pull.number}@${pull.headSha}`,
       },
+      { whenCompleted: manifestOwnsIt ? 'new' : 'keep' },
     );
     return {
       status: 'built',

@@ -226,7 +226,6 @@ export async function validateHeadSha(
         output: { ...output, annotations },
         ...(detailsUrl && { detailsUrl }),
       },
-      { force: true },
     );
     return { conclusion, items: results.length, reports: reports.length, check: check.action };
   });

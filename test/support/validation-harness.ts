@@ -50,7 +50,7 @@ export interface ValidationHarness {
   upload(sha: string, runId: string, body: string, options?: UploadOptions): Promise<string>;
   /** Waits for the object-created event of an upload. */
   waitForReportEvent(): Promise<void>;
-  /** The `Assay` check runs on `sha`. */
+  /** The `Assay` check runs on `sha`, newest first (the one GitHub shows is `[0]`). */
   checkOf(sha: string): ReturnType<FakeGitHub['state']['checkRunsOf']>;
   dispose(): Promise<void>;
 }
@@ -150,7 +150,11 @@ export async function startValidationHarness(): Promise<ValidationHarness> {
       await drain();
       return presigned.key;
     },
-    checkOf: (sha) => github.state.checkRunsOf('acme/widgets').filter((c) => c.headSha === sha),
+    checkOf: (sha) =>
+      github.state
+        .checkRunsOf('acme/widgets')
+        .filter((c) => c.headSha === sha)
+        .reverse(),
     async dispose() {
       await runtime.dispose();
       await github.stop();

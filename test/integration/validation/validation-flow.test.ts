@@ -229,3 +229,85 @@ describe('CI reports to a concluded check', () => {
     expect(checkOf(red)[0]).toMatchObject({ conclusion: 'failure' });
   });
 });
+
+describe('a completed check run is final (GitHub keeps its state), so a new result is a new check run', () => {
+  const pullEvent = (action: string, number: number) => {
+    const pull = h.github.state.repository('acme/widgets').items.get(number)!;
+    return postWebhook(h.runtime.url, 'pull_request', {
+      action,
+      installation: { id: 8181 },
+      repository,
+      pull_request: {
+        number,
+        title: pull.title,
+        state: 'open',
+        head: { sha: pull.pull!.headSha, ref: pull.pull!.headRef },
+        base: { ref: pull.pull!.baseRef },
+      },
+    });
+  };
+
+  it('a pull request that first linked no issue does not keep its neutral check once it links one', async () => {
+    const pull = h.github.state.addPull('acme/widgets', {
+      title: 'Tidy up',
+      body: 'No issue yet',
+      headRef: 'tidy-up',
+      files: 1,
+    });
+    const sha = pull.pull!.headSha;
+    await pullEvent('opened', pull.number);
+    await drain();
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+
+    pull.body = `Fixes #${h.issue.number}`;
+    await pullEvent('edited', pull.number);
+    await drain();
+    // GitHub shows the newest check run of the name: now in progress, waiting for the report.
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(checkOf(sha)[1]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+
+    await uploadReport(sha, '1101', junit(pass('T1::shows an error') + fail('T2::accepts a valid email')));
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const org = await withSystem(h.runtime.db, (trx) =>
+      trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
+    );
+    const viewer = (await seedApiToken(h.runtime.db, org.id, 'viewer')).token;
+    const api = await fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/pulls/${pull.number}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(
+      ((await api.json()) as { validation: { conclusion: string; checkRunId: number } }).validation,
+    ).toEqual(expect.objectContaining({ conclusion: 'failure', checkRunId: checkOf(sha)[0]!.id }));
+  });
+
+  it('a check concluded early is not stuck: the next report of the SHA concludes a new check run', async () => {
+    const sha = await openPull();
+    await uploadReport(sha, '1102', junit(pass('T1::shows an error')));
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    const patchesBefore = h.github.writes.filter(
+      (w) => w.method === 'PATCH' && w.path.includes('/check-runs/'),
+    );
+
+    await uploadReport(sha, '1103', junit(pass('T2::accepts a valid email')));
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(checkOf(sha)[1]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    // Nothing tried to move the completed check back (GitHub would answer 200 and keep it).
+    const patches = h.github.writes.filter((w) => w.method === 'PATCH' && w.path.includes('/check-runs/'));
+    expect(patches.slice(patchesBefore.length)).toEqual([]);
+
+    // The same result again (a redelivered workflow run, a re-run) adds no check run.
+    await postWebhook(h.runtime.url, 'check_suite', {
+      action: 'rerequested',
+      installation: { id: 8181 },
+      repository,
+      check_suite: { head_sha: sha, pull_requests: [{ number: h.lastPull }] },
+    });
+    await drain();
+    expect(checkOf(sha)).toHaveLength(2);
+  });
+});
