@@ -413,6 +413,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         return parsePermission(data, op);
       });
     },
+
+    forgetInstallation(installationId): void {
+      cache.forgetInstallation(installationId);
+      octokits.delete(installationId);
+    },
   };
 
   /**
@@ -466,9 +471,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
  */
 export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>): GitHubClient {
   let pending: Promise<GitHubClient> | undefined;
+  let loaded: GitHubClient | undefined;
   const resolve = (): Promise<GitHubClient> => {
     pending ??= load()
       .then(createGitHubClient)
+      .then((client) => {
+        loaded = client;
+        return client;
+      })
       .catch((error: unknown) => {
         pending = undefined;
         throw error;
@@ -485,6 +495,8 @@ export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>)
     createCheckRun: async (...args) => (await resolve()).createCheckRun(...args),
     updateCheckRun: async (...args) => (await resolve()).updateCheckRun(...args),
     getCollaboratorPermission: async (...args) => (await resolve()).getCollaboratorPermission(...args),
+    // Nothing is cached before the client exists.
+    forgetInstallation: (installationId) => loaded?.forgetInstallation(installationId),
   };
 }
 

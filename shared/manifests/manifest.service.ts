@@ -6,6 +6,7 @@ import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { boundedList } from '../github/limits.ts';
 import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ManifestMessage } from '../queues/messages.ts';
+import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { upsertPullState } from '../webhooks/sync.repository.ts';
 import { buildManifestEntries } from './build-manifest.ts';
 import { latestCheckRun, upsertCheckRun } from './check-run.ts';
@@ -111,15 +112,9 @@ function checkOutput(
  */
 export async function buildManifest(deps: ManifestDeps, message: ManifestMessage): Promise<ManifestOutcome> {
   const none = { links: 0, entries: 0, comment: 'none' as const, check: 'none' as const };
-  const repository = await withSystem(deps.db, (trx) =>
-    trx
-      .selectFrom('repositories')
-      .select(['id', 'org_id', 'owner', 'name', 'full_name', 'removed_at'])
-      .where('github_id', '=', String(message.repositoryGithubId))
-      .executeTakeFirst(),
-  );
-  if (!repository || repository.removed_at)
-    return { status: 'skipped', ...none, reason: 'repository not installed' };
+  const found = await findInstalledRepository(deps.db, { githubId: message.repositoryGithubId });
+  if ('reason' in found) return { status: 'skipped', ...none, reason: found.reason };
+  const { repository } = found;
   const ref: RepoRef = {
     installationId: message.installationId,
     owner: repository.owner,

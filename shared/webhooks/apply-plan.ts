@@ -25,6 +25,8 @@ export interface ApplyDeps {
     ref: { installationId: number; owner: string; repo: string },
     username: string,
   ) => Promise<RepositoryPermission | undefined>;
+  /** Drops the cached GitHub token of an installation (deleted or suspended: GitHub refuses it). */
+  forgetInstallation?: (installationId: number) => void;
 }
 
 export interface Applied {
@@ -53,11 +55,41 @@ function target(installationId: number, repository: Repository) {
   return { installationId, repositoryGithubId: repository.id, repoFullName: repository.full_name };
 }
 
+/**
+ * Why events of an installation are not acted on, or undefined when they
+ * are: a deleted installation stays deleted (its repositories stay removed,
+ * whatever arrives late), a suspended one waits for `unsuspend`.
+ */
+async function installationBlocked(
+  db: Kysely<Database>,
+  installationId: number,
+): Promise<string | undefined> {
+  const row = await withSystem(db, (trx) =>
+    trx
+      .selectFrom('installations')
+      .select(['deleted_at', 'suspended_at'])
+      .where('id', '=', String(installationId))
+      .executeTakeFirst(),
+  );
+  if (row?.deleted_at) return `installation ${installationId} was deleted`;
+  if (row?.suspended_at) return `installation ${installationId} is suspended`;
+  return undefined;
+}
+
+/** Installation actions that change its lifecycle; any other event of a blocked installation is ignored. */
+const LIFECYCLE = new Set(['created', 'deleted', 'suspend', 'unsuspend']);
+
 async function applyInstallation(
   deps: ApplyDeps,
   plan: Extract<Plan, { kind: 'installation' }>,
 ): Promise<Applied> {
   const { installation } = plan;
+  if (!LIFECYCLE.has(plan.action)) {
+    const blocked = await installationBlocked(deps.db, installation.id);
+    if (blocked) return { status: 'ignored', outcome: `installation ${plan.action}: ${blocked}` };
+  }
+  // GitHub refuses the tokens of a deleted or suspended installation: none may be tried again.
+  if (plan.action === 'deleted' || plan.action === 'suspend') deps.forgetInstallation?.(installation.id);
   await withSystem(deps.db, async (trx) => {
     const orgId = await upsertOrg(trx, installation.account);
     await upsertInstallation(trx, orgId, installation);
@@ -110,6 +142,10 @@ async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'comman
  * follow-up consumers are idempotent.
  */
 export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string): Promise<Applied> {
+  if ('installationId' in plan) {
+    const blocked = await installationBlocked(deps.db, plan.installationId);
+    if (blocked) return { status: 'ignored', outcome: `${plan.kind}: ${blocked}` };
+  }
   switch (plan.kind) {
     case 'ignore':
       return { status: 'ignored', outcome: plan.reason };
