@@ -15,6 +15,10 @@ export interface LinkView {
   number: number;
   visible: boolean;
   items: number;
+  /** The issue was transferred and is followed here from `owner/repo#n` (what the pull request wrote). */
+  transferredFrom?: string;
+  /** The issue was transferred to `owner/repo#n`, which Assay does not see. */
+  transferredTo?: string;
 }
 
 export interface EntryView {
@@ -67,7 +71,9 @@ export function renderManifestComment(input: {
   const links = boundedList(input.links, MAX_LINKS_SHOWN);
   const linkText = links.shown.map((l) => {
     const ref = issueRef(l, input.repoFullName);
+    if (l.transferredTo) return `${ref} (transferred to ${l.transferredTo}, not visible to Assay)`;
     if (!l.visible) return `${ref} (not visible to Assay)`;
+    if (l.transferredFrom) return `${ref} (transferred from ${l.transferredFrom}; ${l.items} criteria)`;
     return `${ref} (${l.items} criteria)`;
   });
   if (links.more > 0) linkText.push(moreText(links.more, input.detailsUrl));

@@ -37,7 +37,30 @@ interface ResolvedLink extends LinkView {
   checklistItems: { tid: number; text: string }[];
 }
 
-/** Finds each linked issue among the installation's repositories and reads its active checklist items. */
+/** The installed repository `owner/repo` (or GitHub id) of an installation, if Assay sees it. */
+function visibleRepository(
+  db: Kysely<Database>,
+  installationId: number,
+  target: { fullName: string } | { githubId: string },
+) {
+  return withSystem(db, (trx) => {
+    const query = trx
+      .selectFrom('repositories')
+      .select(['id', 'org_id', 'full_name'])
+      .where('installation_id', '=', String(installationId))
+      .where('removed_at', 'is', null);
+    return 'fullName' in target
+      ? query.where(sql`lower(full_name)`, '=', target.fullName.toLowerCase()).executeTakeFirst()
+      : query.where('github_id', '=', target.githubId).executeTakeFirst();
+  });
+}
+
+/**
+ * Finds each linked issue among the installation's repositories and reads its
+ * active checklist items. An issue transferred to another repository is
+ * followed there (`issues.transferred`): the pull request owes the new
+ * issue's criteria when Assay sees its repository, and none otherwise.
+ */
 async function resolveLinks(
   db: Kysely<Database>,
   installationId: number,
@@ -45,17 +68,35 @@ async function resolveLinks(
 ): Promise<ResolvedLink[]> {
   const resolved: ResolvedLink[] = [];
   for (const link of links) {
-    const repo = await withSystem(db, (trx) =>
-      trx
-        .selectFrom('repositories')
-        .select(['id', 'org_id'])
-        .where(sql`lower(full_name)`, '=', `${link.owner}/${link.repo}`.toLowerCase())
-        .where('installation_id', '=', String(installationId))
-        .where('removed_at', 'is', null)
-        .executeTakeFirst(),
-    );
+    let repo = await visibleRepository(db, installationId, { fullName: `${link.owner}/${link.repo}` });
+    let number = link.number;
+    let transferredTo: string | undefined;
+    if (repo) {
+      const issue = await withTenant(db, repo.org_id, (trx) =>
+        trx
+          .selectFrom('issues')
+          .select(['transferred_to', 'transferred_to_repository_github_id'])
+          .where('repository_id', '=', repo!.id)
+          .where('number', '=', link.number)
+          .executeTakeFirst(),
+      );
+      const moved = /^(.+)#(\d+)$/.exec(issue?.transferred_to ?? '');
+      if (moved && issue?.transferred_to_repository_github_id) {
+        transferredTo = issue.transferred_to ?? undefined;
+        number = Number(moved[2]);
+        repo = await visibleRepository(db, installationId, {
+          githubId: issue.transferred_to_repository_github_id,
+        });
+      }
+    }
     if (!repo) {
-      resolved.push({ ...link, visible: false, items: 0, checklistItems: [] });
+      resolved.push({
+        ...link,
+        visible: false,
+        items: 0,
+        checklistItems: [],
+        ...(transferredTo && { transferredTo }),
+      });
       continue;
     }
     const items = await withTenant(db, repo.org_id, (trx) =>
@@ -64,12 +105,24 @@ async function resolveLinks(
         .innerJoin('checklists', 'checklists.id', 'checklist_items.checklist_id')
         .select(['checklist_items.tid', 'checklist_items.text'])
         .where('checklists.repository_id', '=', repo.id)
-        .where('checklists.issue_number', '=', link.number)
+        .where('checklists.issue_number', '=', number)
         .where('checklist_items.status', '=', 'active')
         .orderBy('checklist_items.position')
         .execute(),
     );
-    resolved.push({ ...link, visible: true, items: items.length, checklistItems: items });
+    const [owner = link.owner, name = link.repo] = transferredTo ? repo.full_name.split('/') : [];
+    resolved.push({
+      ...link,
+      ...(transferredTo && {
+        owner,
+        repo: name,
+        number,
+        transferredFrom: `${link.owner}/${link.repo}#${link.number}`,
+      }),
+      visible: true,
+      items: items.length,
+      checklistItems: items,
+    });
   }
   return resolved;
 }

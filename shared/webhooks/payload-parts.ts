@@ -46,6 +46,18 @@ export const issueSchema = z.object({
   pull_request: z.unknown().optional(),
 });
 
+/** `changes` of `issues.transferred`: the issue as it now is, in its new repository. */
+export const issueTransferSchema = z.object({
+  new_issue: z.object({ number: z.number().int().positive() }),
+  new_repository: listedRepositorySchema,
+});
+
+/** Where a transferred issue went. */
+export interface IssueTransfer {
+  repository: ListedRepository;
+  number: number;
+}
+
 export const pullRequestSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { ChecklistMessage, ManifestMessage, ValidationMessage } from '../queues/messages.ts';
 import {
-  type Account,
+  accountSchema,
   checkRunSchema,
   checkSuiteSchema,
   commentSchema,
+  type IssueTransfer,
   installationRefSchema,
   installationSchema,
   issueSchema,
+  issueTransferSchema,
   type ListedRepository,
   listedRepositorySchema,
   pullRequestSchema,
@@ -26,6 +28,8 @@ export type Plan =
       installation: z.infer<typeof installationSchema>;
       repositories: ListedRepository[];
       removed: ListedRepository[];
+      /** The account's login before an `installation_target` rename. */
+      previousLogin?: string;
     }
   | { kind: 'repository'; action: string; installationId: number; repository: Repository }
   | {
@@ -35,6 +39,8 @@ export type Plan =
       repository: Repository;
       issue: z.infer<typeof issueSchema>;
       enqueue?: Omit<ChecklistMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+      /** `issues.transferred`: where the issue went. */
+      transfer?: IssueTransfer;
     }
   | {
       kind: 'pull_request';
@@ -109,6 +115,17 @@ function planIssue(action: string, payload: Record<string, unknown>): Plan {
   const enqueue = ISSUE_ACTIONS.has(action)
     ? { issueNumber: issue.number, reason: action as 'opened' | 'edited' | 'reopened' }
     : undefined;
+  if (action === 'transferred') {
+    const transfer = field(issueTransferSchema, payload.changes);
+    if (!transfer) return { kind: 'ignore', reason: 'issues transferred without the new issue' };
+    return {
+      kind: 'issue',
+      action,
+      ...scope,
+      issue,
+      transfer: { repository: transfer.new_repository, number: transfer.new_issue.number },
+    };
+  }
   return { kind: 'issue', action, ...scope, issue, enqueue };
 }
 
@@ -189,19 +206,20 @@ export function planDelivery(event: string, payload: Record<string, unknown>): P
     case 'installation_repositories':
       return planInstallation(event, action, payload);
     case 'installation_target': {
-      const installation = field(installationSchema, payload.installation);
-      const account = field(
-        z.object({ id: z.number(), login: z.string(), type: z.string() }),
-        payload.account,
-      );
+      // GitHub sends only `installation: { id }`; the renamed account is top-level, the old login in `changes`.
+      const installation = field(installationRefSchema, payload.installation);
+      const account = field(accountSchema, payload.account);
       if (!installation || !account)
-        return { kind: 'ignore', reason: 'installation_target without an account' };
+        return { kind: 'ignore', reason: 'installation_target without an installation or an account' };
+      if (action !== 'renamed') return { kind: 'ignore', reason: `installation_target ${action}` };
+      const previous = field(z.object({ login: z.object({ from: z.string().min(1) }) }), payload.changes);
       return {
         kind: 'installation',
         action: 'renamed',
-        installation: { ...installation, account: account as Account },
+        installation: { id: installation.id, account },
         repositories: [],
         removed: [],
+        ...(previous ? { previousLogin: previous.login.from } : {}),
       };
     }
     case 'repository': {
