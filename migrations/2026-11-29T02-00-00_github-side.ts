@@ -30,6 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('head_sha', 'text', (c) => c.notNull())
     .addColumn('name', 'text')
     .addColumn('path', 'text')
+    .addColumn('run_attempt', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('conclusion', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -303,6 +303,8 @@ export interface WorkflowRunsTable {
   head_sha: string;
   name: string | null;
   path: string | null;
+  /** A re-run keeps the run id and starts a new attempt. */
+  run_attempt: Generated<number>;
   status: string;
   conclusion: string | null;
   created_at: Generated<Date>;

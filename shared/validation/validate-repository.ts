@@ -8,7 +8,6 @@ export async function validateRepositorySha(
   deps: ValidateDeps & { db: Kysely<Database> },
   target: ({ repositoryId: string } | { repositoryGithubId: number }) & {
     headSha: string;
-    noReportReason?: string;
     onlyIfReports?: boolean;
   },
 ): Promise<ValidationOutcome | undefined> {
@@ -27,7 +26,6 @@ export async function validateRepositorySha(
       owner: repository.owner,
       repo: repository.name,
     },
-    noReportReason: target.noReportReason,
     onlyIfReports: target.onlyIfReports,
   });
 }

@@ -19,6 +19,7 @@ import {
   upsertOrg,
   upsertPullState,
   upsertRepositories,
+  upsertWorkflowRun,
 } from './sync.repository.ts';
 
 export interface ApplyDeps {
@@ -274,6 +275,28 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
     }
     case 'command':
       return applyCommand(deps, plan);
+    case 'workflow_run': {
+      const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+      const { run } = plan;
+      await withSystem(deps.db, (trx) =>
+        upsertWorkflowRun(trx, ids, {
+          id: run.id,
+          headSha: run.head_sha,
+          name: run.name ?? null,
+          path: run.path ?? null,
+          attempt: run.run_attempt ?? 1,
+          status: run.status ?? plan.action,
+          conclusion: run.conclusion ?? null,
+        }),
+      );
+      if (!plan.message) return { status: 'processed', outcome: `workflow_run ${plan.action}: kept` };
+      await deps.publisher.send(queues.validation, {
+        ...target(plan.installationId, plan.repository),
+        ...plan.message,
+        deliveryId,
+      });
+      return { status: 'processed', outcome: `workflow_run ${plan.action}: validation queued` };
+    }
     case 'validation': {
       await ensureRepository(deps.db, plan.installationId, plan.repository);
       await deps.publisher.send(queues.validation, {

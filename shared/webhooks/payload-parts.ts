@@ -83,7 +83,14 @@ export const workflowRunSchema = z.object({
   id: z.number().int().positive(),
   head_sha: z.string(),
   pull_requests: pullRefsSchema,
+  name: z.string().nullable().optional(),
+  /** `.github/workflows/test.yml` (may carry `@ref`). */
+  path: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+  conclusion: z.string().nullable().optional(),
+  run_attempt: z.number().int().positive().optional(),
 });
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
 export const checkSuiteSchema = z.object({ head_sha: z.string(), pull_requests: pullRefsSchema });
 

@@ -15,6 +15,7 @@ import {
   pullRequestSchema,
   type Repository,
   repositorySchema,
+  type WorkflowRun,
   workflowRunSchema,
 } from './payload-parts.ts';
 
@@ -63,6 +64,15 @@ export type Plan =
       installationId: number;
       repository: Repository;
       message: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+    }
+  | {
+      /** A workflow run requested, in progress or completed: kept per head SHA; a completed one validates it. */
+      kind: 'workflow_run';
+      action: string;
+      installationId: number;
+      repository: Repository;
+      run: WorkflowRun;
+      message?: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
     };
 
 const ISSUE_ACTIONS = new Set(['opened', 'edited', 'reopened']);
@@ -168,29 +178,36 @@ function planValidation(event: string, payload: Record<string, unknown>): Plan {
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
   const source =
-    event === 'workflow_run'
-      ? field(workflowRunSchema, payload.workflow_run)
-      : event === 'check_suite'
-        ? field(checkSuiteSchema, payload.check_suite)
-        : field(checkRunSchema, payload.check_run);
+    event === 'check_suite'
+      ? field(checkSuiteSchema, payload.check_suite)
+      : field(checkRunSchema, payload.check_run);
   if (!source || !SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
-  const reason =
-    event === 'workflow_run'
-      ? 'workflow_run_completed'
-      : event === 'check_suite'
-        ? 'check_suite_rerequested'
-        : 'check_run_rerequested';
-  const workflowRunId = 'id' in source && typeof source.id === 'number' ? source.id : undefined;
+  const reason = event === 'check_suite' ? 'check_suite_rerequested' : 'check_run_rerequested';
   return {
     kind: 'validation',
     ...scope,
-    message: {
-      headSha: source.head_sha,
-      pullNumbers: source.pull_requests.map((p) => p.number),
-      reason,
-      ...(workflowRunId ? { workflowRunId } : {}),
-    },
+    message: { headSha: source.head_sha, pullNumbers: source.pull_requests.map((p) => p.number), reason },
   };
+}
+
+function planWorkflowRun(action: string, payload: Record<string, unknown>): Plan {
+  if (!['requested', 'in_progress', 'completed'].includes(action))
+    return { kind: 'ignore', reason: `workflow_run ${action}` };
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const run = field(workflowRunSchema, payload.workflow_run);
+  if (!run || !SHA.test(run.head_sha)) return { kind: 'ignore', reason: 'workflow_run without a head SHA' };
+  const status = action === 'completed' ? 'completed' : (run.status ?? action);
+  const message =
+    action === 'completed'
+      ? {
+          headSha: run.head_sha,
+          pullNumbers: run.pull_requests.map((p) => p.number),
+          reason: 'workflow_run_completed' as const,
+          workflowRunId: run.id,
+        }
+      : undefined;
+  return { kind: 'workflow_run', action, ...scope, run: { ...run, status }, ...(message && { message }) };
 }
 
 /**
@@ -249,9 +266,7 @@ export function planDelivery(event: string, payload: Record<string, unknown>): P
     case 'issue_comment':
       return planComment(action, payload);
     case 'workflow_run':
-      return action === 'completed'
-        ? planValidation(event, payload)
-        : { kind: 'ignore', reason: `workflow_run ${action}` };
+      return planWorkflowRun(action, payload);
     case 'check_suite':
     case 'check_run':
       return action === 'rerequested'

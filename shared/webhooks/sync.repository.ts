@@ -283,3 +283,54 @@ export async function upsertPullState(
     )
     .execute();
 }
+
+/**
+ * Keeps a workflow run of a head SHA current (`requested` → `in_progress` →
+ * `completed`). Deliveries may arrive out of order: a completed attempt is
+ * never moved back, while a re-run (a later `run_attempt`) starts again.
+ */
+export async function upsertWorkflowRun(
+  trx: Trx,
+  target: { orgId: string; repositoryId: string },
+  run: {
+    id: number;
+    headSha: string;
+    name: string | null;
+    path: string | null;
+    attempt: number;
+    status: string;
+    conclusion: string | null;
+  },
+): Promise<void> {
+  const values = {
+    name: run.name,
+    path: run.path,
+    run_attempt: run.attempt,
+    status: run.status,
+    conclusion: run.conclusion,
+  };
+  await trx
+    .insertInto('workflow_runs')
+    .values({
+      org_id: target.orgId,
+      repository_id: target.repositoryId,
+      github_id: run.id,
+      head_sha: run.headSha,
+      ...values,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('github_id')
+        .doUpdateSet({ ...values, updated_at: sql<Date>`now()` })
+        .where((eb) =>
+          eb.or([
+            eb('workflow_runs.run_attempt', '<', run.attempt),
+            eb.and([
+              eb('workflow_runs.run_attempt', '=', run.attempt),
+              eb.or([eb('workflow_runs.status', '<>', 'completed'), eb.val(run.status === 'completed')]),
+            ]),
+          ]),
+        ),
+    )
+    .execute();
+}

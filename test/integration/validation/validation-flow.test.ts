@@ -311,3 +311,83 @@ describe('a completed check run is final (GitHub keeps its state), so a new resu
     expect(checkOf(sha)).toHaveLength(2);
   });
 });
+
+describe('which workflow runs mean "no report came"', () => {
+  const workflowRun = (
+    sha: string,
+    run: { id: number; name: string; path?: string; action: string; status?: string; conclusion?: string },
+  ) =>
+    postWebhook(h.runtime.url, 'workflow_run', {
+      action: run.action,
+      installation: { id: 8181 },
+      repository,
+      workflow_run: {
+        id: run.id,
+        name: run.name,
+        path: run.path ?? `.github/workflows/${run.name}.yml`,
+        head_sha: sha,
+        status: run.status ?? run.action,
+        conclusion: run.conclusion ?? null,
+        pull_requests: [],
+      },
+    });
+
+  it('a finished lint run does not conclude the check while the test run is still going', async () => {
+    const sha = await openPull();
+    await workflowRun(sha, { id: 501, name: 'test', action: 'requested', status: 'queued' });
+    await workflowRun(sha, { id: 502, name: 'lint', action: 'completed', conclusion: 'success' });
+    await drain();
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({
+      status: 'in_progress',
+      output: { title: 'Waiting for test report' },
+    });
+    expect(checkOf(sha)[0]!.output.summary).toContain('Runs seen: test (queued), lint (success).');
+
+    // The test run finishes without uploading: now every run seen has completed.
+    await workflowRun(sha, { id: 501, name: 'test', action: 'completed', conclusion: 'failure' });
+    // An in_progress delivery arriving late does not reopen the completed run.
+    await workflowRun(sha, { id: 501, name: 'test', action: 'in_progress', status: 'in_progress' });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'action_required',
+      output: { title: 'No test report arrived' },
+    });
+    expect(checkOf(sha)[0]!.output.summary).toContain(
+      'finished without uploading a test report. Runs seen: test (failure), lint (success).',
+    );
+  });
+
+  it('with test workflows named in the repository setting, only those decide', async () => {
+    await withSystem(h.runtime.db, (trx) =>
+      trx
+        .updateTable('repositories')
+        .set({ test_workflows: JSON.stringify(['.github/workflows/ci-tests.yml']) })
+        .where('github_id', '=', String(repository.id))
+        .execute(),
+    );
+    const sha = await openPull();
+    await workflowRun(sha, { id: 601, name: 'lint', action: 'completed', conclusion: 'success' });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'in_progress' });
+    await workflowRun(sha, {
+      id: 602,
+      name: 'CI Tests',
+      path: '.github/workflows/ci-tests.yml@refs/heads/main',
+      action: 'completed',
+      conclusion: 'success',
+    });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    expect(checkOf(sha)[0]!.output.summary).toContain('Every test workflow run of');
+    expect(checkOf(sha)[0]!.output.summary).toContain('CI Tests (success, test workflow)');
+    await withSystem(h.runtime.db, (trx) =>
+      trx
+        .updateTable('repositories')
+        .set({ test_workflows: '[]' })
+        .where('github_id', '=', String(repository.id))
+        .execute(),
+    );
+  });
+});
