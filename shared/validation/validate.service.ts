@@ -7,6 +7,7 @@ import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github
 import { upsertCheckRun } from '../manifests/check-run.ts';
 import { notifyValidationConcluded } from '../notifications/validation-notifications.ts';
 import { parseJUnit, TidSummarizer } from '../reports/junit/index.ts';
+import { repositoryPath } from '../reports/repository-path.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
 import { validationViewUrl } from './validation-url.ts';
@@ -28,6 +29,7 @@ export interface ValidationOutcome {
 }
 
 const MAX_ANNOTATIONS = 500;
+const MAX_UNPLACED = 20;
 
 /** Opens a stored report, or `undefined` when it no longer exists. */
 async function openUnlessExpired(deps: ValidateDeps, key: string): Promise<Readable | undefined> {
@@ -115,6 +117,8 @@ export async function validateHeadSha(
 
   const summarizer = new TidSummarizer();
   const annotations: CheckRunAnnotation[] = [];
+  /** Failed tests whose file is not a repository path: listed in the summary, not annotated. */
+  const unplaced: string[] = [];
   for (const key of reports) {
     const stream = await openUnlessExpired(deps, key);
     if (stream === undefined) {
@@ -125,17 +129,21 @@ export async function validateHeadSha(
     await parseJUnit(stream, {
       onTestCase: (test) => {
         summarizer.add(test);
-        if (
-          (test.status === 'failed' || test.status === 'errored') &&
-          test.file &&
-          annotations.length < MAX_ANNOTATIONS
-        ) {
+        if ((test.status === 'failed' || test.status === 'errored') && test.file) {
+          const name = `${test.classname ? `${test.classname} › ` : ''}${test.name}`;
+          const path = repositoryPath(test.file, { repo: target.ref.repo });
+          if (path === undefined) {
+            if (unplaced.length < MAX_UNPLACED)
+              unplaced.push(`\`${test.file}${test.line ? `:${test.line}` : ''}\` ${name}`);
+            return;
+          }
+          if (annotations.length >= MAX_ANNOTATIONS) return;
           annotations.push({
-            path: test.file,
+            path,
             start_line: test.line ?? 1,
             end_line: test.line ?? 1,
             annotation_level: 'failure',
-            title: `${test.classname ? `${test.classname} › ` : ''}${test.name}`.slice(0, 255),
+            title: name.slice(0, 255),
             message: (test.message ?? `${test.status}`).slice(0, 2000),
           });
         }
@@ -225,6 +233,7 @@ export async function validateHeadSha(
     const output = renderCheckSummary(conclusion, results, {
       reports: reports.length,
       detailsUrl,
+      unplaced,
       codeHealth: codeHealth && {
         score: codeHealth.score,
         baseBranch: codeHealth.base_branch,

@@ -11,7 +11,9 @@
  *   none → info.
  * - Left out: results whose `kind` is `pass` or `notApplicable`, and results
  *   with an accepted (or status-less) suppression.
- * - Location: the first location's artifact URI (`file://` stripped, percent
+ * - Location: the first location's artifact URI, made repository-relative
+ *   where it can be (`../repository-path.ts`: checkout roots, `file://`,
+ *   `uriBaseId` through `run.originalUriBaseIds`; otherwise as written, percent
  *   escapes decoded; `artifactLocation.index` resolved through `run.artifacts`)
  *   and `region.startLine`.
  * - Message: `message.text` (or `markdown`, or the rule's `messageStrings[id]`)
@@ -20,6 +22,7 @@
  * @module
  */
 import { z } from 'zod';
+import { repositoryPath } from '../repository-path.ts';
 import { clipMessage } from './code-health-json.ts';
 import { SARIF_LEVEL_SEVERITY, severityFromSecurityScore } from './severity.ts';
 import type { Finding, Severity } from './types.ts';
@@ -38,6 +41,7 @@ const MessageSchema = z.object({
 
 const ArtifactLocationSchema = z.object({
   uri: z.string().optional(),
+  uriBaseId: z.string().optional(),
   index: z.number().int().min(0).optional(),
 });
 
@@ -86,6 +90,7 @@ const RunSchema = z.object({
   tool: z.object({ driver: ToolComponentSchema, extensions: z.array(ToolComponentSchema).optional() }),
   results: z.array(ResultSchema).nullish(),
   artifacts: z.array(z.object({ location: ArtifactLocationSchema.optional() })).optional(),
+  originalUriBaseIds: z.record(z.string(), z.object({ uri: z.string().optional() })).optional(),
 });
 type Run = z.infer<typeof RunSchema>;
 
@@ -148,10 +153,14 @@ function messageOf(result: Result, rule: Rule | undefined, ruleId: string): stri
 function fileOf(run: Run, result: Result): string | undefined {
   const artifact = result.locations?.[0]?.physicalLocation?.artifactLocation;
   if (artifact === undefined) return undefined;
-  const uri =
-    artifact.uri ??
-    (artifact.index === undefined ? undefined : run.artifacts?.[artifact.index]?.location?.uri);
+  const indexed = artifact.index === undefined ? undefined : run.artifacts?.[artifact.index]?.location;
+  const uri = artifact.uri ?? indexed?.uri;
   if (uri === undefined || uri === '') return undefined;
+  const baseId = artifact.uriBaseId ?? indexed?.uriBaseId;
+  const base = baseId === undefined ? undefined : run.originalUriBaseIds?.[baseId]?.uri;
+  // Repository-relative when it can be (checkout roots, `file://`, `uriBaseId`s); otherwise as written.
+  const mapped = repositoryPath(uri, base === undefined ? {} : { base });
+  if (mapped !== undefined) return mapped;
   const path = uri.replace(/^file:\/\//, '');
   try {
     return decodeURIComponent(path);

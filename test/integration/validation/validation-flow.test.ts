@@ -391,3 +391,30 @@ describe('which workflow runs mean "no report came"', () => {
     );
   });
 });
+
+describe('annotation paths', () => {
+  it('maps absolute and file:// JUnit paths to the repository, and lists what cannot be mapped in the summary', async () => {
+    const sha = await openPull();
+    const failing = (name: string, file: string, line: number) =>
+      `<testcase classname="signup" name="${name}" file="${file}" line="${line}"><failure message="expected error">boom</failure></testcase>`;
+    await uploadReport(
+      sha,
+      '1201',
+      junit(
+        failing('T1::shows an error', '/home/runner/work/widgets/widgets/src/signup/email.test.ts', 7) +
+          failing('T2::accepts a valid email', 'D:\\a\\widgets\\widgets\\src\\signup\\valid.test.ts', 0) +
+          failing('T2::also accepts', '/usr/lib/node_modules/jest/setup.js', 3),
+      ),
+    );
+    const [check] = checkOf(sha);
+    expect(check).toMatchObject({ conclusion: 'failure' });
+    expect(check!.annotations.map((a) => [a.path, a.start_line, a.end_line])).toEqual([
+      ['src/signup/email.test.ts', 7, 7],
+      ['src/signup/valid.test.ts', 1, 1],
+    ]);
+    expect(check!.output.summary).toContain('Failed tests whose file is not a path in this repository');
+    expect(check!.output.summary).toContain(
+      '`/usr/lib/node_modules/jest/setup.js:3` signup › T2::also accepts',
+    );
+  });
+});
