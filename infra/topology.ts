@@ -202,6 +202,16 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'GET /api/v1/repos/{owner}/{repo}/settings': {
+      handler: 'functions/api/get-repo-settings.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'PUT /api/v1/repos/{owner}/{repo}/settings': {
+      handler: 'functions/api/put-repo-settings.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
   },
   queues: {
     intake: {

@@ -38,6 +38,7 @@ import {
   postNotificationsReadAll,
   putRepoFollow,
 } from './notifications.ts';
+import { getRepoSettings, putRepoSettings } from './repositories.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -83,4 +84,6 @@ export const contracts: readonly RouteContract[] = [
   postNotificationsReadAll,
   putRepoFollow,
   deleteRepoFollow,
+  getRepoSettings,
+  putRepoSettings,
 ];

@@ -24,6 +24,7 @@ export const permissions = {
   'audit:read': 'admin',
   'audit:verify': 'owner',
   'repos:read': 'viewer',
+  'repos:settings': 'admin',
   'issues:read': 'viewer',
   'issues:regenerate': 'member',
   'pulls:read': 'viewer',

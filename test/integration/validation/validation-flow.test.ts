@@ -360,13 +360,28 @@ describe('which workflow runs mean "no report came"', () => {
   });
 
   it('with test workflows named in the repository setting, only those decide', async () => {
-    await withSystem(h.runtime.db, (trx) =>
-      trx
-        .updateTable('repositories')
-        .set({ test_workflows: JSON.stringify(['.github/workflows/ci-tests.yml']) })
-        .where('github_id', '=', String(repository.id))
-        .execute(),
+    const org = await withSystem(h.runtime.db, (trx) =>
+      trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
     );
+    const settings = (token: string, testWorkflows: string[]) =>
+      fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ testWorkflows }),
+      });
+    const member = (await seedApiToken(h.runtime.db, org.id, 'member')).token;
+    const admin = (await seedApiToken(h.runtime.db, org.id, 'admin')).token;
+    expect((await settings(member, ['x'])).status).toBe(403);
+    const saved = await settings(admin, [
+      ' .github/workflows/ci-tests.yml ',
+      '.github/workflows/ci-tests.yml',
+    ]);
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
+    const read = await fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/settings`, {
+      headers: { authorization: `Bearer ${member}` },
+    });
+    expect(await read.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
     const sha = await openPull();
     await workflowRun(sha, { id: 601, name: 'lint', action: 'completed', conclusion: 'success' });
     await drain();
@@ -382,13 +397,15 @@ describe('which workflow runs mean "no report came"', () => {
     expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
     expect(checkOf(sha)[0]!.output.summary).toContain('Every test workflow run of');
     expect(checkOf(sha)[0]!.output.summary).toContain('CI Tests (success, test workflow)');
-    await withSystem(h.runtime.db, (trx) =>
+    expect((await settings(admin, [])).status).toBe(200);
+    const audit = await withSystem(h.runtime.db, (trx) =>
       trx
-        .updateTable('repositories')
-        .set({ test_workflows: '[]' })
-        .where('github_id', '=', String(repository.id))
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '=', 'repository.settings_updated')
         .execute(),
     );
+    expect(audit).toHaveLength(2);
   });
 });
 
