@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, ItemSource } from '../db/database.ts';
-import { withSystem, withTenant } from '../db/tenant.ts';
+import { withTenant } from '../db/tenant.ts';
 import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ChecklistMessage } from '../queues/messages.ts';

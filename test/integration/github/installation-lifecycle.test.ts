@@ -1,46 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countLocalMessages, sendLocalMessage } from '../../../shared/adapters/local-queue-store.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
+import type { FakeIssue } from '../../support/fake-github/index.ts';
 import {
   INSTALLATION_ID,
   repository,
   startValidationHarness,
   type ValidationHarness,
 } from '../../support/validation-harness.ts';
-import { postWebhook } from '../../support/webhooks.ts';
 
 /** Deleted and suspended installations, against a GitHub double that refuses their tokens as GitHub does. */
 let h: ValidationHarness;
 
 const installation = { id: INSTALLATION_ID, account: repository.owner };
 
-async function deliver(event: string, payload: Record<string, unknown>) {
-  const deliveryId = randomUUID();
-  await postWebhook(h.runtime.url, event, payload, { deliveryId });
-  await h.drain();
-  return withSystem(h.runtime.db, (trx) =>
-    trx
-      .selectFrom('webhook_deliveries')
-      .select(['status', 'outcome'])
-      .where('delivery_id', '=', deliveryId)
-      .executeTakeFirstOrThrow(),
-  );
-}
+const deliver = (event: string, payload: Record<string, unknown>) => h.deliver(event, payload);
 
-const synchronize = (number: number, pull = h.github.state.repository('acme/widgets').items.get(number)!) =>
-  deliver('pull_request', {
-    action: 'synchronize',
-    installation: { id: INSTALLATION_ID },
-    repository,
-    pull_request: {
-      number,
-      title: pull.title,
-      state: 'open',
-      head: { sha: pull.pull!.headSha, ref: pull.pull!.headRef },
-      base: { ref: pull.pull!.baseRef },
-    },
-  });
+const synchronize = (number: number, pull?: FakeIssue) =>
+  h.deliver('pull_request', h.pullPayload('synchronize', number, pull));
 
 const repositoryRow = () =>
   withSystem(h.runtime.db, (trx) =>

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import {
@@ -7,23 +6,11 @@ import {
   startValidationHarness,
   type ValidationHarness,
 } from '../../support/validation-harness.ts';
-import { postWebhook } from '../../support/webhooks.ts';
 
 /** Renames and transfers of organisations, repositories and issues, as GitHub reports them. */
 let h: ValidationHarness;
 
-async function deliver(event: string, payload: Record<string, unknown>) {
-  const deliveryId = randomUUID();
-  await postWebhook(h.runtime.url, event, payload, { deliveryId });
-  await h.drain();
-  return withSystem(h.runtime.db, (trx) =>
-    trx
-      .selectFrom('webhook_deliveries')
-      .select(['status', 'outcome'])
-      .where('delivery_id', '=', deliveryId)
-      .executeTakeFirstOrThrow(),
-  );
-}
+const deliver = (event: string, payload: Record<string, unknown>) => h.deliver(event, payload);
 
 const repositoryRow = (githubId: number) =>
   withSystem(h.runtime.db, (trx) =>

@@ -231,21 +231,7 @@ describe('CI reports to a concluded check', () => {
 });
 
 describe('a completed check run is final (GitHub keeps its state), so a new result is a new check run', () => {
-  const pullEvent = (action: string, number: number) => {
-    const pull = h.github.state.repository('acme/widgets').items.get(number)!;
-    return postWebhook(h.runtime.url, 'pull_request', {
-      action,
-      installation: { id: 8181 },
-      repository,
-      pull_request: {
-        number,
-        title: pull.title,
-        state: 'open',
-        head: { sha: pull.pull!.headSha, ref: pull.pull!.headRef },
-        base: { ref: pull.pull!.baseRef },
-      },
-    });
-  };
+  const pullEvent = (action: string, number: number) => h.pullEvent(action, number);
 
   it('a pull request that first linked no issue does not keep its neutral check once it links one', async () => {
     const pull = h.github.state.addPull('acme/widgets', {
