@@ -222,6 +222,16 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session', 'queue:deletions'],
     },
+    'GET /api/v1/repos/{owner}/{repo}/settings': {
+      handler: 'functions/api/get-repo-settings.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'PUT /api/v1/repos/{owner}/{repo}/settings': {
+      handler: 'functions/api/put-repo-settings.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
   },
   queues: {
     intake: {

@@ -10,6 +10,7 @@ import * as mergeFlags from './2026-11-22T07-00-00_merge-flags.ts';
 import * as codeHealthAndNotifications from './2026-11-22T08-00-00_code-health-and-notifications.ts';
 import * as ownerSetsTenantRoles from './2026-11-22T09-00-00_owner-sets-tenant-roles.ts';
 import * as hardening from './2026-11-29T01-00-00_hardening.ts';
+import * as githubSide from './2026-11-29T02-00-00_github-side.ts';
 import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-deletion.ts';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T08-00-00_code-health-and-notifications': codeHealthAndNotifications,
   '2026-11-22T09-00-00_owner-sets-tenant-roles': ownerSetsTenantRoles,
   '2026-11-29T01-00-00_hardening': hardening,
+  '2026-11-29T02-00-00_github-side': githubSide,
   '2026-11-29T06-00-00_org-export-and-deletion': orgExportAndDeletion,
 };

@@ -127,13 +127,19 @@ function appComment(
   return github.state.commentsOn(FULL_NAME, number).find((c) => c.viaApp && ready(c.body));
 }
 
-/** The `Assay` check run on `sha` once it satisfies `ready`. */
+/** The `Assay` check runs on `sha`, oldest first. */
+function assayChecks(github: FakeGitHub, sha: string): FakeCheckRun[] {
+  return github.state.checkRunsOf(FULL_NAME).filter((c) => c.name === 'Assay' && c.headSha === sha);
+}
+
+/** The `Assay` check run GitHub shows on `sha` (the newest of the name) once it satisfies `ready`. */
 function assayCheck(
   github: FakeGitHub,
   sha: string,
   ready: (check: FakeCheckRun) => boolean,
 ): FakeCheckRun | undefined {
-  return github.state.checkRunsOf(FULL_NAME).find((c) => c.name === 'Assay' && c.headSha === sha && ready(c));
+  const newest = assayChecks(github, sha).at(-1);
+  return newest && ready(newest) ? newest : undefined;
 }
 
 /** Formats a check run as the demo prints it. */
@@ -311,6 +317,13 @@ async function run(started: Started): Promise<void> {
     'the Assay check run to complete',
     () => assayCheck(github, HEAD_SHA, (c) => c.status === 'completed'),
     STEP_TIMEOUT_MS,
+  );
+
+  const runs = assayChecks(github, HEAD_SHA).length;
+  step(
+    `Check run "${final.name}" concluded ${final.conclusion} in place (${runs} check run on ${HEAD_SHA.slice(0, 7)}): ` +
+      'one open check run per commit is updated until it completes; a completed one is final, ' +
+      'so a later result for the commit would be a new check run, and GitHub shows the newest',
   );
 
   section(`Checklist comment on issue #${issue.number}`, checklist.body);

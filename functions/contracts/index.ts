@@ -39,6 +39,7 @@ import {
   putRepoFollow,
 } from './notifications.ts';
 import { deleteOrg, getOrgExport, getOrgExports, postOrgExport } from './org-data.ts';
+import { getRepoSettings, putRepoSettings } from './repositories.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -88,4 +89,6 @@ export const contracts: readonly RouteContract[] = [
   getOrgExports,
   getOrgExport,
   deleteOrg,
+  getRepoSettings,
+  putRepoSettings,
 ];

@@ -21,11 +21,6 @@ export const handler = queueHandler(validationMessageSchema, async (message) => 
     {
       repositoryGithubId: message.repositoryGithubId,
       headSha: message.headSha,
-      // A finished workflow run with no report for its commit is reported as such.
-      noReportReason:
-        message.reason === 'workflow_run_completed'
-          ? 'The workflow run finished without uploading a test report.'
-          : undefined,
     },
   );
   getLogger().info('Validation handled', {

@@ -25,6 +25,13 @@ export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, 
         const client = getGitHubClient();
         return client.getCollaboratorPermission(ref, username);
       },
+      forgetInstallation: (installationId) => {
+        if (!config.ASSAY_GITHUB_APP_ID) return;
+        // Only a client already loaded in this process can hold a token.
+        void import('../../shared/github/github-client.ts').then(({ getGitHubClient }) =>
+          getGitHubClient().forgetInstallation(installationId),
+        );
+      },
     },
     deliveryId,
   );

@@ -27,6 +27,7 @@ export const permissions = {
   'org:exports-read': 'owner',
   'org:delete': 'owner',
   'repos:read': 'viewer',
+  'repos:settings': 'admin',
   'issues:read': 'viewer',
   'issues:regenerate': 'member',
   'pulls:read': 'viewer',

@@ -1,6 +1,9 @@
 /** Hidden marker that identifies Assay's checklist comment on an issue. */
 export const CHECKLIST_MARKER = '<!-- assay:checklist -->';
 
+/** Characters of an item's text shown in the comment. */
+const MAX_ITEM_CHARS = 300;
+
 export interface CommentItem {
   tid: number;
   text: string;
@@ -23,7 +26,9 @@ export function renderChecklistComment(
     );
   } else {
     for (const item of items) {
-      const text = item.text.replace(/\s+/g, ' ').trim();
+      // 200 items × 300 characters stays well inside GitHub's 65,536 (the API has the full text).
+      const flat = item.text.replace(/\s+/g, ' ').trim();
+      const text = flat.length > MAX_ITEM_CHARS ? `${flat.slice(0, MAX_ITEM_CHARS - 1)}…` : flat;
       lines.push(`- [${item.proven ? 'x' : ' '}] **T${item.tid}** ${text}`);
     }
   }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, ItemSource } from '../db/database.ts';
-import { withSystem, withTenant } from '../db/tenant.ts';
+import { withTenant } from '../db/tenant.ts';
 import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ChecklistMessage } from '../queues/messages.ts';
+import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { upsertIssueState } from '../webhooks/sync.repository.ts';
 import { CHECKLIST_MARKER, renderChecklistComment } from './checklist-comment.ts';
 import { extractCriteria } from './extract/index.ts';
@@ -166,16 +167,9 @@ export async function generateChecklist(
   deps: ChecklistDeps,
   message: ChecklistMessage,
 ): Promise<ChecklistOutcome> {
-  const repository = await withSystem(deps.db, (trx) =>
-    trx
-      .selectFrom('repositories')
-      .select(['id', 'org_id', 'owner', 'name', 'removed_at'])
-      .where('github_id', '=', String(message.repositoryGithubId))
-      .executeTakeFirst(),
-  );
-  if (!repository || repository.removed_at) {
-    return { status: 'skipped', version: 0, comment: 'none', reason: 'repository not installed' };
-  }
+  const found = await findInstalledRepository(deps.db, { githubId: message.repositoryGithubId });
+  if ('reason' in found) return { status: 'skipped', version: 0, comment: 'none', reason: found.reason };
+  const { repository } = found;
   const ref: RepoRef = {
     installationId: message.installationId,
     owner: repository.owner,

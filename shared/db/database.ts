@@ -52,6 +52,8 @@ export interface RepositoriesTable {
   full_name: string;
   private: boolean;
   default_branch: string | null;
+  /** Names or paths of the workflows that upload test reports (empty: every workflow counts). */
+  test_workflows: Json<string[]>;
   removed_at: NullableTimestamp;
   /** Set when another repository took this full name: the row no longer answers to it. */
   renamed_at: NullableTimestamp;
@@ -69,6 +71,14 @@ export interface IssuesTable {
   author: string | null;
   html_url: string | null;
   deleted_at: NullableTimestamp;
+  /** `owner/repo#n` the issue was transferred to, if it was. */
+  transferred_to: ColumnType<string | null, string | null | undefined, string | null>;
+  transferred_to_repository_github_id: ColumnType<
+    string | null,
+    number | string | null | undefined,
+    number | string | null
+  >;
+  transferred_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -290,6 +300,23 @@ export interface CheckRunsTable {
   updated_at: Generated<Date>;
 }
 
+/** A GitHub Actions workflow run seen for a head SHA (from `workflow_run` events). */
+export interface WorkflowRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  github_id: BigIntColumn;
+  head_sha: string;
+  name: string | null;
+  path: string | null;
+  /** A re-run keeps the run id and starts a new attempt. */
+  run_attempt: Generated<number>;
+  status: string;
+  conclusion: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** A repository upload token: CI authenticates with it to get presigned upload URLs for that repository only. */
 export interface UploadTokensTable {
   id: Generated<string>;
@@ -464,6 +491,7 @@ export interface Database {
   checklist_versions: ChecklistVersionsTable;
   pull_manifests: PullManifestsTable;
   check_runs: CheckRunsTable;
+  workflow_runs: WorkflowRunsTable;
   upload_tokens: UploadTokensTable;
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;

@@ -29,6 +29,12 @@ import {
   parsePull,
   parsePullFiles,
 } from './github-schemas.ts';
+import {
+  fitCheckRunOutput,
+  fitCommentBody,
+  MAX_ANNOTATIONS_PER_REQUEST,
+  MAX_CHECK_TEXT_BYTES,
+} from './limits.ts';
 import { InstallationTokenCache } from './token-cache.ts';
 
 /** Where Octokit's warnings go (rate-limit waits, deprecations). Messages never carry tokens. */
@@ -86,8 +92,6 @@ const NO_RETRY = { retries: 0 } as const;
 
 /** GitHub lists at most 3,000 files for a pull request. */
 export const MAX_PULL_FILES = 3000;
-/** GitHub accepts at most 50 check-run annotations per request; more are sent in further updates. */
-export const MAX_ANNOTATIONS_PER_REQUEST = 50;
 
 /** Pins the REST API version on every request (a plugin: paginate's typings take no headers). */
 function apiVersion(octokit: Octokit): void {
@@ -198,6 +202,28 @@ function checkRunBody(input: Partial<CheckRunInput>, annotations: CheckRunAnnota
   };
 }
 
+/** The input with its output fitted to GitHub's limits (see limits.ts). */
+function fitCheckRunInput<T extends Partial<CheckRunInput>>(input: T): T {
+  return input.output === undefined ? input : { ...input, output: fitCheckRunOutput(input.output) };
+}
+
+/** What is sent instead of a check-run output GitHub refused: its title and a short note, no annotations. */
+function fallbackCheckRun<T extends Partial<CheckRunInput>>(input: T, message: string): T {
+  if (input.output === undefined) return input;
+  const summary = `GitHub refused this check's full output (${message.slice(0, 500)}). The details link has the full result.`;
+  return {
+    ...input,
+    output: { title: input.output.title, summary: summary.slice(0, MAX_CHECK_TEXT_BYTES / 4) },
+  };
+}
+
+/** What is posted instead of a comment GitHub refused: its hidden marker line (if any) and a short note. */
+function fallbackComment(body: string, message: string): string {
+  const first = body.split('\n', 1)[0] ?? '';
+  const marker = /^<!-- assay:[^\n<>]+ -->$/.test(first) ? `${first}\n` : '';
+  return `${marker}Assay could not post this comment in full: GitHub refused it (${message.slice(0, 500)}).`;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -279,29 +305,30 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
     createIssueComment(ref, issueNumber, body): Promise<GitHubComment> {
       const op = operationOf('POST', ref, `/issues/${issueNumber}/comments`);
-      return run(ref, op, async (octokit) => {
-        const { data } = await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-          owner: ref.owner,
-          repo: ref.repo,
-          issue_number: issueNumber,
-          body,
-          request: NO_RETRY,
-        });
-        return parseComment(data, op);
-      });
+      return run(ref, op, (octokit) =>
+        withFallback(op, fitCommentBody(body), fallbackComment, async (text) => {
+          const { data } = await octokit.request(
+            'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+            { owner: ref.owner, repo: ref.repo, issue_number: issueNumber, body: text, request: NO_RETRY },
+          );
+          return parseComment(data, op);
+        }),
+      );
     },
 
     updateIssueComment(ref, commentId, body): Promise<GitHubComment> {
       const op = operationOf('PATCH', ref, `/issues/comments/${commentId}`);
-      return run(ref, op, async (octokit) => {
-        const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-          owner: ref.owner,
-          repo: ref.repo,
-          comment_id: commentId,
-          body,
-        });
-        return parseComment(data, op);
-      });
+      return run(ref, op, (octokit) =>
+        withFallback(op, fitCommentBody(body), fallbackComment, async (text) => {
+          const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+            owner: ref.owner,
+            repo: ref.repo,
+            comment_id: commentId,
+            body: text,
+          });
+          return parseComment(data, op);
+        }),
+      );
     },
 
     getPull(ref, pullNumber): Promise<GitHubPull> {
@@ -336,36 +363,40 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
 
     createCheckRun(ref, input): Promise<{ id: number }> {
       const op = operationOf('POST', ref, '/check-runs');
-      return run(ref, op, async (octokit) => {
-        const [first, ...rest] = chunks(input.output?.annotations ?? [], MAX_ANNOTATIONS_PER_REQUEST);
-        const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
-          owner: ref.owner,
-          repo: ref.repo,
-          head_sha: input.headSha,
-          ...checkRunBody(input, first),
-          name: input.name,
-          request: NO_RETRY,
-        });
-        const created = parseCheckRun(data, op);
-        await appendAnnotations(octokit, ref, created.id, input, rest);
-        return created;
-      });
+      return run(ref, op, (octokit) =>
+        withFallback(op, fitCheckRunInput(input), fallbackCheckRun, async (fitted) => {
+          const [first, ...rest] = chunks(fitted.output?.annotations ?? [], MAX_ANNOTATIONS_PER_REQUEST);
+          const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+            owner: ref.owner,
+            repo: ref.repo,
+            head_sha: input.headSha,
+            ...checkRunBody(fitted, first),
+            name: input.name,
+            request: NO_RETRY,
+          });
+          const created = parseCheckRun(data, op);
+          await appendAnnotations(octokit, ref, created.id, fitted, rest);
+          return created;
+        }),
+      );
     },
 
     updateCheckRun(ref, checkRunId, input): Promise<{ id: number }> {
       const op = operationOf('PATCH', ref, `/check-runs/${checkRunId}`);
-      return run(ref, op, async (octokit) => {
-        const [first, ...rest] = chunks(input.output?.annotations ?? [], MAX_ANNOTATIONS_PER_REQUEST);
-        const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-          owner: ref.owner,
-          repo: ref.repo,
-          check_run_id: checkRunId,
-          ...checkRunBody(input, first),
-        });
-        const updated = parseCheckRun(data, op);
-        await appendAnnotations(octokit, ref, checkRunId, input, rest);
-        return updated;
-      });
+      return run(ref, op, (octokit) =>
+        withFallback(op, fitCheckRunInput(input), fallbackCheckRun, async (fitted) => {
+          const [first, ...rest] = chunks(fitted.output?.annotations ?? [], MAX_ANNOTATIONS_PER_REQUEST);
+          const { data } = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+            owner: ref.owner,
+            repo: ref.repo,
+            check_run_id: checkRunId,
+            ...checkRunBody(fitted, first),
+          });
+          const updated = parseCheckRun(data, op);
+          await appendAnnotations(octokit, ref, checkRunId, fitted, rest);
+          return updated;
+        }),
+      );
     },
 
     getCollaboratorPermission(ref, username): Promise<RepositoryPermission> {
@@ -382,7 +413,33 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         return parsePermission(data, op);
       });
     },
+
+    forgetInstallation(installationId): void {
+      cache.forgetInstallation(installationId);
+      octokits.delete(installationId);
+    },
   };
+
+  /**
+   * Sends `payload`; when GitHub refuses it with 422, logs GitHub's message
+   * and sends `fallback(payload, message)` once instead, so a pull request is
+   * never left without its comment or check because of what it said.
+   */
+  async function withFallback<P, R>(
+    operation: string,
+    payload: P,
+    fallback: (payload: P, message: string) => P,
+    send: (payload: P) => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await send(payload);
+    } catch (error) {
+      const refused = toGitHubError(error, operation);
+      if (refused.kind !== 'validation') throw refused;
+      options.log?.warn(`GitHub refused ${operation} (422): ${refused.message}; sending a shorter version`);
+      return send(fallback(payload, refused.message));
+    }
+  }
 
   /** Sends annotations beyond the first 50 in further updates (GitHub appends them). */
   async function appendAnnotations(
@@ -414,9 +471,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
  */
 export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>): GitHubClient {
   let pending: Promise<GitHubClient> | undefined;
+  let loaded: GitHubClient | undefined;
   const resolve = (): Promise<GitHubClient> => {
     pending ??= load()
       .then(createGitHubClient)
+      .then((client) => {
+        loaded = client;
+        return client;
+      })
       .catch((error: unknown) => {
         pending = undefined;
         throw error;
@@ -433,6 +495,8 @@ export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>)
     createCheckRun: async (...args) => (await resolve()).createCheckRun(...args),
     updateCheckRun: async (...args) => (await resolve()).updateCheckRun(...args),
     getCollaboratorPermission: async (...args) => (await resolve()).getCollaboratorPermission(...args),
+    // Nothing is cached before the client exists.
+    forgetInstallation: (installationId) => loaded?.forgetInstallation(installationId),
   };
 }
 

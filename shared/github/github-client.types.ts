@@ -90,4 +90,6 @@ export interface GitHubClient {
   createCheckRun(ref: RepoRef, input: CheckRunInput): Promise<{ id: number }>;
   updateCheckRun(ref: RepoRef, checkRunId: number, input: Partial<CheckRunInput>): Promise<{ id: number }>;
   getCollaboratorPermission(ref: RepoRef, username: string): Promise<RepositoryPermission>;
+  /** Drops the cached token (and client) of an installation at once: it was deleted or suspended. */
+  forgetInstallation(installationId: number): void;
 }

@@ -82,15 +82,32 @@ function isRequestErrorLike(error: unknown): error is RequestErrorLike {
   );
 }
 
-/** GitHub's own `message` from the error body, without Octokit's appended documentation URL. */
+/** One entry of a 422's `errors` list as text: its message, else `resource.field code`. */
+function errorEntry(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const e = entry as Record<string, unknown>;
+  if (typeof e.message === 'string') return e.message;
+  const where = [e.resource, e.field].filter((x) => typeof x === 'string').join('.');
+  return [where, typeof e.code === 'string' ? e.code : undefined].filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * GitHub's own `message` from the error body, without Octokit's appended
+ * documentation URL, followed by the entries of its `errors` list (a 422
+ * says only "Validation Failed" at the top; the reason is in `errors`).
+ */
 function githubMessage(error: RequestErrorLike): string {
   const data = error.response?.data;
   if (
     typeof data === 'object' &&
     data !== null &&
     typeof (data as { message?: unknown }).message === 'string'
-  )
-    return (data as { message: string }).message;
+  ) {
+    const { message, errors } = data as { message: string; errors?: unknown };
+    const details = Array.isArray(errors) ? errors.map(errorEntry).filter(Boolean) : [];
+    return details.length === 0 ? message : `${message}: ${details.join('; ')}`;
+  }
   return error.message.replace(/ - https:\/\/docs\.github\.com\S*$/, '');
 }
 

@@ -58,6 +58,18 @@ export class InstallationTokenCache {
     return this.entries.size;
   }
 
+  /**
+   * Drops the tokens of one installation at once (auth-app keys are the
+   * installation id, then `|`-separated scopes when a token is narrowed):
+   * after `installation.deleted` or `suspend`, GitHub refuses them, and
+   * nothing may be tried with them.
+   */
+  forgetInstallation(installationId: number): void {
+    const id = String(installationId);
+    for (const key of [...this.entries.keys()])
+      if (key === id || key.startsWith(`${id}|`)) this.entries.delete(key);
+  }
+
   /** Drops every token. */
   clear(): void {
     this.entries.clear();

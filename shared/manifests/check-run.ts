@@ -37,12 +37,26 @@ function newAnnotations(
   return { send: { ...input, output: { ...input.output, annotations: fresh } }, annotated: [...seen] };
 }
 
+/** What {@link upsertCheckRun} did on GitHub. */
+export type CheckAction = 'created' | 'updated' | 'unchanged' | 'kept';
+
 /**
- * Creates the `Assay` check run for a head SHA once, then updates it in place,
- * writing to GitHub only when its status or output changes. Runs inside the
- * caller's tenant transaction with the SHA's row locked, so concurrent
- * deliveries never create a second check run. A check already concluded by
- * validation is left alone unless `force` is set.
+ * Writes the `Assay` check run of a head SHA, following GitHub's rule that a
+ * completed check run is final (GitHub answers a PATCH of its status or
+ * conclusion with 200 and keeps the old state):
+ *
+ * - at most one *open* check run per SHA, updated in place (and completed in
+ *   place) while open — only when its output or status changes;
+ * - once the newest is completed, the same result again changes nothing;
+ *   a different one creates a new check run of the same name (GitHub shows
+ *   the newest), unless `whenCompleted` is `keep`, which leaves it as it is
+ *   (a manifest rebuild whose validation follows and decides);
+ * - annotations already sent on a check run are not sent to it again
+ *   (GitHub appends them on every update); a new check run gets them all.
+ *
+ * Runs inside the caller's tenant transaction under a transaction-scoped
+ * advisory lock on (repository, SHA, name), so concurrent deliveries never
+ * open a second check run.
  */
 export async function upsertCheckRun(
   trx: Transaction<Database>,
@@ -50,8 +64,43 @@ export async function upsertCheckRun(
   ref: RepoRef,
   target: { orgId: string; repositoryId: string; headSha: string },
   input: Omit<CheckRunInput, 'name' | 'headSha'>,
-  options: { force?: boolean } = {},
-): Promise<{ githubId: number; action: 'created' | 'updated' | 'unchanged' | 'kept' }> {
+  options: { whenCompleted?: 'new' | 'keep' } = {},
+): Promise<{ githubId: number; action: CheckAction }> {
+  const key = `${target.repositoryId}:${target.headSha}:${CHECK_NAME}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  const latest = await trx
+    .selectFrom('check_runs')
+    .selectAll()
+    .where('repository_id', '=', target.repositoryId)
+    .where('head_sha', '=', target.headSha)
+    .where('name', '=', CHECK_NAME)
+    .where('github_id', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const row = {
+    status: input.status ?? 'queued',
+    conclusion: input.conclusion ?? null,
+    output_hash: hash,
+    updated_at: sql<Date>`now()`,
+  };
+  if (latest && latest.output_hash === hash)
+    return { githubId: Number(latest.github_id), action: 'unchanged' };
+  if (latest && latest.status !== 'completed') {
+    const { send, annotated } = newAnnotations(latest.annotated, input);
+    await github.updateCheckRun(ref, Number(latest.github_id), send);
+    await trx
+      .updateTable('check_runs')
+      .set({ ...row, annotated: JSON.stringify(annotated) })
+      .where('id', '=', latest.id)
+      .execute();
+    return { githubId: Number(latest.github_id), action: 'updated' };
+  }
+  if (latest && options.whenCompleted === 'keep')
+    return { githubId: Number(latest.github_id), action: 'kept' };
+  const { send, annotated } = newAnnotations([], input);
+  const created = await github.createCheckRun(ref, { ...send, name: CHECK_NAME, headSha: target.headSha });
   await trx
     .insertInto('check_runs')
     .values({
@@ -59,41 +108,23 @@ export async function upsertCheckRun(
       repository_id: target.repositoryId,
       head_sha: target.headSha,
       name: CHECK_NAME,
-      status: 'queued',
+      github_id: String(created.id),
+      ...row,
+      annotated: JSON.stringify(annotated),
     })
-    .onConflict((oc) => oc.columns(['repository_id', 'head_sha', 'name']).doNothing())
     .execute();
-  const row = await trx
+  return { githubId: created.id, action: 'created' };
+}
+
+/** The newest `Assay` check run of a head SHA as stored (the one GitHub shows), if any. */
+export function latestCheckRun(trx: Transaction<Database>, repositoryId: string, headSha: string) {
+  return trx
     .selectFrom('check_runs')
     .selectAll()
-    .where('repository_id', '=', target.repositoryId)
-    .where('head_sha', '=', target.headSha)
+    .where('repository_id', '=', repositoryId)
+    .where('head_sha', '=', headSha)
     .where('name', '=', CHECK_NAME)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-  const { send, annotated } = newAnnotations(row.github_id === null ? [] : row.annotated, input);
-  if (row.github_id !== null) {
-    if (row.status === 'completed' && row.conclusion !== 'neutral' && !options.force) {
-      return { githubId: Number(row.github_id), action: 'kept' };
-    }
-    if (row.output_hash === hash) return { githubId: Number(row.github_id), action: 'unchanged' };
-    await github.updateCheckRun(ref, Number(row.github_id), send);
-  } else {
-    const created = await github.createCheckRun(ref, { ...send, name: CHECK_NAME, headSha: target.headSha });
-    row.github_id = String(created.id);
-  }
-  await trx
-    .updateTable('check_runs')
-    .set({
-      github_id: row.github_id,
-      status: input.status ?? 'queued',
-      conclusion: input.conclusion ?? null,
-      output_hash: hash,
-      annotated: JSON.stringify(annotated),
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', row.id)
-    .execute();
-  return { githubId: Number(row.github_id), action: row.output_hash === null ? 'created' : 'updated' };
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

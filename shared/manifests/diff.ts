@@ -11,6 +11,8 @@
  *
  * @module
  */
+
+import { IDENTIFIER, isSignificant } from '../text/tokenizer.ts';
 import { mayCarryTid, type TaggedTest, taggedTestsInLine } from './tagged-tests.ts';
 import { isTestPath } from './test-layout.ts';
 import { pathWordsOf, wordParts } from './words.ts';
@@ -71,7 +73,6 @@ export const DEFAULT_DIFF_LIMITS: DiffLimits = {
   lineChars: 400,
 };
 
-const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 
 /** Language keywords and noise that are not worth matching. */
@@ -120,12 +121,12 @@ function scanPatch(
           IDENTIFIER.lastIndex = 0;
           for (let m = IDENTIFIER.exec(text); m !== null; m = IDENTIFIER.exec(text)) {
             const id = m[0];
-            if (id.length < 3 || seen.has(id) || NOISE.has(id)) continue;
+            if (!isSignificant(id) || seen.has(id) || NOISE.has(id)) continue;
             seen.add(id);
             identifiers.push(id);
             if (global.size < limits.overall) {
               global.add(id.toLowerCase());
-              for (const part of wordParts(id)) if (part.length >= 3) global.add(part);
+              for (const part of wordParts(id)) if (isSignificant(part)) global.add(part);
             }
             if (identifiers.length >= limits.perFile) break;
           }

@@ -13,8 +13,11 @@
  * - several issues need the keyword each time (`Fixes #1, fixes #2`). GitHub's
  *   docs say "use the full syntax for each issue": in `Fixes #1, #2` only `#1`
  *   is linked, and so here;
- * - the keyword must stand alone: `prefixes #12`, `auto-fixes #12` and
- *   `fixes#12` (no separator) are not links; neither is `#12` without a keyword;
+ * - the keyword must start a word: `prefixes #12` and `fixes#12` (no
+ *   separator) are not links; neither is `#12` without a keyword. GitHub
+ *   treats a hyphen as a word boundary, so `auto-fixes #12`, `Bug-fix #12`,
+ *   `hot-fix #13` and `no-close: #3091` do close their issues on merge
+ *   (measured on github.com), and so they link here;
  * - only prose counts: the body is parsed as GitHub-flavoured Markdown and code
  *   blocks, inline code, block quotes and HTML (comments) are skipped.
  *
@@ -67,8 +70,8 @@ function keywordPattern(webUrl: string): RegExp {
   const host = escapeRegExp(webUrl.replace(/^https?:\/\//i, '').replace(/\/+$/, ''));
   const url = `https?://${host}/(${OWNER})/(${REPO})/issues/(\\d+)${END}`;
   const ref = `(?:(?:(${OWNER})/(${REPO}))?#(\\d+)${END}|GH-(\\d+)${END}|${url})`;
-  // The keyword may not continue a word, path or hyphenated compound.
-  return new RegExp(`(?<![A-Za-z0-9_/.-])(${KEYWORDS})(?:\\s*:\\s*|\\s+)${ref}`, 'gi');
+  // The keyword may not continue a word or a path; after a hyphen it starts a word, as on GitHub.
+  return new RegExp(`(?<![A-Za-z0-9_/.])(${KEYWORDS})(?:\\s*:\\s*|\\s+)${ref}`, 'gi');
 }
 
 /** Text of phrasing content as GitHub reads it for references; inline code and HTML break adjacency. */

@@ -1,3 +1,11 @@
+import { boundedList } from '../github/limits.ts';
+
+/** `… and 1,250 more (see the full manifest)` — the tail of a bounded list in generated text. */
+export function moreText(more: number, detailsUrl: string | undefined): string {
+  const count = more.toLocaleString('en-US');
+  return `… and ${count} more${detailsUrl ? ` ([see the full manifest](${detailsUrl}))` : ''}`;
+}
+
 /** Hidden marker that identifies Assay's manifest comment on a pull request. */
 export const MANIFEST_MARKER = '<!-- assay:manifest -->';
 
@@ -7,6 +15,10 @@ export interface LinkView {
   number: number;
   visible: boolean;
   items: number;
+  /** The issue was transferred and is followed here from `owner/repo#n` (what the pull request wrote). */
+  transferredFrom?: string;
+  /** The issue was transferred to `owner/repo#n`, which Assay does not see. */
+  transferredTo?: string;
 }
 
 export interface EntryView {
@@ -18,8 +30,10 @@ export interface EntryView {
   existingTests: { file: string; line: number; name: string }[];
 }
 
-/** GitHub's limit on a comment body. */
+/** Room for the table, under GitHub's 65,536-character limit on a comment (enforced again on write). */
 const MAX_COMMENT = 65_000;
+/** Linked issues named in the comment; the rest are counted, with a link to the full manifest. */
+export const MAX_LINKS_SHOWN = 50;
 
 const cell = (text: string, max = 90) => {
   const flat = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
@@ -54,11 +68,15 @@ export function renderManifestComment(input: {
     );
     return lines.join('\n');
   }
-  const linkText = input.links.map((l) => {
+  const links = boundedList(input.links, MAX_LINKS_SHOWN);
+  const linkText = links.shown.map((l) => {
     const ref = issueRef(l, input.repoFullName);
+    if (l.transferredTo) return `${ref} (transferred to ${l.transferredTo}, not visible to Assay)`;
     if (!l.visible) return `${ref} (not visible to Assay)`;
+    if (l.transferredFrom) return `${ref} (transferred from ${l.transferredFrom}; ${l.items} criteria)`;
     return `${ref} (${l.items} criteria)`;
   });
+  if (links.more > 0) linkText.push(moreText(links.more, input.detailsUrl));
   lines.push(`Linked issues: ${linkText.join(', ')}`, '');
   if (input.entries.length === 0) {
     lines.push('The linked issues have no acceptance criteria yet.');

@@ -3,14 +3,16 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import { boundedList } from '../github/limits.ts';
 import { upsertMarkedComment } from '../github/marked-comment.ts';
 import type { ManifestMessage } from '../queues/messages.ts';
+import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { upsertPullState } from '../webhooks/sync.repository.ts';
 import { buildManifestEntries } from './build-manifest.ts';
-import { upsertCheckRun } from './check-run.ts';
+import { latestCheckRun, upsertCheckRun } from './check-run.ts';
 import { analyzeDiff } from './diff.ts';
 import { parseLinkedIssues } from './links.ts';
-import { type LinkView, MANIFEST_MARKER, renderManifestComment } from './manifest-comment.ts';
+import { type LinkView, MANIFEST_MARKER, moreText, renderManifestComment } from './manifest-comment.ts';
 
 export interface ManifestDeps {
   db: Kysely<Database>;
@@ -35,7 +37,33 @@ interface ResolvedLink extends LinkView {
   checklistItems: { tid: number; text: string }[];
 }
 
-/** Finds each linked issue among the installation's repositories and reads its active checklist items. */
+/** The installed repository `owner/repo` (or GitHub id) of an installation, if Assay sees it. */
+function visibleRepository(
+  db: Kysely<Database>,
+  installationId: number,
+  target: { fullName: string } | { githubId: string },
+) {
+  return withSystem(db, (trx) => {
+    const query = trx
+      .selectFrom('repositories')
+      .select(['id', 'org_id', 'full_name'])
+      .where('installation_id', '=', String(installationId))
+      .where('removed_at', 'is', null);
+    return 'fullName' in target
+      ? query
+          .where(sql`lower(full_name)`, '=', target.fullName.toLowerCase())
+          .where('renamed_at', 'is', null)
+          .executeTakeFirst()
+      : query.where('github_id', '=', target.githubId).executeTakeFirst();
+  });
+}
+
+/**
+ * Finds each linked issue among the installation's repositories and reads its
+ * active checklist items. An issue transferred to another repository is
+ * followed there (`issues.transferred`): the pull request owes the new
+ * issue's criteria when Assay sees its repository, and none otherwise.
+ */
 async function resolveLinks(
   db: Kysely<Database>,
   installationId: number,
@@ -43,18 +71,35 @@ async function resolveLinks(
 ): Promise<ResolvedLink[]> {
   const resolved: ResolvedLink[] = [];
   for (const link of links) {
-    const repo = await withSystem(db, (trx) =>
-      trx
-        .selectFrom('repositories')
-        .select(['id', 'org_id'])
-        .where(sql`lower(full_name)`, '=', `${link.owner}/${link.repo}`.toLowerCase())
-        .where('renamed_at', 'is', null)
-        .where('installation_id', '=', String(installationId))
-        .where('removed_at', 'is', null)
-        .executeTakeFirst(),
-    );
+    let repo = await visibleRepository(db, installationId, { fullName: `${link.owner}/${link.repo}` });
+    let number = link.number;
+    let transferredTo: string | undefined;
+    if (repo) {
+      const issue = await withTenant(db, repo.org_id, (trx) =>
+        trx
+          .selectFrom('issues')
+          .select(['transferred_to', 'transferred_to_repository_github_id'])
+          .where('repository_id', '=', repo!.id)
+          .where('number', '=', link.number)
+          .executeTakeFirst(),
+      );
+      const moved = /^(.+)#(\d+)$/.exec(issue?.transferred_to ?? '');
+      if (moved && issue?.transferred_to_repository_github_id) {
+        transferredTo = issue.transferred_to ?? undefined;
+        number = Number(moved[2]);
+        repo = await visibleRepository(db, installationId, {
+          githubId: issue.transferred_to_repository_github_id,
+        });
+      }
+    }
     if (!repo) {
-      resolved.push({ ...link, visible: false, items: 0, checklistItems: [] });
+      resolved.push({
+        ...link,
+        visible: false,
+        items: 0,
+        checklistItems: [],
+        ...(transferredTo && { transferredTo }),
+      });
       continue;
     }
     const items = await withTenant(db, repo.org_id, (trx) =>
@@ -63,17 +108,37 @@ async function resolveLinks(
         .innerJoin('checklists', 'checklists.id', 'checklist_items.checklist_id')
         .select(['checklist_items.tid', 'checklist_items.text'])
         .where('checklists.repository_id', '=', repo.id)
-        .where('checklists.issue_number', '=', link.number)
+        .where('checklists.issue_number', '=', number)
         .where('checklist_items.status', '=', 'active')
         .orderBy('checklist_items.position')
         .execute(),
     );
-    resolved.push({ ...link, visible: true, items: items.length, checklistItems: items });
+    const [owner = link.owner, name = link.repo] = transferredTo ? repo.full_name.split('/') : [];
+    resolved.push({
+      ...link,
+      ...(transferredTo && {
+        owner,
+        repo: name,
+        number,
+        transferredFrom: `${link.owner}/${link.repo}#${link.number}`,
+      }),
+      visible: true,
+      items: items.length,
+      checklistItems: items,
+    });
   }
   return resolved;
 }
 
-function checkOutput(sha: string, links: readonly ResolvedLink[], entries: { tid: number; text: string }[]) {
+/** Criteria listed in the waiting check's summary; the rest are counted, with a link. */
+const MAX_CHECK_ITEMS = 200;
+
+function checkOutput(
+  sha: string,
+  links: readonly ResolvedLink[],
+  entries: { tid: number; text: string }[],
+  detailsUrl: string | undefined,
+) {
   if (links.length === 0) {
     return {
       status: 'completed' as const,
@@ -84,10 +149,10 @@ function checkOutput(sha: string, links: readonly ResolvedLink[], entries: { tid
       },
     };
   }
-  const list = entries.map((e) => `- **T${e.tid}** ${e.text.replace(/\s+/g, ' ').slice(0, 200)}`);
-  let summary = `Waiting for the test report of \`${sha.slice(0, 7)}\`. Expected: ${entries.length} criteria.\n\n${list.join('\n')}`;
-  if (summary.length > 60_000)
-    summary = `${summary.slice(0, 59_900)}\n\n…and more (see the manifest comment).`;
+  const { shown, more } = boundedList(entries, MAX_CHECK_ITEMS);
+  const list = shown.map((e) => `- **T${e.tid}** ${e.text.replace(/\s+/g, ' ').slice(0, 200)}`);
+  if (more > 0) list.push(`- ${moreText(more, detailsUrl)}`);
+  const summary = `Waiting for the test report of \`${sha.slice(0, 7)}\`. Expected: ${entries.length} criteria.\n\n${list.join('\n')}`;
   return { status: 'in_progress' as const, output: { title: 'Waiting for test report', summary } };
 }
 
@@ -103,15 +168,9 @@ function checkOutput(sha: string, links: readonly ResolvedLink[], entries: { tid
  */
 export async function buildManifest(deps: ManifestDeps, message: ManifestMessage): Promise<ManifestOutcome> {
   const none = { links: 0, entries: 0, comment: 'none' as const, check: 'none' as const };
-  const repository = await withSystem(deps.db, (trx) =>
-    trx
-      .selectFrom('repositories')
-      .select(['id', 'org_id', 'owner', 'name', 'full_name', 'removed_at'])
-      .where('github_id', '=', String(message.repositoryGithubId))
-      .executeTakeFirst(),
-  );
-  if (!repository || repository.removed_at)
-    return { status: 'skipped', ...none, reason: 'repository not installed' };
+  const found = await findInstalledRepository(deps.db, { githubId: message.repositoryGithubId });
+  if ('reason' in found) return { status: 'skipped', ...none, reason: found.reason };
+  const { repository } = found;
   const ref: RepoRef = {
     installationId: message.installationId,
     owner: repository.owner,
@@ -152,7 +211,7 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
     entries,
     detailsUrl,
   });
-  const check = checkOutput(pull.headSha, resolved, items);
+  const check = checkOutput(pull.headSha, resolved, items, detailsUrl);
 
   return withTenant(deps.db, target.orgId, async (trx) => {
     await upsertPullState(trx, target, {
@@ -207,6 +266,10 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
         .where('id', '=', row.id)
         .execute();
     }
+    // A completed check of this SHA is replaced by a new one only when the manifest itself concluded it
+    // (no linked issue) or concludes it now; a validation result stays until the next validation decides.
+    const latest = await latestCheckRun(trx, target.repositoryId, pull.headSha);
+    const manifestOwnsIt = check.status === 'completed' || latest?.conclusion === 'neutral';
     const checkResult = await upsertCheckRun(
       trx,
       deps.github,
@@ -217,6 +280,7 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
         detailsUrl,
         externalId: `${repository.full_name}#${pull.number}@${pull.headSha}`,
       },
+      { whenCompleted: manifestOwnsIt ? 'new' : 'keep' },
     );
     return {
       status: 'built',

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError } from '../errors.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
-import { CHECK_NAME } from './check-run.ts';
+import { latestCheckRun } from './check-run.ts';
 
 /** A pull request with its linked issues, the manifest of its current head, and that head's validation check. */
 export async function getPullWithManifest(
@@ -27,13 +27,7 @@ export async function getPullWithManifest(
       .where('pull_number', '=', target.number)
       .where('head_sha', '=', pull.head_sha)
       .executeTakeFirst();
-    const check = await trx
-      .selectFrom('check_runs')
-      .selectAll()
-      .where('repository_id', '=', repository.id)
-      .where('head_sha', '=', pull.head_sha)
-      .where('name', '=', CHECK_NAME)
-      .executeTakeFirst();
+    const check = await latestCheckRun(trx, repository.id, pull.head_sha);
     return {
       number: pull.number,
       title: pull.title,

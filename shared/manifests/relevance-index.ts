@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { isSignificant } from '../text/tokenizer.ts';
 import type { DiffAnalysis } from './diff.ts';
 import { pathWordsOf, stem, wordParts } from './words.ts';
 
@@ -52,8 +54,8 @@ export function relevanceIndex(analysis: DiffAnalysis): RelevanceIndex {
     for (const id of file.addedIdentifiers) {
       const lower = id.toLowerCase();
       const parts = wordParts(id);
-      if (parts.length > 1 && lower.length >= 3) add(index.identifier, stemOf(lower), i, id);
-      for (const part of parts) if (part.length >= 3) add(index.identifier, stemOf(part), i, id);
+      if (parts.length > 1 && isSignificant(lower)) add(index.identifier, stemOf(lower), i, id);
+      for (const part of parts) if (isSignificant(part)) add(index.identifier, stemOf(part), i, id);
     }
   });
   cache.set(analysis, index);

@@ -4,24 +4,28 @@
  *
  * @module
  */
-
-const CAMEL = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g;
+import { isNumber, isSignificant, wordLength, words } from '../text/tokenizer.ts';
 
 /**
- * The lower-case word parts of an identifier or path piece:
- * `validateEmail` → `validate`, `email`; `HTTPServer2` → `http`, `server`, `2`;
- * `user_id` → `user`, `id`.
+ * The lower-case word parts of an identifier or path piece, in any script
+ * (see `shared/text/tokenizer.ts`): `validateEmail` → `validate`, `email`;
+ * `HTTPServer2` → `http`, `server`, `2`; `user_id` → `user`, `id`;
+ * `größeBerechnen` → `größe`, `berechnen`.
  */
 export function wordParts(text: string): string[] {
-  return (text.match(CAMEL) ?? []).map((w) => w.toLowerCase());
+  return words(text);
 }
 
-/** Words of a repository path (directories, file name, extension dropped) of three or more letters. */
+/**
+ * Words of a repository path (directories, file name, extension dropped) of
+ * three or more characters (two in unspaced scripts): `docs/résumé.md` →
+ * `docs`, `résumé`; `src/übersicht/größe.ts` → `src`, `übersicht`, `größe`.
+ */
 export function pathWordsOf(path: string): string[] {
   const dot = path.lastIndexOf('.');
   const stem = dot > path.lastIndexOf('/') ? path.slice(0, dot) : path;
   const out: string[] = [];
-  for (const w of wordParts(stem)) if (w.length >= 3 && !/^\d+$/.test(w)) out.push(w);
+  for (const w of wordParts(stem)) if (isSignificant(w) && !isNumber(w)) out.push(w);
   return out;
 }
 
@@ -79,16 +83,18 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-/** The content words of checklist text: lower-case words of two or more letters, stop-words removed. */
+/**
+ * The content words of checklist text, in any script: lower-case words of two
+ * or more characters that start with a letter (identifiers written in the
+ * text are split at camel case), stop-words removed, each once.
+ */
 export function contentWords(text: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const raw of text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []) {
-    for (const w of raw.length > 1 && /[a-z][A-Z]/.test(raw) ? wordParts(raw) : [raw.toLowerCase()]) {
-      if (w.length < 2 || STOP_WORDS.has(w) || seen.has(w)) continue;
-      seen.add(w);
-      out.push(w);
-    }
+  for (const w of words(text, { camel: 'mixed' })) {
+    if (wordLength(w) < 2 || /^\p{N}/u.test(w) || STOP_WORDS.has(w) || seen.has(w)) continue;
+    seen.add(w);
+    out.push(w);
   }
   return out;
 }

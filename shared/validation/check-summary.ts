@@ -43,7 +43,13 @@ export function codeHealthLine(health: CodeHealthLine): string {
 export function renderCheckSummary(
   conclusion: Conclusion,
   results: readonly ItemResult[],
-  info: { reports: number; detailsUrl?: string; codeHealth?: CodeHealthLine | undefined },
+  info: {
+    reports: number;
+    detailsUrl?: string;
+    codeHealth?: CodeHealthLine | undefined;
+    /** Failed tests whose file is outside the repository (`\`/tmp/x.ts:3\` name`): listed, not annotated. */
+    unplaced?: readonly string[];
+  },
 ): { title: string; summary: string } {
   const count = (s: string) => results.filter((r) => r.status === s).length;
   const head = [
@@ -53,8 +59,16 @@ export function renderCheckSummary(
     '| TID | Criterion | Status | Tests |',
     '|---|---|---|---|',
   ];
+  const unplaced =
+    info.unplaced && info.unplaced.length > 0
+      ? [
+          '',
+          'Failed tests whose file is not a path in this repository (no annotation):',
+          ...info.unplaced.map((u) => `- ${u.replace(/\s+/g, ' ').slice(0, 300)}`),
+        ]
+      : [];
   // Counted in UTF-8 bytes, which is never less than characters: the status icons are multi-byte.
-  let size = Buffer.byteLength(head.join('\n')) + 400;
+  let size = Buffer.byteLength([...head, ...unplaced].join('\n')) + 400;
   const rows: string[] = [];
   for (const r of results) {
     const text = r.text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 120);
@@ -72,5 +86,5 @@ export function renderCheckSummary(
           `${results.length - rows.length} more criteria not shown${info.detailsUrl ? ` — [see them all](${info.detailsUrl})` : ''}.`,
         ]
       : [];
-  return { title: titles[conclusion], summary: [...head, ...rows, ...tail].join('\n') };
+  return { title: titles[conclusion], summary: [...head, ...rows, ...tail, ...unplaced].join('\n') };
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { withSystem } from '../db/tenant.ts';
+import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { type ValidateDeps, type ValidationOutcome, validateHeadSha } from './validate.service.ts';
 
 /** Validates a head SHA of a repository given by its id (as stored) or its GitHub id. */
@@ -8,19 +8,15 @@ export async function validateRepositorySha(
   deps: ValidateDeps & { db: Kysely<Database> },
   target: ({ repositoryId: string } | { repositoryGithubId: number }) & {
     headSha: string;
-    noReportReason?: string;
     onlyIfReports?: boolean;
   },
 ): Promise<ValidationOutcome | undefined> {
-  const repository = await withSystem(deps.db, (trx) => {
-    const q = trx
-      .selectFrom('repositories')
-      .select(['id', 'org_id', 'owner', 'name', 'installation_id', 'removed_at']);
-    return 'repositoryId' in target
-      ? q.where('id', '=', target.repositoryId).executeTakeFirst()
-      : q.where('github_id', '=', String(target.repositoryGithubId)).executeTakeFirst();
-  });
-  if (!repository || repository.removed_at) return undefined;
+  const found = await findInstalledRepository(
+    deps.db,
+    'repositoryId' in target ? { id: target.repositoryId } : { githubId: target.repositoryGithubId },
+  );
+  if ('reason' in found) return undefined;
+  const { repository } = found;
   return validateHeadSha(deps, {
     orgId: repository.org_id,
     repositoryId: repository.id,
@@ -30,7 +26,6 @@ export async function validateRepositorySha(
       owner: repository.owner,
       repo: repository.name,
     },
-    noReportReason: target.noReportReason,
     onlyIfReports: target.onlyIfReports,
   });
 }

@@ -3,9 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import { latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
+import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
 import { upsertCheckRun } from '../manifests/check-run.ts';
 import { notifyValidationConcluded } from '../notifications/validation-notifications.ts';
+import { repositoryPath } from '../reports/repository-path.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
 import {
@@ -15,6 +16,7 @@ import {
   storedJUnitResultsSchema,
 } from './junit-results.ts';
 import { validationViewUrl } from './validation-url.ts';
+import { noReportVerdict } from './workflow-runs.ts';
 
 export interface ValidateDeps {
   db: Kysely<Database>;
@@ -30,6 +32,9 @@ export interface ValidationOutcome {
   reports: number;
   check: 'created' | 'updated' | 'unchanged' | 'kept' | 'none';
 }
+
+/** Failed tests whose file is not a repository path: listed in the summary (this many), not annotated. */
+const MAX_UNPLACED = 20;
 
 /** Opens a stored report, or `undefined` when it no longer exists. */
 async function openUnlessExpired(deps: ValidateDeps, key: string): Promise<Readable | undefined> {
@@ -48,7 +53,8 @@ async function openUnlessExpired(deps: ValidateDeps, key: string): Promise<Reada
  * manifest expects a status, stores the result, and concludes the `Assay`
  * check run — success, failure or action required — with a per-item summary
  * and failed tests as annotations. With no report yet, the check keeps
- * waiting (or, for a finished workflow run, says no report arrived).
+ * waiting — and says no report arrived once every workflow run of the SHA
+ * seen so far (or every named test workflow's run) has completed.
  */
 export async function validateHeadSha(
   deps: ValidateDeps,
@@ -57,20 +63,26 @@ export async function validateHeadSha(
     repositoryId: string;
     headSha: string;
     ref: RepoRef;
-    noReportReason?: string;
     /** Leave everything as it is when no report arrived yet (a manifest rebuild asks this). */
     onlyIfReports?: boolean;
   },
 ): Promise<ValidationOutcome> {
-  const { expected, reports, fullName, pullNumber, codeHealth } = await withTenant(
+  const { expected, reports, fullName, pullNumber, codeHealth, runs, testWorkflows } = await withTenant(
     deps.db,
     target.orgId,
     async (trx) => {
       const repo = await trx
         .selectFrom('repositories')
-        .select('full_name')
+        .select(['full_name', 'test_workflows'])
         .where('id', '=', target.repositoryId)
         .executeTakeFirstOrThrow();
+      const runs = await trx
+        .selectFrom('workflow_runs')
+        .select(['name', 'path', 'status', 'conclusion'])
+        .where('repository_id', '=', target.repositoryId)
+        .where('head_sha', '=', target.headSha)
+        .orderBy('created_at')
+        .execute();
       const manifests = await trx
         .selectFrom('pull_manifests')
         .select(['entries', 'pull_number'])
@@ -95,6 +107,8 @@ export async function validateHeadSha(
       const codeHealth = await latestCodeHealthOfSha(trx, target.repositoryId, target.headSha);
       return {
         codeHealth,
+        runs,
+        testWorkflows: repo.test_workflows,
         expected: [...byTid.values()],
         reports: uploads.map((u) => ({ key: u.object_key, results: u.results })),
         fullName: repo.full_name,
@@ -123,7 +137,18 @@ export async function validateHeadSha(
     }
     stored.push((await readJUnitResults(stream)).stored);
   }
-  const { summaries, annotations } = mergeJUnitResults(stored);
+  const merged = mergeJUnitResults(stored);
+  const summaries = merged.summaries;
+  // Reports name files as the CI saw them (absolute checkout paths, `file://`, drive letters):
+  // GitHub needs repository-relative paths; what cannot be mapped goes to the summary instead.
+  const annotations: CheckRunAnnotation[] = [];
+  const unplaced: string[] = [];
+  for (const annotation of merged.annotations) {
+    const path = repositoryPath(annotation.path, { repo: target.ref.repo });
+    if (path !== undefined) annotations.push({ ...annotation, path });
+    else if (unplaced.length < MAX_UNPLACED)
+      unplaced.push(`\`${annotation.path}:${annotation.start_line}\` ${annotation.title ?? ''}`.trimEnd());
+  }
   const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
   const detailsUrl =
     deps.publicUrl && pullNumber !== undefined
@@ -132,18 +157,25 @@ export async function validateHeadSha(
 
   return withTenant(deps.db, target.orgId, async (trx) => {
     if (reports.length === 0) {
-      const output = {
-        title: target.noReportReason ? 'No test report arrived' : 'Waiting for test report',
-        summary: target.noReportReason
-          ? `${target.noReportReason} Upload a JUnit report for \`${target.headSha.slice(0, 7)}\` (see the README's CI section).`
-          : `Waiting for the test report of \`${target.headSha.slice(0, 7)}\`. Expected: ${expected.length} criteria.`,
-      };
+      // "No report" only once every workflow run that could upload it has completed (see workflow-runs.ts).
+      const verdict = noReportVerdict(runs, testWorkflows);
+      const sha = `\`${target.headSha.slice(0, 7)}\``;
+      const which = testWorkflows.length > 0 ? 'every test workflow run' : 'every workflow run';
+      const output = verdict.finished
+        ? {
+            title: 'No test report arrived',
+            summary: `${which[0]!.toUpperCase()}${which.slice(1)} of ${sha} finished without uploading a test report. Runs seen: ${verdict.seen}. Upload a JUnit report for ${sha} (see the README's CI section).`,
+          }
+        : {
+            title: 'Waiting for test report',
+            summary: `Waiting for the test report of ${sha}. Expected: ${expected.length} criteria.${runs.length > 0 ? ` Runs seen: ${verdict.seen}.` : ''}`,
+          };
       const check = await upsertCheckRun(
         trx,
         deps.github,
         target.ref,
         { orgId: target.orgId, repositoryId: target.repositoryId, headSha: target.headSha },
-        target.noReportReason
+        verdict.finished
           ? { status: 'completed', conclusion: 'action_required', output }
           : { status: 'in_progress', output },
       );
@@ -199,6 +231,7 @@ export async function validateHeadSha(
     const output = renderCheckSummary(conclusion, results, {
       reports: reports.length,
       detailsUrl,
+      unplaced,
       codeHealth: codeHealth && {
         score: codeHealth.score,
         baseBranch: codeHealth.base_branch,
@@ -217,7 +250,6 @@ export async function validateHeadSha(
         output: { ...output, annotations },
         ...(detailsUrl && { detailsUrl }),
       },
-      { force: true },
     );
     return { conclusion, items: results.length, reports: reports.length, check: check.action };
   });

@@ -4,17 +4,22 @@ import type { Database } from '../db/database.ts';
 import { withSystem } from '../db/tenant.ts';
 import type { RepositoryPermission } from '../github/github-client.types.ts';
 import { queues } from '../queues/messages.ts';
+import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { markProvenOnMerge } from '../validation/proven-items.ts';
-import type { Repository } from './payload-parts.ts';
+import type { IssueTransfer, Repository } from './payload-parts.ts';
 import type { Plan } from './plan.ts';
 import {
+  findRepository,
   markRepositoriesRemoved,
+  moveRepositoryData,
+  renameInstallationOwner,
   setInstallationState,
   upsertInstallation,
   upsertIssueState,
   upsertOrg,
   upsertPullState,
   upsertRepositories,
+  upsertWorkflowRun,
 } from './sync.repository.ts';
 
 export interface ApplyDeps {
@@ -25,6 +30,8 @@ export interface ApplyDeps {
     ref: { installationId: number; owner: string; repo: string },
     username: string,
   ) => Promise<RepositoryPermission | undefined>;
+  /** Drops the cached GitHub token of an installation (deleted or suspended: GitHub refuses it). */
+  forgetInstallation?: (installationId: number) => void;
 }
 
 export interface Applied {
@@ -34,12 +41,19 @@ export interface Applied {
 
 const WRITE = new Set<RepositoryPermission>(['admin', 'maintain', 'write']);
 
-/** Ensures org, installation and repository rows exist for a repository-scoped event; returns their ids. */
+/**
+ * Ensures org, installation and repository rows exist for a repository-scoped
+ * event, with the repository's current name and owner (a rename or transfer
+ * updates `full_name`); returns their ids. A repository that moved to another
+ * organisation takes its data along.
+ */
 async function ensureRepository(db: Kysely<Database>, installationId: number, repository: Repository) {
   return withSystem(db, async (trx) => {
     const orgId = await upsertOrg(trx, repository.owner);
     await upsertInstallation(trx, orgId, { id: installationId });
+    const before = await findRepository(trx, repository.id);
     await upsertRepositories(trx, orgId, installationId, repository.owner.login, [repository]);
+    if (before && before.org_id !== orgId) await moveRepositoryData(trx, before.id, orgId);
     const row = await trx
       .selectFrom('repositories')
       .select('id')
@@ -53,11 +67,41 @@ function target(installationId: number, repository: Repository) {
   return { installationId, repositoryGithubId: repository.id, repoFullName: repository.full_name };
 }
 
+/**
+ * Why events of an installation are not acted on, or undefined when they
+ * are: a deleted installation stays deleted (its repositories stay removed,
+ * whatever arrives late), a suspended one waits for `unsuspend`.
+ */
+async function installationBlocked(
+  db: Kysely<Database>,
+  installationId: number,
+): Promise<string | undefined> {
+  const row = await withSystem(db, (trx) =>
+    trx
+      .selectFrom('installations')
+      .select(['deleted_at', 'suspended_at'])
+      .where('id', '=', String(installationId))
+      .executeTakeFirst(),
+  );
+  if (row?.deleted_at) return `installation ${installationId} was deleted`;
+  if (row?.suspended_at) return `installation ${installationId} is suspended`;
+  return undefined;
+}
+
+/** Installation actions that change its lifecycle; any other event of a blocked installation is ignored. */
+const LIFECYCLE = new Set(['created', 'deleted', 'suspend', 'unsuspend']);
+
 async function applyInstallation(
   deps: ApplyDeps,
   plan: Extract<Plan, { kind: 'installation' }>,
 ): Promise<Applied> {
   const { installation } = plan;
+  if (!LIFECYCLE.has(plan.action)) {
+    const blocked = await installationBlocked(deps.db, installation.id);
+    if (blocked) return { status: 'ignored', outcome: `installation ${plan.action}: ${blocked}` };
+  }
+  // GitHub refuses the tokens of a deleted or suspended installation: none may be tried again.
+  if (plan.action === 'deleted' || plan.action === 'suspend') deps.forgetInstallation?.(installation.id);
   await withSystem(deps.db, async (trx) => {
     const orgId = await upsertOrg(trx, installation.account);
     await upsertInstallation(trx, orgId, installation);
@@ -75,11 +119,43 @@ async function applyInstallation(
       case 'created':
         await setInstallationState(trx, installation.id, { deleted: false, suspended: false });
         break;
+      case 'renamed':
+        // The organisation's login was updated above (by account id); its repositories follow.
+        await renameInstallationOwner(trx, installation.id, installation.account.login);
+        return;
     }
     await upsertRepositories(trx, orgId, installation.id, installation.account.login, plan.repositories);
     await markRepositoriesRemoved(trx, { githubIds: plan.removed.map((r) => r.id) });
   });
-  return { status: 'processed', outcome: `installation ${plan.action}` };
+  const renamed =
+    plan.action === 'renamed' ? ` (${plan.previousLogin ?? '?'} → ${installation.account.login})` : '';
+  return { status: 'processed', outcome: `installation ${plan.action}${renamed}` };
+}
+
+/**
+ * `issues.transferred`: the old issue is marked transferred (above), so a pull
+ * request that still says `Fixes #5` owes the new issue's criteria, not the
+ * old ones; when the new repository is installed and active, its checklist is
+ * generated now.
+ */
+async function applyIssueTransfer(
+  deps: ApplyDeps,
+  transfer: IssueTransfer,
+  deliveryId: string,
+): Promise<Applied> {
+  const to = `${transfer.repository.full_name}#${transfer.number}`;
+  const found = await findInstalledRepository(deps.db, { githubId: transfer.repository.id });
+  if ('reason' in found)
+    return { status: 'processed', outcome: `issue transferred to ${to} (${found.reason})` };
+  await deps.publisher.send(queues.checklist, {
+    installationId: Number(found.repository.installation_id),
+    repositoryGithubId: transfer.repository.id,
+    repoFullName: found.repository.full_name,
+    issueNumber: transfer.number,
+    reason: 'opened',
+    deliveryId,
+  });
+  return { status: 'processed', outcome: `issue transferred to ${to}: checklist queued` };
 }
 
 async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'command' }>): Promise<Applied> {
@@ -110,6 +186,10 @@ async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'comman
  * follow-up consumers are idempotent.
  */
 export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string): Promise<Applied> {
+  if ('installationId' in plan) {
+    const blocked = await installationBlocked(deps.db, plan.installationId);
+    if (blocked) return { status: 'ignored', outcome: `${plan.kind}: ${blocked}` };
+  }
   switch (plan.kind) {
     case 'ignore':
       return { status: 'ignored', outcome: plan.reason };
@@ -118,8 +198,9 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
     case 'installation':
       return applyInstallation(deps, plan);
     case 'repository': {
+      // Renamed and transferred repositories keep their data under their new `full_name`.
       const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
-      if (plan.action === 'deleted' || plan.action === 'transferred') {
+      if (plan.action === 'deleted') {
         await withSystem(deps.db, (trx) => markRepositoriesRemoved(trx, { githubIds: [plan.repository.id] }));
       }
       return { status: 'processed', outcome: `repository ${plan.action} (${ids.repositoryId})` };
@@ -140,10 +221,17 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
             state: issue.state,
             author: issue.user?.login ?? null,
             htmlUrl: issue.html_url ?? null,
+            ...(plan.transfer && {
+              transferredTo: {
+                to: `${plan.transfer.repository.full_name}#${plan.transfer.number}`,
+                repositoryGithubId: plan.transfer.repository.id,
+              },
+            }),
           },
           plan.action === 'deleted',
         ),
       );
+      if (plan.transfer) return applyIssueTransfer(deps, plan.transfer, deliveryId);
       if (!plan.enqueue) return { status: 'processed', outcome: `issue ${plan.action}: state kept` };
       await deps.publisher.send(queues.checklist, {
         ...target(plan.installationId, plan.repository),
@@ -187,6 +275,28 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
     }
     case 'command':
       return applyCommand(deps, plan);
+    case 'workflow_run': {
+      const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+      const { run } = plan;
+      await withSystem(deps.db, (trx) =>
+        upsertWorkflowRun(trx, ids, {
+          id: run.id,
+          headSha: run.head_sha,
+          name: run.name ?? null,
+          path: run.path ?? null,
+          attempt: run.run_attempt ?? 1,
+          status: run.status ?? plan.action,
+          conclusion: run.conclusion ?? null,
+        }),
+      );
+      if (!plan.message) return { status: 'processed', outcome: `workflow_run ${plan.action}: kept` };
+      await deps.publisher.send(queues.validation, {
+        ...target(plan.installationId, plan.repository),
+        ...plan.message,
+        deliveryId,
+      });
+      return { status: 'processed', outcome: `workflow_run ${plan.action}: validation queued` };
+    }
     case 'validation': {
       await ensureRepository(deps.db, plan.installationId, plan.repository);
       await deps.publisher.send(queues.validation, {

@@ -59,6 +59,18 @@ export const issueSchema = z.object({
   pull_request: z.unknown().optional(),
 });
 
+/** `changes` of `issues.transferred`: the issue as it now is, in its new repository. */
+export const issueTransferSchema = z.object({
+  new_issue: z.object({ number: z.number().int().positive() }),
+  new_repository: listedRepositorySchema,
+});
+
+/** Where a transferred issue went. */
+export interface IssueTransfer {
+  repository: ListedRepository;
+  number: number;
+}
+
 export const pullRequestSchema = z.object({
   number: pgInteger,
   title: z.string(),
@@ -84,7 +96,14 @@ export const workflowRunSchema = z.object({
   id: githubId,
   head_sha: z.string(),
   pull_requests: pullRefsSchema,
+  name: z.string().nullable().optional(),
+  /** `.github/workflows/test.yml` (may carry `@ref`). */
+  path: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+  conclusion: z.string().nullable().optional(),
+  run_attempt: z.number().int().positive().optional(),
 });
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
 export const checkSuiteSchema = z.object({ head_sha: z.string(), pull_requests: pullRefsSchema });
 

@@ -6,14 +6,17 @@ import {
   checkRunSchema,
   checkSuiteSchema,
   commentSchema,
+  type IssueTransfer,
   installationRefSchema,
   installationSchema,
   issueSchema,
+  issueTransferSchema,
   type ListedRepository,
   listedRepositorySchema,
   pullRequestSchema,
   type Repository,
   repositorySchema,
+  type WorkflowRun,
   workflowRunSchema,
 } from './payload-parts.ts';
 
@@ -27,6 +30,8 @@ export type Plan =
       installation: z.infer<typeof installationSchema>;
       repositories: ListedRepository[];
       removed: ListedRepository[];
+      /** The account's login before an `installation_target` rename. */
+      previousLogin?: string;
     }
   | { kind: 'repository'; action: string; installationId: number; repository: Repository }
   | {
@@ -36,6 +41,8 @@ export type Plan =
       repository: Repository;
       issue: z.infer<typeof issueSchema>;
       enqueue?: Omit<ChecklistMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+      /** `issues.transferred`: where the issue went. */
+      transfer?: IssueTransfer;
     }
   | {
       kind: 'pull_request';
@@ -58,6 +65,15 @@ export type Plan =
       installationId: number;
       repository: Repository;
       message: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+    }
+  | {
+      /** A workflow run requested, in progress or completed: kept per head SHA; a completed one validates it. */
+      kind: 'workflow_run';
+      action: string;
+      installationId: number;
+      repository: Repository;
+      run: WorkflowRun;
+      message?: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
     };
 
 const ISSUE_ACTIONS = new Set(['opened', 'edited', 'reopened']);
@@ -141,6 +157,17 @@ function planIssue(action: string, payload: Record<string, unknown>): Plan {
   const enqueue = ISSUE_ACTIONS.has(action)
     ? { issueNumber: issue.number, reason: action as 'opened' | 'edited' | 'reopened' }
     : undefined;
+  if (action === 'transferred') {
+    const transfer = field(issueTransferSchema, payload.changes);
+    if (!transfer) return { kind: 'ignore', reason: 'issues transferred without the new issue' };
+    return {
+      kind: 'issue',
+      action,
+      ...scope,
+      issue,
+      transfer: { repository: transfer.new_repository, number: transfer.new_issue.number },
+    };
+  }
   return { kind: 'issue', action, ...scope, issue, enqueue };
 }
 
@@ -189,32 +216,37 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
 function planValidation(event: string, payload: Record<string, unknown>): Plan {
   const scope = repoScope(payload);
   if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
-  const found =
-    event === 'workflow_run'
-      ? part(workflowRunSchema, payload.workflow_run, event, `${event} without a head SHA`)
-      : event === 'check_suite'
-        ? part(checkSuiteSchema, payload.check_suite, event, `${event} without a head SHA`)
-        : part(checkRunSchema, payload.check_run, event, `${event} without a head SHA`);
-  if (!found.ok) return { kind: 'ignore', reason: found.reason };
-  const source = found.data;
-  if (!SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
-  const reason =
-    event === 'workflow_run'
-      ? 'workflow_run_completed'
-      : event === 'check_suite'
-        ? 'check_suite_rerequested'
-        : 'check_run_rerequested';
-  const workflowRunId = 'id' in source && typeof source.id === 'number' ? source.id : undefined;
+  const source =
+    event === 'check_suite'
+      ? field(checkSuiteSchema, payload.check_suite)
+      : field(checkRunSchema, payload.check_run);
+  if (!source || !SHA.test(source.head_sha)) return { kind: 'ignore', reason: `${event} without a head SHA` };
+  const reason = event === 'check_suite' ? 'check_suite_rerequested' : 'check_run_rerequested';
   return {
     kind: 'validation',
     ...scope,
-    message: {
-      headSha: source.head_sha,
-      pullNumbers: source.pull_requests.map((p) => p.number),
-      reason,
-      ...(workflowRunId ? { workflowRunId } : {}),
-    },
+    message: { headSha: source.head_sha, pullNumbers: source.pull_requests.map((p) => p.number), reason },
   };
+}
+
+function planWorkflowRun(action: string, payload: Record<string, unknown>): Plan {
+  if (!['requested', 'in_progress', 'completed'].includes(action))
+    return { kind: 'ignore', reason: `workflow_run ${action}` };
+  const scope = repoScope(payload);
+  if (typeof scope === 'string') return { kind: 'ignore', reason: scope };
+  const run = field(workflowRunSchema, payload.workflow_run);
+  if (!run || !SHA.test(run.head_sha)) return { kind: 'ignore', reason: 'workflow_run without a head SHA' };
+  const status = action === 'completed' ? 'completed' : (run.status ?? action);
+  const message =
+    action === 'completed'
+      ? {
+          headSha: run.head_sha,
+          pullNumbers: run.pull_requests.map((p) => p.number),
+          reason: 'workflow_run_completed' as const,
+          workflowRunId: run.id,
+        }
+      : undefined;
+  return { kind: 'workflow_run', action, ...scope, run: { ...run, status }, ...(message && { message }) };
 }
 
 /**
@@ -230,16 +262,20 @@ export function planDelivery(event: string, payload: Record<string, unknown>): P
     case 'installation_repositories':
       return planInstallation(event, action, payload);
     case 'installation_target': {
-      const installation = field(installationSchema, payload.installation);
+      // GitHub sends only `installation: { id }`; the renamed account is top-level, the old login in `changes`.
+      const installation = field(installationRefSchema, payload.installation);
       const account = field(accountSchema, payload.account);
       if (!installation || !account)
-        return { kind: 'ignore', reason: 'installation_target without an account' };
+        return { kind: 'ignore', reason: 'installation_target without an installation or an account' };
+      if (action !== 'renamed') return { kind: 'ignore', reason: `installation_target ${action}` };
+      const previous = field(z.object({ login: z.object({ from: z.string().min(1) }) }), payload.changes);
       return {
         kind: 'installation',
         action: 'renamed',
-        installation: { ...installation, account: account as Account },
+        installation: { id: installation.id, account },
         repositories: [],
         removed: [],
+        ...(previous ? { previousLogin: previous.login.from } : {}),
       };
     }
     case 'repository': {
@@ -269,9 +305,7 @@ export function planDelivery(event: string, payload: Record<string, unknown>): P
     case 'issue_comment':
       return planComment(action, payload);
     case 'workflow_run':
-      return action === 'completed'
-        ? planValidation(event, payload)
-        : { kind: 'ignore', reason: `workflow_run ${action}` };
+      return planWorkflowRun(action, payload);
     case 'check_suite':
     case 'check_run':
       return action === 'rerequested'

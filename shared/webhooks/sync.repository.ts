@@ -150,6 +150,63 @@ export async function upsertRepositories(
   }
 }
 
+/**
+ * After an account rename (`installation_target` renamed), the repositories
+ * of its installation carry the new owner login in `owner` and `full_name`.
+ */
+export async function renameInstallationOwner(
+  trx: Trx,
+  installationId: number,
+  login: string,
+): Promise<void> {
+  await trx
+    .updateTable('repositories')
+    .set({
+      owner: login,
+      full_name: sql<string>`${login} || '/' || name`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('installation_id', '=', String(installationId))
+    .execute();
+}
+
+/** Tenant tables keyed by repository, whose rows follow a repository to another organisation. */
+const REPOSITORY_TABLES = [
+  'issues',
+  'pull_requests',
+  'checklists',
+  'checklist_items',
+  'tid_counters',
+  'pull_manifests',
+  'check_runs',
+  'workflow_runs',
+  'ci_runs',
+  'validations',
+  'code_health_runs',
+  'upload_tokens',
+] as const;
+
+/**
+ * Moves a repository's data to the organisation it now belongs to (a
+ * repository transferred between two accounts that both installed the App):
+ * every row keyed by the repository, and the checklist versions and CI
+ * uploads under them, take the new `org_id`, so the new organisation sees
+ * the history and the old one no longer does. Follows are per member of the
+ * old organisation and are dropped. Run with `withSystem`.
+ */
+export async function moveRepositoryData(trx: Trx, repositoryId: string, orgId: string): Promise<void> {
+  for (const table of REPOSITORY_TABLES) {
+    await sql`update ${sql.table(table)} set org_id = ${orgId} where repository_id = ${repositoryId}`.execute(
+      trx,
+    );
+  }
+  await sql`update checklist_versions set org_id = ${orgId}
+    where checklist_id in (select id from checklists where repository_id = ${repositoryId})`.execute(trx);
+  await sql`update ci_uploads set org_id = ${orgId}
+    where ci_run_id in (select id from ci_runs where repository_id = ${repositoryId})`.execute(trx);
+  await trx.deleteFrom('repository_follows').where('repository_id', '=', repositoryId).execute();
+}
+
 /** Marks repositories as removed (by GitHub id), or every repository of an installation. */
 export async function markRepositoriesRemoved(
   trx: Trx,
@@ -186,6 +243,8 @@ export async function upsertIssueState(
     state: 'open' | 'closed';
     author: string | null;
     htmlUrl: string | null;
+    /** Set by `issues.transferred`: the issue now lives at `to` (`owner/repo#n`). */
+    transferredTo?: { to: string; repositoryGithubId: number };
   },
   deleted: boolean,
 ): Promise<void> {
@@ -195,6 +254,13 @@ export async function upsertIssueState(
     author: issue.author,
     html_url: issue.htmlUrl,
     deleted_at: deleted ? sql<Date>`now()` : null,
+    ...(issue.transferredTo
+      ? {
+          transferred_to: issue.transferredTo.to,
+          transferred_to_repository_github_id: issue.transferredTo.repositoryGithubId,
+          transferred_at: sql<Date>`now()`,
+        }
+      : {}),
   };
   await trx
     .insertInto('issues')
@@ -242,6 +308,57 @@ export async function upsertPullState(
     .values({ org_id: target.orgId, repository_id: target.repositoryId, number: pull.number, ...values })
     .onConflict((oc) =>
       oc.columns(['repository_id', 'number']).doUpdateSet({ ...values, updated_at: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+/**
+ * Keeps a workflow run of a head SHA current (`requested` → `in_progress` →
+ * `completed`). Deliveries may arrive out of order: a completed attempt is
+ * never moved back, while a re-run (a later `run_attempt`) starts again.
+ */
+export async function upsertWorkflowRun(
+  trx: Trx,
+  target: { orgId: string; repositoryId: string },
+  run: {
+    id: number;
+    headSha: string;
+    name: string | null;
+    path: string | null;
+    attempt: number;
+    status: string;
+    conclusion: string | null;
+  },
+): Promise<void> {
+  const values = {
+    name: run.name,
+    path: run.path,
+    run_attempt: run.attempt,
+    status: run.status,
+    conclusion: run.conclusion,
+  };
+  await trx
+    .insertInto('workflow_runs')
+    .values({
+      org_id: target.orgId,
+      repository_id: target.repositoryId,
+      github_id: run.id,
+      head_sha: run.headSha,
+      ...values,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('github_id')
+        .doUpdateSet({ ...values, updated_at: sql<Date>`now()` })
+        .where((eb) =>
+          eb.or([
+            eb('workflow_runs.run_attempt', '<', run.attempt),
+            eb.and([
+              eb('workflow_runs.run_attempt', '=', run.attempt),
+              eb.or([eb('workflow_runs.status', '<>', 'completed'), eb.val(run.status === 'completed')]),
+            ]),
+          ]),
+        ),
     )
     .execute();
 }

@@ -49,6 +49,9 @@ describe('npm run demo', () => {
       /\| \*\*T1\*\* \| Shoppers see an error .* \| `src\/cart\/coupon\.test\.ts:\d+` \|/,
     );
 
+    expect(demo.stdout).toContain(
+      'Check run "Assay" concluded failure in place (1 check run on c0ffee1): one open check run per commit',
+    );
     expect(demo.stdout).toContain('Final check run');
     expect(demo.stdout).toContain('status: completed');
     expect(demo.stdout).toContain('conclusion: failure');

@@ -4,8 +4,10 @@
  * requests, uploads reports through presigned URLs and drains the queues, so
  * validation tests read like the CI loop they exercise.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { countLocalMessages } from '../../shared/adapters/local-queue-store.ts';
+import { withSystem } from '../../shared/db/tenant.ts';
 import { FakeGitHub, type FakeIssue, randomSha } from './fake-github/index.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from './fake-oidc/index.ts';
 import { startTestRuntime, type TestRuntime } from './test-runtime.ts';
@@ -44,13 +46,22 @@ export interface ValidationHarness {
   /** Number of the last pull request opened. */
   lastPull: number;
   drain(): Promise<void>;
+  /** Posts a signed delivery, drains the queues, and resolves to its recorded status and outcome. */
+  deliver(
+    event: string,
+    payload: Record<string, unknown>,
+  ): Promise<{ status: string; outcome: string | null }>;
+  /** A `pull_request` payload for pull request `number` as the double has it (or as `pull` says). */
+  pullPayload(action: string, number: number, pull?: FakeIssue): Record<string, unknown>;
+  /** Posts {@link pullPayload} as a signed delivery (the queues are not drained). */
+  pullEvent(action: string, number: number, pull?: FakeIssue): Promise<Response>;
   /** Opens a pull request fixing the issue; resolves to its head SHA. */
   openPull(options?: { headRef?: string; baseRef?: string }): Promise<string>;
   /** Uploads `body` for `sha` as run `runId` via OIDC and a presigned PUT; resolves to the object key. */
   upload(sha: string, runId: string, body: string | Uint8Array, options?: UploadOptions): Promise<string>;
   /** Waits for the object-created event of an upload. */
   waitForReportEvent(): Promise<void>;
-  /** The `Assay` check runs on `sha`. */
+  /** The `Assay` check runs on `sha`, newest first (the one GitHub shows is `[0]`). */
   checkOf(sha: string): ReturnType<FakeGitHub['state']['checkRunsOf']>;
   dispose(): Promise<void>;
 }
@@ -105,6 +116,35 @@ export async function startValidationHarness(): Promise<ValidationHarness> {
     lastPull: 0,
     drain,
     waitForReportEvent,
+    async deliver(event, payload) {
+      const deliveryId = randomUUID();
+      await postWebhook(runtime.url, event, payload, { deliveryId });
+      await drain();
+      return withSystem(runtime.db, (trx) =>
+        trx
+          .selectFrom('webhook_deliveries')
+          .select(['status', 'outcome'])
+          .where('delivery_id', '=', deliveryId)
+          .executeTakeFirstOrThrow(),
+      );
+    },
+    pullEvent: (action, number, pull) =>
+      postWebhook(runtime.url, 'pull_request', harness.pullPayload(action, number, pull)),
+    pullPayload(action, number, pull = github.state.repository('acme/widgets').items.get(number)) {
+      if (!pull?.pull) throw new Error(`no pull request #${number}`);
+      return {
+        action,
+        installation: { id: INSTALLATION_ID },
+        repository,
+        pull_request: {
+          number,
+          title: pull.title,
+          state: 'open',
+          head: { sha: pull.pull.headSha, ref: pull.pull.headRef },
+          base: { ref: pull.pull.baseRef },
+        },
+      };
+    },
     async openPull(options = {}) {
       const pull = github.state.addPull('acme/widgets', {
         title: 'Email validation',
@@ -113,18 +153,7 @@ export async function startValidationHarness(): Promise<ValidationHarness> {
         files: 1,
         ...options,
       });
-      await postWebhook(runtime.url, 'pull_request', {
-        action: 'opened',
-        installation: { id: INSTALLATION_ID },
-        repository,
-        pull_request: {
-          number: pull.number,
-          title: pull.title,
-          state: 'open',
-          head: { sha: pull.pull!.headSha, ref: pull.pull!.headRef },
-          base: { ref: pull.pull!.baseRef },
-        },
-      });
+      await harness.pullEvent('opened', pull.number, pull);
       await drain();
       harness.lastPull = pull.number;
       return pull.pull!.headSha;
@@ -150,7 +179,11 @@ export async function startValidationHarness(): Promise<ValidationHarness> {
       await drain();
       return presigned.key;
     },
-    checkOf: (sha) => github.state.checkRunsOf('acme/widgets').filter((c) => c.headSha === sha),
+    checkOf: (sha) =>
+      github.state
+        .checkRunsOf('acme/widgets')
+        .filter((c) => c.headSha === sha)
+        .reverse(),
     async dispose() {
       await runtime.dispose();
       await github.stop();

@@ -1,9 +1,9 @@
 /**
  * Text normalization shared by TID matching, de-duplication and evaluation.
- * Pure functions, no dependencies.
+ * Pure functions; words come from the shared tokenizer.
  */
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+import { words } from '../../text/tokenizer.ts';
 
 /**
  * Lower case without diacritics: Unicode-compatibility folded, combining marks
@@ -32,22 +32,13 @@ export function normalizeText(text: string): string {
 }
 
 /**
- * Word tokens of an already-normalized text. Scripts written without spaces
- * (Chinese, Japanese, Korean) are split into overlapping character bigrams so
+ * Word tokens of an already-normalized text, from the shared tokenizer
+ * (`shared/text/tokenizer.ts`). Scripts written without spaces (Chinese,
+ * Japanese, Korean, Thai) are split into overlapping character bigrams so
  * that similarity still works on them.
  */
 export function tokenize(normalized: string): string[] {
-  const out: string[] = [];
-  for (const word of normalized.split(' ')) {
-    if (word.length === 0) continue;
-    if (word.length > 1 && CJK.test(word)) {
-      const chars = Array.from(word);
-      for (let i = 0; i + 1 < chars.length; i += 1) out.push(`${chars[i]}${chars[i + 1]}`);
-    } else {
-      out.push(word);
-    }
-  }
-  return out;
+  return words(normalized, { camel: false, unspaced: 'bigrams' });
 }
 
 /** Character bigrams of an already-normalized text (word boundaries included). */

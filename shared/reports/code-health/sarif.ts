@@ -24,7 +24,9 @@
  * - `ruleIndex` against `ruleId`: when both are present and name different
  *   rules, the rule whose `id` is `ruleId` decides level, `security-severity`
  *   and message, and the finding records `ruleIndexMismatch`.
- * - Location: the first location's artifact URI (`file://` stripped, percent
+ * - Location: the first location's artifact URI, made repository-relative
+ *   where it can be (`../repository-path.ts`: checkout roots, `file://`,
+ *   `uriBaseId` through `run.originalUriBaseIds`; otherwise as written, percent
  *   escapes decoded; `artifactLocation.index` resolved through `run.artifacts`)
  *   and `region.startLine`.
  * - Message: `message.text` (or `markdown`, or the rule's `messageStrings[id]`)
@@ -33,6 +35,7 @@
  * @module
  */
 import { z } from 'zod';
+import { repositoryPath } from '../repository-path.ts';
 import { clipMessage } from './code-health-json.ts';
 import { SARIF_LEVEL_SEVERITY, severityFromSecurityScore } from './severity.ts';
 import { BASELINE_STATES, type BaselineState, type Finding, type Severity } from './types.ts';
@@ -71,6 +74,7 @@ const LineNumber = lenientInt(1);
 
 const ArtifactLocationSchema = z.object({
   uri: z.string().optional(),
+  uriBaseId: z.string().optional(),
   index: Index,
 });
 
@@ -128,6 +132,7 @@ const RunSchema = z.object({
   tool: z.object({ driver: ToolComponentSchema, extensions: z.array(ToolComponentSchema).optional() }),
   results: z.array(ResultSchema).nullish(),
   artifacts: z.array(z.object({ location: ArtifactLocationSchema.optional() })).optional(),
+  originalUriBaseIds: z.record(z.string(), z.object({ uri: z.string().optional() })).optional(),
 });
 type Run = z.infer<typeof RunSchema>;
 
@@ -210,10 +215,14 @@ function messageOf(result: Result, rule: Rule | undefined, ruleId: string): stri
 function fileOf(run: Run, result: Result): string | undefined {
   const artifact = result.locations?.[0]?.physicalLocation?.artifactLocation;
   if (artifact === undefined) return undefined;
-  const uri =
-    artifact.uri ??
-    (artifact.index === undefined ? undefined : run.artifacts?.[artifact.index]?.location?.uri);
+  const indexed = artifact.index === undefined ? undefined : run.artifacts?.[artifact.index]?.location;
+  const uri = artifact.uri ?? indexed?.uri;
   if (uri === undefined || uri === '') return undefined;
+  const baseId = artifact.uriBaseId ?? indexed?.uriBaseId;
+  const base = baseId === undefined ? undefined : run.originalUriBaseIds?.[baseId]?.uri;
+  // Repository-relative when it can be (checkout roots, `file://`, `uriBaseId`s); otherwise as written.
+  const mapped = repositoryPath(uri, base === undefined ? {} : { base });
+  if (mapped !== undefined) return mapped;
   const path = uri.replace(/^file:\/\//, '');
   try {
     return decodeURIComponent(path);

@@ -173,3 +173,93 @@ describe('fake GitHub: installation tokens', () => {
     expect(fake.state.commentsOn('acme/widgets', 1).at(-1)?.body).toBe('x');
   });
 });
+
+describe('fake GitHub: refuses what GitHub refuses', () => {
+  const checkRun = (token: string, body: Record<string, unknown>) =>
+    call('POST', '/repos/acme/widgets/check-runs', `token ${token}`, {
+      name: 'Assay',
+      head_sha: 'a'.repeat(40),
+      ...body,
+    });
+  const annotation = (start_line: number, end_line: number) => ({
+    path: 'src/a.ts',
+    start_line,
+    end_line,
+    annotation_level: 'failure',
+    message: 'boom',
+  });
+
+  it('refuses a summary or text over 65,535 bytes, counted in UTF-8 (not characters)', async () => {
+    const token = await mint(1);
+    // 30,000 characters of a three-byte letter: 90,000 bytes.
+    const wide = '✅'.repeat(30_000);
+    const refused = await checkRun(token, { output: { title: 't', summary: wide } });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.json.errors)).toMatch(/65535 bytes/);
+    expect((await checkRun(token, { output: { title: 't', summary: 's', text: wide } })).status).toBe(422);
+    const fits = '✅'.repeat(21_845);
+    expect((await checkRun(token, { output: { title: 't', summary: fits } })).status).toBe(201);
+  });
+
+  it('refuses a comment over 65,536 characters', async () => {
+    const token = await mint(1);
+    const path = '/repos/acme/widgets/issues/1/comments';
+    expect((await call('POST', path, `token ${token}`, { body: 'x'.repeat(65_537) })).status).toBe(422);
+    expect((await call('POST', path, `token ${token}`, { body: 'x'.repeat(65_536) })).status).toBe(201);
+  });
+
+  it('refuses more than 50 annotations and lines below 1 or ending before they start', async () => {
+    const token = await mint(1);
+    const output = (annotations: unknown[]) => ({ output: { title: 't', summary: 's', annotations } });
+    expect((await checkRun(token, output(Array.from({ length: 51 }, () => annotation(1, 1))))).status).toBe(
+      422,
+    );
+    expect((await checkRun(token, output([annotation(0, 0)]))).status).toBe(422);
+    expect((await checkRun(token, output([annotation(5, 4)]))).status).toBe(422);
+    expect((await checkRun(token, output(Array.from({ length: 50 }, () => annotation(3, 3))))).status).toBe(
+      201,
+    );
+  });
+
+  it('answers 200 to changing a completed check run and keeps its status and conclusion', async () => {
+    const token = await mint(1);
+    const created = await checkRun(token, {
+      status: 'completed',
+      conclusion: 'neutral',
+      output: { title: 'No linked issue', summary: 's' },
+    });
+    const id = created.json.id as number;
+    const patched = await call('PATCH', `/repos/acme/widgets/check-runs/${id}`, `token ${token}`, {
+      status: 'in_progress',
+      output: { title: 'Waiting', summary: 'again' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    const concluded = await call('PATCH', `/repos/acme/widgets/check-runs/${id}`, `token ${token}`, {
+      conclusion: 'success',
+    });
+    expect(concluded.status).toBe(200);
+    expect(fake.state.checkRuns.get(id)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+  });
+
+  it('refuses tokens of an uninstalled (401) or suspended (403) installation', async () => {
+    const installation = fake.state.addInstallation({ account: 'initech', repositories: ['tps'] });
+    fake.state.addIssue('initech/tps', { number: 1 });
+    const token = await mint(installation.id);
+    expect((await call('GET', '/repos/initech/tps/issues/1', `token ${token}`)).status).toBe(200);
+    fake.state.suspend(installation.id);
+    const suspended = await call('GET', '/repos/initech/tps/issues/1', `token ${token}`);
+    expect(suspended.status).toBe(403);
+    expect(suspended.json.message).toMatch(/suspended/);
+    fake.state.suspend(installation.id, false);
+    expect((await call('GET', '/repos/initech/tps/issues/1', `token ${token}`)).status).toBe(200);
+    fake.state.uninstall(installation.id);
+    const gone = await call('GET', '/repos/initech/tps/issues/1', `token ${token}`);
+    expect(gone.status).toBe(401);
+    expect(gone.json.message).toBe('Bad credentials');
+    expect(
+      (await call('POST', `/app/installations/${installation.id}/access_tokens`, `Bearer ${await jwt({})}`))
+        .status,
+    ).toBe(404);
+  });
+});

@@ -254,6 +254,91 @@ describe('GitHub client endpoints (against the double, over HTTP)', () => {
   });
 });
 
+describe("GitHub's size limits, enforced on every write", () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+  it('cuts a 95 KB multi-byte summary and text to 65,535 bytes instead of being refused', async () => {
+    const gh = client();
+    // Under 60,000 characters (what used to be the cut) but 95 KB in UTF-8.
+    const summary = '| ✅ passed | Größe der Übersicht |\n'.repeat(2_000);
+    expect(summary.length).toBeLessThan(80_000);
+    expect(bytes(summary)).toBeGreaterThan(65_535);
+    const created = await gh.createCheckRun(acme, {
+      name: 'Assay',
+      headSha: 'b'.repeat(40),
+      status: 'in_progress',
+      output: { title: 'Waiting', summary, text: summary },
+    });
+    const run = fake.state.checkRuns.get(created.id)!;
+    expect(bytes(run.output.summary!)).toBeLessThanOrEqual(65_535);
+    expect(bytes(run.output.text!)).toBeLessThanOrEqual(65_535);
+    expect(run.output.summary).toMatch(/cut here to fit GitHub's limit of 65535 bytes\.$/);
+    expect(run.output.summary!.startsWith('| ✅ passed | Größe')).toBe(true);
+  });
+
+  it('cuts a 75,530-character comment to 65,536 characters, on create and on update', async () => {
+    const gh = client();
+    const issue = fake.state.addIssue('acme/widgets', {});
+    const long = `<!-- assay:manifest -->\n${'Linked issues: #1234 (3 criteria), '.repeat(2_158)}`;
+    expect(long.length).toBeGreaterThan(75_000);
+    const created = await gh.createIssueComment(acme, issue.number, long);
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    expect(created.body.startsWith('<!-- assay:manifest -->')).toBe(true);
+    const updated = await gh.updateIssueComment(acme, created.id, `${long}!`);
+    expect(updated.body.length).toBeLessThanOrEqual(65_536);
+  });
+
+  it('fixes annotation lines GitHub refuses and sends 50 per request', async () => {
+    const gh = client();
+    const annotations: CheckRunAnnotation[] = Array.from({ length: 120 }, (_, i) => ({
+      path: `src/f${i}.ts`,
+      start_line: i % 3 === 0 ? 0 : 10,
+      end_line: i % 3 === 1 ? 4 : 10,
+      annotation_level: 'failure',
+      message: 'boom',
+      title: 't'.repeat(300),
+    }));
+    const created = await gh.createCheckRun(acme, {
+      name: 'Assay',
+      headSha: 'c'.repeat(40),
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Some criteria fail', summary: 's', annotations },
+    });
+    const run = fake.state.checkRuns.get(created.id)!;
+    expect(run.annotations).toHaveLength(120);
+    for (const a of run.annotations) {
+      expect(a.start_line).toBeGreaterThanOrEqual(1);
+      expect(a.end_line).toBeGreaterThanOrEqual(a.start_line);
+      expect(a.title!.length).toBeLessThanOrEqual(255);
+    }
+    expect(requestsTo('PATCH', `/repos/acme/widgets/check-runs/${created.id}`)).toHaveLength(2);
+  });
+
+  it('logs a 422 with its message and still leaves the pull request its check and its comment', async () => {
+    const warnings: string[] = [];
+    const gh = client({ log: { warn: (m) => warnings.push(m) } });
+    fake.failNext(1, 422, { method: 'POST', path: '/repos/acme/widgets/check-runs' });
+    const created = await gh.createCheckRun(acme, {
+      name: 'Assay',
+      headSha: 'd'.repeat(40),
+      status: 'in_progress',
+      output: { title: 'Waiting for test report', summary: 'the full summary' },
+    });
+    const run = fake.state.checkRuns.get(created.id)!;
+    expect(run.output.title).toBe('Waiting for test report');
+    expect(run.output.summary).toMatch(/GitHub refused this check's full output/);
+    expect(warnings.join('\n')).toMatch(/POST \/repos\/acme\/widgets\/check-runs \(422\)/);
+
+    const issue = fake.state.addIssue('acme/widgets', {});
+    fake.failNext(1, 422, { method: 'POST', path: `/repos/acme/widgets/issues/${issue.number}/comments` });
+    const comment = await gh.createIssueComment(acme, issue.number, '<!-- assay:checklist -->\nthe list');
+    expect(comment.body.split('\n')[0]).toBe('<!-- assay:checklist -->');
+    expect(comment.body).toMatch(/GitHub refused it/);
+    expect(warnings).toHaveLength(2);
+  });
+});
+
 describe('installation tokens', () => {
   it('mints one token for many calls, including concurrent ones, and sends it on every call', async () => {
     const issue = fake.state.addIssue('acme/widgets');

@@ -51,6 +51,11 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'GET /api/v1/repos/{owner}/{repo}/code-health/{runId}': { params: { repo: 'no-repo', runId: '1' } },
   'PUT /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
   'DELETE /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/settings': { params: { repo: 'no-repo' } },
+  'PUT /api/v1/repos/{owner}/{repo}/settings': {
+    params: { repo: 'no-repo' },
+    body: { testWorkflows: ['test'] },
+  },
 };
 
 const routes = Object.entries((topology as Topology).routes);

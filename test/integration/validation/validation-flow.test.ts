@@ -229,3 +229,195 @@ describe('CI reports to a concluded check', () => {
     expect(checkOf(red)[0]).toMatchObject({ conclusion: 'failure' });
   });
 });
+
+describe('a completed check run is final (GitHub keeps its state), so a new result is a new check run', () => {
+  const pullEvent = (action: string, number: number) => h.pullEvent(action, number);
+
+  it('a pull request that first linked no issue does not keep its neutral check once it links one', async () => {
+    const pull = h.github.state.addPull('acme/widgets', {
+      title: 'Tidy up',
+      body: 'No issue yet',
+      headRef: 'tidy-up',
+      files: 1,
+    });
+    const sha = pull.pull!.headSha;
+    await pullEvent('opened', pull.number);
+    await drain();
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+
+    pull.body = `Fixes #${h.issue.number}`;
+    await pullEvent('edited', pull.number);
+    await drain();
+    // GitHub shows the newest check run of the name: now in progress, waiting for the report.
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'in_progress', conclusion: null });
+    expect(checkOf(sha)[1]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+
+    await uploadReport(sha, '1101', junit(pass('T1::shows an error') + fail('T2::accepts a valid email')));
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const org = await withSystem(h.runtime.db, (trx) =>
+      trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
+    );
+    const viewer = (await seedApiToken(h.runtime.db, org.id, 'viewer')).token;
+    const api = await fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/pulls/${pull.number}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(
+      ((await api.json()) as { validation: { conclusion: string; checkRunId: number } }).validation,
+    ).toEqual(expect.objectContaining({ conclusion: 'failure', checkRunId: checkOf(sha)[0]!.id }));
+  });
+
+  it('a check concluded early is not stuck: the next report of the SHA concludes a new check run', async () => {
+    const sha = await openPull();
+    await uploadReport(sha, '1102', junit(pass('T1::shows an error')));
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    const patchesBefore = h.github.writes.filter(
+      (w) => w.method === 'PATCH' && w.path.includes('/check-runs/'),
+    );
+
+    await uploadReport(sha, '1103', junit(pass('T2::accepts a valid email')));
+    expect(checkOf(sha)).toHaveLength(2);
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(checkOf(sha)[1]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    // Nothing tried to move the completed check back (GitHub would answer 200 and keep it).
+    const patches = h.github.writes.filter((w) => w.method === 'PATCH' && w.path.includes('/check-runs/'));
+    expect(patches.slice(patchesBefore.length)).toEqual([]);
+
+    // The same result again (a redelivered workflow run, a re-run) adds no check run.
+    await postWebhook(h.runtime.url, 'check_suite', {
+      action: 'rerequested',
+      installation: { id: 8181 },
+      repository,
+      check_suite: { head_sha: sha, pull_requests: [{ number: h.lastPull }] },
+    });
+    await drain();
+    expect(checkOf(sha)).toHaveLength(2);
+  });
+});
+
+describe('which workflow runs mean "no report came"', () => {
+  const workflowRun = (
+    sha: string,
+    run: { id: number; name: string; path?: string; action: string; status?: string; conclusion?: string },
+  ) =>
+    postWebhook(h.runtime.url, 'workflow_run', {
+      action: run.action,
+      installation: { id: 8181 },
+      repository,
+      workflow_run: {
+        id: run.id,
+        name: run.name,
+        path: run.path ?? `.github/workflows/${run.name}.yml`,
+        head_sha: sha,
+        status: run.status ?? run.action,
+        conclusion: run.conclusion ?? null,
+        pull_requests: [],
+      },
+    });
+
+  it('a finished lint run does not conclude the check while the test run is still going', async () => {
+    const sha = await openPull();
+    await workflowRun(sha, { id: 501, name: 'test', action: 'requested', status: 'queued' });
+    await workflowRun(sha, { id: 502, name: 'lint', action: 'completed', conclusion: 'success' });
+    await drain();
+    expect(checkOf(sha)).toHaveLength(1);
+    expect(checkOf(sha)[0]).toMatchObject({
+      status: 'in_progress',
+      output: { title: 'Waiting for test report' },
+    });
+    expect(checkOf(sha)[0]!.output.summary).toContain('Runs seen: test (queued), lint (success).');
+
+    // The test run finishes without uploading: now every run seen has completed.
+    await workflowRun(sha, { id: 501, name: 'test', action: 'completed', conclusion: 'failure' });
+    // An in_progress delivery arriving late does not reopen the completed run.
+    await workflowRun(sha, { id: 501, name: 'test', action: 'in_progress', status: 'in_progress' });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'action_required',
+      output: { title: 'No test report arrived' },
+    });
+    expect(checkOf(sha)[0]!.output.summary).toContain(
+      'finished without uploading a test report. Runs seen: test (failure), lint (success).',
+    );
+  });
+
+  it('with test workflows named in the repository setting, only those decide', async () => {
+    const org = await withSystem(h.runtime.db, (trx) =>
+      trx.selectFrom('orgs').select('id').where('login', '=', 'acme').executeTakeFirstOrThrow(),
+    );
+    const settings = (token: string, testWorkflows: string[]) =>
+      fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ testWorkflows }),
+      });
+    const member = (await seedApiToken(h.runtime.db, org.id, 'member')).token;
+    const admin = (await seedApiToken(h.runtime.db, org.id, 'admin')).token;
+    expect((await settings(member, ['x'])).status).toBe(403);
+    const saved = await settings(admin, [
+      ' .github/workflows/ci-tests.yml ',
+      '.github/workflows/ci-tests.yml',
+    ]);
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
+    const read = await fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/settings`, {
+      headers: { authorization: `Bearer ${member}` },
+    });
+    expect(await read.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
+    const sha = await openPull();
+    await workflowRun(sha, { id: 601, name: 'lint', action: 'completed', conclusion: 'success' });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'in_progress' });
+    await workflowRun(sha, {
+      id: 602,
+      name: 'CI Tests',
+      path: '.github/workflows/ci-tests.yml@refs/heads/main',
+      action: 'completed',
+      conclusion: 'success',
+    });
+    await drain();
+    expect(checkOf(sha)[0]).toMatchObject({ status: 'completed', conclusion: 'action_required' });
+    expect(checkOf(sha)[0]!.output.summary).toContain('Every test workflow run of');
+    expect(checkOf(sha)[0]!.output.summary).toContain('CI Tests (success, test workflow)');
+    expect((await settings(admin, [])).status).toBe(200);
+    const audit = await withSystem(h.runtime.db, (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .select('action')
+        .where('action', '=', 'repository.settings_updated')
+        .execute(),
+    );
+    expect(audit).toHaveLength(2);
+  });
+});
+
+describe('annotation paths', () => {
+  it('maps absolute and file:// JUnit paths to the repository, and lists what cannot be mapped in the summary', async () => {
+    const sha = await openPull();
+    const failing = (name: string, file: string, line: number) =>
+      `<testcase classname="signup" name="${name}" file="${file}" line="${line}"><failure message="expected error">boom</failure></testcase>`;
+    await uploadReport(
+      sha,
+      '1201',
+      junit(
+        failing('T1::shows an error', '/home/runner/work/widgets/widgets/src/signup/email.test.ts', 7) +
+          failing('T2::accepts a valid email', 'D:\\a\\widgets\\widgets\\src\\signup\\valid.test.ts', 0) +
+          failing('T2::also accepts', '/usr/lib/node_modules/jest/setup.js', 3),
+      ),
+    );
+    const [check] = checkOf(sha);
+    expect(check).toMatchObject({ conclusion: 'failure' });
+    expect(check!.annotations.map((a) => [a.path, a.start_line, a.end_line])).toEqual([
+      ['src/signup/email.test.ts', 7, 7],
+      ['src/signup/valid.test.ts', 1, 1],
+    ]);
+    expect(check!.output.summary).toContain('Failed tests whose file is not a path in this repository');
+    expect(check!.output.summary).toContain(
+      '`/usr/lib/node_modules/jest/setup.js:3` signup › T2::also accepts',
+    );
+  });
+});

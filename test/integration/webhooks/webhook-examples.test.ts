@@ -76,7 +76,7 @@ describe('every @octokit/webhooks-examples payload', () => {
       .select(['status', 'outcome'])
       .where('delivery_id', '=', 'workflow-run-installed')
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'processed', outcome: 'workflow_run_completed: validation queued' });
+    expect(row).toEqual({ status: 'processed', outcome: 'workflow_run completed: validation queued' });
     expect((await countLocalMessages(runtime.db, 'validation')).visible).toBe(before + 1);
   });
 });

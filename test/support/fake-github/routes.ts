@@ -72,6 +72,9 @@ export interface Route {
 
 const MAX_COMMENT_LENGTH = 65536;
 const MAX_ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limit on a check run's `output.summary` and `output.text`, in UTF-8 bytes. */
+const MAX_OUTPUT_BYTES = 65535;
+const MAX_ANNOTATION_TITLE = 255;
 export const INSTALLATION_PERMISSIONS = {
   checks: 'write',
   issues: 'write',
@@ -249,22 +252,41 @@ const CONCLUSIONS = [
 ];
 const ANNOTATION_LEVELS = ['notice', 'warning', 'failure'];
 
-/** Applies a create or update body to a check run, validating like GitHub. */
+/** Refuses an output text over GitHub's byte limit, as GitHub does (422). */
+function checkOutputSize(resource: string, field: string, value: string | null | undefined): void {
+  if (value && Buffer.byteLength(value, 'utf8') > MAX_OUTPUT_BYTES)
+    throw validationFailed(
+      resource,
+      field,
+      'custom',
+      `${field} exceeds the maximum size of ${MAX_OUTPUT_BYTES} bytes (${Buffer.byteLength(value, 'utf8')} given)`,
+    );
+}
+
+/**
+ * Applies a create or update body to a check run, validating like GitHub.
+ * A completed check run is final: GitHub answers 200 to a PATCH that sets
+ * its status or conclusion and keeps the old ones (Mergify, Atlantis and
+ * Taskcluster all hit this), so the double does the same.
+ */
 function applyCheckRunBody(ctx: RouteContext, run: FakeCheckRun, body: Record<string, unknown>): void {
   const resource = 'CheckRun';
+  const final = run.status === 'completed';
   const name = optionalString(body, 'name', resource);
   if (name !== undefined && name !== null) run.name = name;
   const status = optionalString(body, 'status', resource);
   if (status !== undefined && status !== null) {
     if (!(STATUSES as readonly string[]).includes(status))
       throw validationFailed(resource, 'status', 'invalid');
-    run.status = status as FakeCheckRun['status'];
+    if (!final) run.status = status as FakeCheckRun['status'];
   }
   const conclusion = optionalString(body, 'conclusion', resource);
   if (conclusion !== undefined && conclusion !== null) {
     if (!CONCLUSIONS.includes(conclusion)) throw validationFailed(resource, 'conclusion', 'invalid');
-    run.conclusion = conclusion;
-    run.status = 'completed';
+    if (!final) {
+      run.conclusion = conclusion;
+      run.status = 'completed';
+    }
   }
   if (run.status === 'completed' && run.conclusion === null)
     throw validationFailed(resource, 'conclusion', 'missing_field');
@@ -282,7 +304,10 @@ function applyCheckRunBody(ctx: RouteContext, run: FakeCheckRun, body: Record<st
     const summary = optionalString(o, 'summary', resource);
     if (!title) throw validationFailed(resource, 'output.title');
     if (!summary) throw validationFailed(resource, 'output.summary');
-    run.output = { title, summary, text: optionalString(o, 'text', resource) ?? null };
+    const text = optionalString(o, 'text', resource);
+    checkOutputSize(resource, 'output.summary', summary);
+    checkOutputSize(resource, 'output.text', text);
+    run.output = { title, summary, text: text ?? null };
     const annotations = o.annotations;
     if (annotations !== undefined) {
       if (!Array.isArray(annotations)) throw validationFailed(resource, 'output.annotations', 'invalid');
@@ -302,6 +327,22 @@ function applyCheckRunBody(ctx: RouteContext, run: FakeCheckRun, body: Record<st
           !ANNOTATION_LEVELS.includes(String(a.annotation_level))
         )
           throw validationFailed(resource, 'output.annotations', 'invalid');
+        if (!Number.isInteger(a.start_line) || a.start_line < 1)
+          throw validationFailed(resource, 'output.annotations', 'invalid', 'start_line must be at least 1');
+        if (!Number.isInteger(a.end_line) || a.end_line < a.start_line)
+          throw validationFailed(
+            resource,
+            'output.annotations',
+            'invalid',
+            'end_line must be greater than or equal to start_line',
+          );
+        if (typeof a.title === 'string' && a.title.length > MAX_ANNOTATION_TITLE)
+          throw validationFailed(
+            resource,
+            'output.annotations',
+            'invalid',
+            'title is too long (maximum is 255)',
+          );
       }
       run.annotations.push(...(annotations as FakeCheckRunAnnotation[]));
     }

@@ -199,7 +199,7 @@ export class FakeGitHub {
 
   /** How many installation tokens were minted. */
   get tokenMints(): number {
-    return this.state.tokens.size;
+    return this.state.mintedTokens;
   }
 
   /** Changes the lifetime of tokens minted from now on. */

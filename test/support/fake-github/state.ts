@@ -219,6 +219,8 @@ export class FakeGitHubState {
   readonly userTokens = new Map<string, FakeUserToken>();
   /** Authorisation codes from `/login/oauth/authorize`. */
   readonly oauthCodes = new Map<string, FakeOAuthCode>();
+  /** How many installation tokens were minted (tokens of an uninstalled installation are dropped, not uncounted). */
+  mintedTokens = 0;
   private nextId = 1;
 
   constructor(private readonly now: () => number) {}
@@ -276,6 +278,27 @@ export class FakeGitHubState {
     };
     this.repositories.set(key, repository);
     return repository;
+  }
+
+  /**
+   * Uninstalls the App from an installation, as `installation.deleted` reports:
+   * the installation, its repositories and its tokens are gone, so a call with
+   * a token minted before gets 401 "Bad credentials", as on GitHub.
+   */
+  uninstall(installationId: number): void {
+    if (!this.installations.delete(installationId))
+      throw new Error(`fake GitHub: no installation ${installationId}`);
+    for (const [key, repository] of this.repositories)
+      if (repository.installationId === installationId) this.repositories.delete(key);
+    for (const [token, entry] of this.tokens)
+      if (entry.installationId === installationId) this.tokens.delete(token);
+  }
+
+  /** Suspends (or, with `false`, unsuspends) an installation: its tokens then get 403 and none is minted. */
+  suspend(installationId: number, suspended = true): void {
+    const installation = this.installations.get(installationId);
+    if (!installation) throw new Error(`fake GitHub: no installation ${installationId}`);
+    installation.suspended = suspended;
   }
 
   /** Removes a repository from its installation (its tokens then answer 404 for it). */
@@ -401,6 +424,7 @@ export class FakeGitHubState {
       expiresAt: this.now() + ttlSeconds * 1000,
     };
     this.tokens.set(token.token, token);
+    this.mintedTokens += 1;
     return token;
   }
 

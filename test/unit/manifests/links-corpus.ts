@@ -104,7 +104,17 @@ export const LINK_CASES: LinkCase[] = [
   { name: 'no keyword', body: 'Related to #44', expect: [] },
   { name: 'prefix word', body: 'prefix #45 with a hash', expect: [] },
   { name: 'keyword inside a word', body: 'prefixes #46 and suffixes #47', expect: [] },
-  { name: 'hyphenated', body: 'auto-fixes #48', expect: [] },
+  // GitHub treats a hyphen as a word boundary (measured on github.com): these close the issue on merge.
+  { name: 'hyphenated', body: 'auto-fixes #48', expect: ['acme/web#48'] },
+  { name: 'hyphen before close and colon', body: 'no-close: #3091', expect: ['acme/web#3091'] },
+  { name: 'Bug-fix', body: 'Bug-fix #12', expect: ['acme/web#12'] },
+  { name: 'hot-fix', body: 'hot-fix #13', expect: ['acme/web#13'] },
+  { name: 'auto-closes', body: 'auto-closes #14', expect: ['acme/web#14'] },
+  {
+    name: 'hyphenated keyword in a title',
+    title: 'Bug-fix: resolve-d? no: hot-fix #15',
+    expect: ['acme/web#15'],
+  },
   { name: 'no separator', body: 'fixes#49', expect: [] },
   { name: 'bare reference', body: '#50', expect: [] },
   { name: 'fixed-width', body: 'Use a fixed-width font for #51', expect: [] },

@@ -76,15 +76,23 @@ describe('planDelivery', () => {
       ...example('workflow_run', 'completed'),
       installation: { id: 1 },
     });
-    expect(run).toMatchObject({ kind: 'validation', message: { reason: 'workflow_run_completed' } });
+    expect(run).toMatchObject({
+      kind: 'workflow_run',
+      run: { status: 'completed' },
+      message: { reason: 'workflow_run_completed' },
+    });
     const suite = planDelivery('check_suite', {
       ...example('check_suite', 'rerequested'),
       installation: { id: 1 },
     });
     expect(suite).toMatchObject({ kind: 'validation', message: { reason: 'check_suite_rerequested' } });
-    expect(
-      planDelivery('workflow_run', { ...example('workflow_run', 'requested'), installation: { id: 1 } }).kind,
-    ).toBe('ignore');
+    // A requested run is kept (so "no report" waits for it) but validates nothing yet.
+    const requested = planDelivery('workflow_run', {
+      ...example('workflow_run', 'requested'),
+      installation: { id: 1 },
+    });
+    expect(requested).toMatchObject({ kind: 'workflow_run', action: 'requested' });
+    expect(requested).not.toHaveProperty('message');
   });
 
   it('reads installation and installation_repositories events', () => {
