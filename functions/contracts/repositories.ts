@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
 export const repositorySettingsSchema = z
   .object({
     testWorkflows: z
-      .array(z.string().trim().min(1).max(255))
+      .array(text().trim().min(1).max(255))
       .max(50)
       .describe(
         'Names (`Tests`) or paths (`.github/workflows/test.yml`) of the workflows that upload test reports. ' +
