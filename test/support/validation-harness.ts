@@ -5,8 +5,8 @@
  * validation tests read like the CI loop they exercise.
  */
 import { expect } from 'vitest';
+import { FakeGitHub, type FakeIssue, randomSha } from '../../infra/local/github-double/index.ts';
 import { countLocalMessages } from '../../shared/adapters/local-queue-store.ts';
-import { FakeGitHub, type FakeIssue, randomSha } from './fake-github/index.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from './fake-oidc/index.ts';
 import { startTestRuntime, type TestRuntime } from './test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from './webhooks.ts';
