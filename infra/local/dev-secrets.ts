@@ -13,11 +13,7 @@ export type DevSecrets = z.infer<typeof devSecretsSchema>;
  */
 export function applyDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
-  let secrets: DevSecrets | undefined;
-  if (existsSync(file)) {
-    const parsed = devSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success) secrets = parsed.data;
-  }
+  let secrets = readDevSecrets(dataDir);
   if (!secrets) {
     secrets = {
       webhookSecret: randomBytes(24).toString('hex'),
@@ -28,4 +24,16 @@ export function applyDevSecrets(dataDir: string): DevSecrets {
   process.env.ASSAY_GITHUB_WEBHOOK_SECRET ||= secrets.webhookSecret;
   process.env.ASSAY_SESSION_KEY ||= secrets.sessionKey;
   return secrets;
+}
+
+/** The secrets a local runtime generated for `dataDir`, if it did (and the file is intact). */
+export function readDevSecrets(dataDir: string): DevSecrets | undefined {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = devSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,6 +10,8 @@ const runtime = await startLocalRuntime({
   port: config.PORT,
   s3Port: config.ASSAY_S3_PORT,
   databaseUrl: config.DATABASE_URL,
+  // No GitHub App configured: GitHub is the local double, driven with `npx assay dev …`.
+  githubDouble: !config.ASSAY_GITHUB_APP_ID,
   log: (message) => console.error(message),
 });
 
@@ -21,6 +23,9 @@ const lines = [
   `  OpenAPI         ${runtime.url}/openapi.json`,
   ...('POST /webhooks/github' in topology.routes ? [`  GitHub webhook  ${runtime.url}/webhooks/github`] : []),
   `  Health          ${runtime.url}/health/ready`,
+  runtime.githubDouble
+    ? `  GitHub          local double at ${runtime.githubDouble.url} (no ASSAY_GITHUB_APP_ID): npx assay dev install --org <login> --repo <name>`
+    : `  GitHub          App ${config.ASSAY_GITHUB_APP_ID} at ${config.ASSAY_GITHUB_API_URL}`,
   `  Webhook secret  ${config.ASSAY_GITHUB_WEBHOOK_SECRET ? 'ASSAY_GITHUB_WEBHOOK_SECRET' : `generated, in ${config.ASSAY_DATA_DIR}/dev-secrets.json`}`,
   `  Local S3        ${runtime.s3Endpoint} (bucket ${getConfig().ASSAY_S3_BUCKET})`,
   `  Database        ${runtime.embeddedDatabase ? `embedded PGlite in ${config.ASSAY_DATA_DIR}/pgdata` : 'DATABASE_URL'}`,

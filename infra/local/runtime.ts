@@ -12,6 +12,7 @@ import type { Topology } from '../topology.types.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { applyDevSecrets } from './dev-secrets.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { FakeGitHub } from './github-double/index.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { startLocalObjectStore } from './object-store.ts';
 import { LocalQueueEngine, type QueueEngineOptions } from './queue-engine.ts';
@@ -36,6 +37,12 @@ export interface LocalRuntimeOptions {
   /** Start the queue pollers and schedules (tests may drive them by hand). */
   autoStart?: boolean;
   log?: (message: string) => void;
+  /**
+   * Run the local GitHub double (`infra/local/github-double`) and point Assay
+   * at it as its GitHub App (what `npm start` does when `ASSAY_GITHUB_APP_ID`
+   * is unset), so `assay dev` can play GitHub.
+   */
+  githubDouble?: boolean;
 }
 
 export interface LocalRuntime {
@@ -46,6 +53,8 @@ export interface LocalRuntime {
   db: Kysely<Database>;
   queues: LocalQueueEngine;
   scheduler: LocalScheduler;
+  /** The GitHub double, when `githubDouble` was asked for. */
+  githubDouble?: FakeGitHub;
   stop(): Promise<void>;
 }
 
@@ -88,6 +97,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       process.env.ASSAY_DB_SESSION_ROLE = embedded.sessionRole;
     }
     applyDevSecrets(options.dataDir);
+    let githubDouble: FakeGitHub | undefined;
+    if (options.githubDouble) {
+      githubDouble = await new FakeGitHub({ appSlug: 'assay-local' }).start();
+      const double = githubDouble;
+      cleanups.push(() => double.stop());
+      process.env.ASSAY_GITHUB_API_URL = double.url;
+      process.env.ASSAY_GITHUB_APP_ID = double.credentials.appId;
+      process.env.ASSAY_GITHUB_PRIVATE_KEY = double.credentials.privateKey;
+    }
     process.env.ASSAY_RUNTIME = 'local';
     process.env.DATABASE_URL = databaseUrl;
     if (options.bucket) process.env.ASSAY_S3_BUCKET = options.bucket;
@@ -145,6 +163,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       databaseUrl,
       databaseSessionRole: getConfig().ASSAY_DB_SESSION_ROLE,
       s3Endpoint: objectStore.endpoint,
+      ...(githubDouble ? { githubDoubleUrl: githubDouble.url } : {}),
     });
 
     if (options.autoStart ?? true) {
@@ -160,6 +179,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       db,
       queues,
       scheduler,
+      ...(githubDouble ? { githubDouble } : {}),
       stop: stopAll,
     };
   } catch (error) {
