@@ -11,19 +11,18 @@ import { open, stat } from 'node:fs/promises';
 import {
   DEFAULT_CODE_HEALTH_MAX_BYTES,
   type Finding,
-  parseCodeHealthStream,
   type SeverityCounts,
-} from '../../shared/reports/code-health/index.ts';
+} from '../../shared/reports/code-health/types.ts';
 import {
   DEFAULT_MAX_BYTES,
   parseJUnit,
   type TestStatus,
   TidSummarizer,
 } from '../../shared/reports/junit/index.ts';
+import { printJson } from './output.ts';
+import { reportUsage } from './usage.ts';
 
-export const reportUsage = `  report <file>                      parse a JUnit XML or code-health report locally (JSON summary;
-                                     exit 2 when the file is not a valid report)
-`;
+export { reportUsage };
 
 /** Exit code for a file that is not a valid report. */
 export const INVALID_REPORT_EXIT_CODE = 2;
@@ -96,6 +95,8 @@ async function summarizeJUnit(path: string): Promise<ReportSummary> {
 }
 
 async function summarizeCodeHealth(path: string): Promise<ReportSummary> {
+  // Loaded only for a code-health file: it brings zod, which a JUnit summary does not need.
+  const { parseCodeHealthStream } = await import('../../shared/reports/code-health/parse.ts');
   const result = await parseCodeHealthStream(createReadStream(path));
   if (!result.valid) return { valid: false, error: result.reason };
   const { format, findings, score, counts } = result;
@@ -134,4 +135,11 @@ export async function reportCommand(args: string[]): Promise<{ output: ReportSum
   if (!path || extra.length > 0) throw new Error(`Usage: assay report <file>\n${reportUsage}`);
   const output = await summarizeReport(path);
   return { output, exitCode: output.valid ? 0 : INVALID_REPORT_EXIT_CODE };
+}
+
+/** `assay report <file>`: prints the summary; exit 0, or 2 for an invalid report. */
+export async function run(args: string[]): Promise<number> {
+  const { output, exitCode } = await reportCommand(args);
+  printJson(output);
+  return exitCode;
 }
