@@ -1,6 +1,11 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
-import { getCodeHealthRun, getCodeHealthRuns, getPullValidation } from './code-health.ts';
+import {
+  getCodeHealthRun,
+  getCodeHealthRuns,
+  getCommitValidation,
+  getPullValidation,
+} from './code-health.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -38,6 +43,7 @@ import {
   postNotificationsReadAll,
   putRepoFollow,
 } from './notifications.ts';
+import { getCiRuns, getRepo, getRepos, getWebhookDeliveries, postWebhookRedeliver } from './repos.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -83,4 +89,10 @@ export const contracts: readonly RouteContract[] = [
   postNotificationsReadAll,
   putRepoFollow,
   deleteRepoFollow,
+  getRepos,
+  getRepo,
+  getCiRuns,
+  getCommitValidation,
+  getWebhookDeliveries,
+  postWebhookRedeliver,
 ];
