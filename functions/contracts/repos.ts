@@ -55,25 +55,23 @@ export const getRepo = defineRoute({
   response: repositorySchema,
 });
 
-export const ciUploadSchema = z
-  .object({
-    id: z.uuid(),
-    runId: z.string(),
-    headSha: z.string(),
-    pullNumber: z.number().int().nullable(),
-    ref: z.string().nullable(),
-    authenticatedBy: z.enum(['oidc', 'upload_token']),
-    kind: z.enum(['junit', 'code-health']),
-    status: z
-      .enum(['issued', 'received', 'processed', 'invalid', 'rejected'])
-      .describe('`issued`: a URL was handed out and nothing arrived yet'),
-    reason: z.string().nullable().describe('Why the upload is invalid or was rejected'),
-    counts: z.record(z.string(), z.unknown()).nullable(),
-    sizeBytes: z.number().int().nullable(),
-    uploadedAt: z.iso.datetime(),
-    processedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'CiUpload' });
+export const ciUploadSchema = z.object({
+  id: z.uuid(),
+  runId: z.string(),
+  headSha: z.string(),
+  pullNumber: z.number().int().nullable(),
+  ref: z.string().nullable(),
+  authenticatedBy: z.enum(['oidc', 'upload_token']),
+  kind: z.enum(['junit', 'code-health']),
+  status: z
+    .enum(['issued', 'received', 'processed', 'invalid', 'rejected'])
+    .describe('`issued`: a URL was handed out and nothing arrived yet'),
+  reason: z.string().nullable().describe('Why the upload is invalid or was rejected'),
+  counts: z.record(z.string(), z.unknown()).nullable(),
+  sizeBytes: z.number().int().nullable(),
+  uploadedAt: z.iso.datetime(),
+  processedAt: z.iso.datetime().nullable(),
+});
 
 export const getCiRuns = defineRoute({
   route: 'GET /api/v1/repos/{owner}/{repo}/ci-runs',
