@@ -354,7 +354,15 @@ async function listComments(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `assay dev url`: the running runtime's API URL, for scripts (`ASSAY=$(npx assay dev url)`). */
+async function url(args: string[]): Promise<number> {
+  parseArgs({ args, options: {}, strict: true });
+  process.stdout.write(`${findTarget(undefined).url}\n`);
+  return 0;
+}
+
 const actions: Record<string, (args: string[]) => Promise<number>> = {
+  url,
   install,
   issue,
   pull,

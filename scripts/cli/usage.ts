@@ -18,7 +18,8 @@ export const reportUsage = `  report <file>                      parse a JUnit X
                                      exit 2 when the file is not a valid report)
 `;
 
-export const devUsage = `  dev install --org <login> [--repo <name>]… [--url <runtime URL>]
+export const devUsage = `  dev url                            the API URL of the running local runtime
+  dev install --org <login> [--repo <name>]… [--url <runtime URL>]
                                      install the App on an organisation of the local GitHub double
   dev issue --repo <org/repo> --title <title> (--body <text> | --body-file <file>)
                                      open an issue there and wait for Assay's checklist comment
