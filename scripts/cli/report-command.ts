@@ -87,7 +87,8 @@ async function readHead(path: string, bytes = 4096): Promise<Uint8Array> {
 }
 
 async function summarizeJUnit(path: string): Promise<ReportSummary> {
-  const tids = new TidSummarizer();
+  // Only the worst status per TID is printed: no per-test identity bookkeeping.
+  const tids = new TidSummarizer({ flakyByIdentity: false });
   const result = await parseJUnit(createReadStream(path), { onTestCase: tids.add });
   if (!result.valid) return { valid: false, error: result.reason };
   const { tests, passed, failed, errored, skipped, flaky } = result;
