@@ -19,6 +19,8 @@ export interface LocalHttpServerOptions {
   host?: string;
   /** Bodies above this are refused with 413 before a handler runs (API Gateway refuses large bodies too). */
   maxBodyBytes: number;
+  /** Called once per answered request (the local runtime's terminal log line). */
+  onRequest?: (request: { method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface LocalHttpServer {
@@ -77,6 +79,15 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
     const method = request.method ?? 'GET';
+    const started = performance.now();
+    response.once('finish', () =>
+      options.onRequest?.({
+        method,
+        path: url.pathname,
+        status: response.statusCode,
+        ms: performance.now() - started,
+      }),
+    );
     const match = matcher.match(method, url.pathname);
     if ('methodNotAllowed' in match) {
       request.resume();
