@@ -43,6 +43,8 @@ export interface LocalRuntimeOptions {
    * is unset), so `assay dev` can play GitHub.
    */
   githubDouble?: boolean;
+  /** One human-readable line per request and per queue message (`npm start` in a terminal). */
+  accessLog?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -56,6 +58,23 @@ export interface LocalRuntime {
   /** The GitHub double, when `githubDouble` was asked for. */
   githubDouble?: FakeGitHub;
   stop(): Promise<void>;
+}
+
+const clock = () => new Date().toTimeString().slice(0, 8);
+const duration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** `12:00:01 GET /api/v1/orgs/acme/repos 200 12 ms` */
+function requestLine(write: (line: string) => void) {
+  return (r: { method: string; path: string; status: number; ms: number }) =>
+    write(`${clock()} ${r.method} ${r.path} ${r.status} ${duration(r.ms)}`);
+}
+
+/** `12:00:01 queue checklist 5f3a9c1e done 34 ms` (or `failed, receive 2`) */
+function messageLine(write: (line: string) => void) {
+  return (m: { queue: string; id: string; ok: boolean; receiveCount: number; ms: number }) =>
+    write(
+      `${clock()} queue ${m.queue} ${m.id.slice(0, 8)} ${m.ok ? 'done' : `failed, receive ${m.receiveCount}`} ${duration(m.ms)}`,
+    );
 }
 
 /** Routes an S3 object-created record to the queues whose notification matches its key. */
@@ -141,6 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       overrides: options.queueOverrides,
       onError: (queue, error) =>
         log(`[queue ${queue}] ${error instanceof Error ? error.message : String(error)}`),
+      ...(options.accessLog ? { onMessage: messageLine(options.accessLog) } : {}),
     });
     const scheduler = new LocalScheduler(root, topology.schedules, (name, error) =>
       log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
@@ -153,6 +173,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       routes: topology.routes,
       port: options.port,
       maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+      ...(options.accessLog ? { onRequest: requestLine(options.accessLog) } : {}),
     });
     cleanups.push(() => http.close());
     process.env.ASSAY_PUBLIC_URL ??= http.url;
