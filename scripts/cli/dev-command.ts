@@ -245,93 +245,89 @@ async function install(args: string[]): Promise<number> {
   }
 }
 
-async function issue(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...common,
-      repo: { type: 'string' },
-      title: { type: 'string' },
-      body: { type: 'string' },
-      'body-file': { type: 'string' },
-      user: { type: 'string' },
-    },
-    strict: true,
-  });
+/** Options shared by `dev issue` and `dev pull`. */
+const itemOptions = {
+  ...common,
+  repo: { type: 'string' },
+  title: { type: 'string' },
+  body: { type: 'string' },
+  'body-file': { type: 'string' },
+  user: { type: 'string' },
+} as const;
+
+/**
+ * Opens an issue or pull request on the double, delivers its webhook, waits
+ * for Assay's comment on it and prints it.
+ */
+async function openItem(
+  values: { repo?: string; body?: string; 'body-file'?: string; url?: string; json?: boolean; user?: string },
+  kind: { path: 'issues' | 'pulls'; noun: string; comment: string },
+  fields: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const repo = requireRepo(values.repo);
-  if (!values.title) throw new DevError(`--title is required\n${devUsage}`);
   const body = readBody(values);
   const target = findTarget(values.url);
-  const answer = await callDouble(target, 'POST', `/repos/${repo}/issues`, {
-    title: values.title,
+  const answer = await callDouble(target, 'POST', `/repos/${repo}/${kind.path}`, {
+    ...fields,
     body,
     ...(values.user ? { user: values.user } : {}),
   });
   const opened = z
-    .object({ number: z.number(), html_url: z.string() })
-    .parse((answer as { issue: unknown }).issue);
+    .object({
+      issue: z.object({ number: z.number() }).optional(),
+      pull: z.object({ number: z.number() }).optional(),
+    })
+    .parse(answer);
+  const number = (opened.issue ?? opened.pull)?.number;
+  if (number === undefined) throw new DevError('GitHub double: no issue or pull request in its answer');
   const delivery = await deliver(target, answer);
   const comment = await appComment(
     target,
     repo,
-    opened.number,
-    `Assay's checklist comment on ${repo}#${opened.number}`,
+    number,
+    `Assay's ${kind.comment} comment on ${repo}#${number}`,
   );
   print(
     values.json ?? false,
-    { repository: repo, number: opened.number, delivery, comment },
-    `Opened issue #${opened.number} in ${repo} (delivery ${delivery}).\nAssay's checklist comment:\n\n${comment.body}`,
+    { repository: repo, number, ...extra, delivery, comment },
+    `Opened ${kind.noun} #${number} in ${repo} (delivery ${delivery}).\nAssay's ${kind.comment} comment:\n\n${comment.body}`,
   );
   return 0;
+}
+
+async function issue(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: itemOptions, strict: true });
+  if (!values.title) throw new DevError(`--title is required\n${devUsage}`);
+  return openItem(values, { path: 'issues', noun: 'issue', comment: 'checklist' }, { title: values.title });
 }
 
 async function pull(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      ...common,
-      repo: { type: 'string' },
-      title: { type: 'string' },
-      body: { type: 'string' },
-      'body-file': { type: 'string' },
+      ...itemOptions,
       'head-sha': { type: 'string' },
       'head-ref': { type: 'string' },
       base: { type: 'string' },
-      user: { type: 'string' },
     },
     strict: true,
   });
-  const repo = requireRepo(values.repo);
   const headSha = values['head-sha'];
   if (!headSha || !/^[0-9a-f]{40}$/.test(headSha)) {
     throw new DevError(`--head-sha <40 hex digits> is required\n${devUsage}`);
   }
-  const body = readBody(values);
-  const target = findTarget(values.url);
-  const answer = await callDouble(target, 'POST', `/repos/${repo}/pulls`, {
-    title: values.title ?? `Pull request for ${headSha.slice(0, 7)}`,
-    body,
-    headSha,
-    headRef: values['head-ref'] ?? 'assay-dev-branch',
-    ...(values.base ? { baseRef: values.base } : {}),
-    ...(values.user ? { user: values.user } : {}),
-  });
-  const opened = z
-    .object({ number: z.number(), html_url: z.string() })
-    .parse((answer as { pull: unknown }).pull);
-  const delivery = await deliver(target, answer);
-  const comment = await appComment(
-    target,
-    repo,
-    opened.number,
-    `Assay's manifest comment on ${repo}#${opened.number}`,
+  return openItem(
+    values,
+    { path: 'pulls', noun: 'pull request', comment: 'manifest' },
+    {
+      title: values.title ?? `Pull request for ${headSha.slice(0, 7)}`,
+      headSha,
+      headRef: values['head-ref'] ?? 'assay-dev-branch',
+      ...(values.base ? { baseRef: values.base } : {}),
+    },
+    { headSha },
   );
-  print(
-    values.json ?? false,
-    { repository: repo, number: opened.number, headSha, delivery, comment },
-    `Opened pull request #${opened.number} in ${repo} at ${headSha.slice(0, 7)} (delivery ${delivery}).\nAssay's manifest comment:\n\n${comment.body}`,
-  );
-  return 0;
 }
 
 async function listComments(args: string[]): Promise<number> {

@@ -8,8 +8,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { ValidationError } from '../errors.ts';
-import { page } from '../identity/pagination.ts';
+import { page, parsePatternCursor } from '../identity/pagination.ts';
 import { iso } from '../identity/rows.ts';
 import { findRepositoryByName } from './find-repository.ts';
 
@@ -92,16 +91,12 @@ export async function listRepositories(
   orgId: string,
   query: { cursor?: string; limit: number },
 ): Promise<{ repositories: RepositoryView[]; nextCursor: string | null }> {
-  if (query.cursor !== undefined && !nameCursor.test(query.cursor)) {
-    throw new ValidationError('cursor is not one this API returned', [
-      { path: 'query.cursor', message: 'invalid' },
-    ]);
-  }
+  const after = parsePatternCursor(query.cursor, nameCursor);
   return withTenant(db, orgId, async (trx) => {
     let q = repositoriesWithCounts(trx)
       .orderBy(sql`lower(r.full_name)`)
       .limit(query.limit + 1);
-    if (query.cursor !== undefined) q = q.where(sql<string>`lower(r.full_name)`, '>', query.cursor);
+    if (after !== undefined) q = q.where(sql<string>`lower(r.full_name)`, '>', after);
     const result = page(await q.execute(), query.limit, (row) => row.sort_key);
     return { repositories: result.rows.map(view), nextCursor: result.nextCursor };
   });

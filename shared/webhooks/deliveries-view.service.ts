@@ -13,8 +13,8 @@ import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database, DeliveryStatus } from '../db/database.ts';
 import { withSystem } from '../db/tenant.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
-import { page } from '../identity/pagination.ts';
+import { NotFoundError } from '../errors.ts';
+import { page, parsePatternCursor } from '../identity/pagination.ts';
 import { iso, isoOrNull } from '../identity/rows.ts';
 import { queues } from '../queues/messages.ts';
 import { markEnqueued } from './deliveries.repository.ts';
@@ -89,12 +89,7 @@ export async function listDeliveries(
   orgId: string,
   query: { status?: DeliveryStatus; event?: string; cursor?: string; limit: number },
 ): Promise<{ deliveries: DeliveryView[]; nextCursor: string | null }> {
-  const cursor = query.cursor;
-  if (cursor !== undefined && !deliveryIdPattern.test(cursor)) {
-    throw new ValidationError('cursor is not one this API returned', [
-      { path: 'query.cursor', message: 'invalid' },
-    ]);
-  }
+  const cursor = parsePatternCursor(query.cursor, deliveryIdPattern);
   return withSystem(db, async (trx) => {
     let q = trx
       .selectFrom('webhook_deliveries as d')

@@ -12,8 +12,8 @@
  */
 import { z } from 'zod';
 import { FakeHttpError } from './auth.ts';
-import type { Route, RouteContext, RouteResult } from './routes.ts';
-import { accountIdOf, type FakeIssue, type FakeRepository } from './state.ts';
+import { issueJson, type Route, type RouteContext, type RouteResult, userJson } from './routes.ts';
+import { accountIdOf, type FakeRepository, type FakeUser } from './state.ts';
 
 const REPO = '^/_double/repos/(?<owner>[^/]+)/(?<repo>[^/]+)';
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub login');
@@ -80,8 +80,9 @@ function repositoryOf(ctx: RouteContext): FakeRepository {
   return repository;
 }
 
-function accountJson(ctx: RouteContext, loginName: string, type: string) {
-  return { id: ctx.state.accountId(loginName), login: loginName, type };
+/** An account as GitHub embeds it. */
+function accountJson(ctx: RouteContext, login: string, type: FakeUser['type']) {
+  return userJson(ctx, { login, type });
 }
 
 /** A repository as webhooks embed it. */
@@ -96,21 +97,6 @@ function repositoryJson(ctx: RouteContext, repository: FakeRepository) {
     default_branch: 'main',
     html_url: `${ctx.webUrl}/${fullName}`,
     owner: accountJson(ctx, repository.owner, owner?.type ?? 'Organization'),
-  };
-}
-
-function issueJson(ctx: RouteContext, repository: FakeRepository, issue: FakeIssue) {
-  const kind = issue.pull ? 'pull' : 'issues';
-  return {
-    id: issue.id,
-    number: issue.number,
-    title: issue.title,
-    body: issue.body,
-    state: issue.state,
-    user: accountJson(ctx, issue.user.login, issue.user.type),
-    html_url: `${ctx.webUrl}/${repository.owner}/${repository.name}/${kind}/${issue.number}`,
-    created_at: issue.createdAt,
-    updated_at: issue.updatedAt,
   };
 }
 
