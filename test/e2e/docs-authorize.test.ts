@@ -60,9 +60,9 @@ describe('/docs', () => {
       const status = operation.locator('.live-responses-table tbody .response-col_status').first();
       await status.waitFor({ timeout: 30_000 });
       expect((await status.textContent())?.trim()).toBe('200');
-      expect(await operation.locator('.live-responses-table tbody .microlight').first().textContent()).toContain(
-        '"repositories"',
-      );
+      expect(
+        await operation.locator('.live-responses-table tbody .microlight').first().textContent(),
+      ).toContain('"repositories"');
       expect(sent).toEqual([`Bearer ${token}`]);
     } finally {
       await browser.close();
