@@ -51,6 +51,14 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'GET /api/v1/repos/{owner}/{repo}/code-health/{runId}': { params: { repo: 'no-repo', runId: '1' } },
   'PUT /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
   'DELETE /api/v1/repos/{owner}/{repo}/follow': { params: { repo: 'no-repo' } },
+  'GET /api/v1/orgs/{org}/repos': {},
+  'GET /api/v1/repos/{owner}/{repo}': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/ci-runs': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/commits/{sha}/validation': {
+    params: { repo: 'no-repo', sha: 'c0ffee15c0ffee15c0ffee15c0ffee15c0ffee15' },
+  },
+  'GET /api/v1/orgs/{org}/webhook-deliveries': {},
+  'POST /api/v1/orgs/{org}/webhook-deliveries/{id}/redeliver': { params: { id: 'no-such-delivery' } },
 };
 
 const routes = Object.entries((topology as Topology).routes);
