@@ -142,6 +142,36 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'GET /api/v1/orgs/{org}/repos': {
+      handler: 'functions/api/get-repos.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}': {
+      handler: 'functions/api/get-repo.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/ci-runs': {
+      handler: 'functions/api/get-ci-runs.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/commits/{sha}/validation': {
+      handler: 'functions/api/get-commit-validation.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/webhook-deliveries': {
+      handler: 'functions/api/get-webhook-deliveries.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/webhook-deliveries/{id}/redeliver': {
+      handler: 'functions/api/post-webhook-redeliver.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:intake'],
+    },
     'GET /api/v1/repos/{owner}/{repo}/code-health': {
       handler: 'functions/api/get-code-health-runs.ts',
       auth: 'session',

@@ -11,6 +11,7 @@ import * as codeHealthAndNotifications from './2026-11-22T08-00-00_code-health-a
 import * as ownerSetsTenantRoles from './2026-11-22T09-00-00_owner-sets-tenant-roles.ts';
 import * as hardening from './2026-11-29T01-00-00_hardening.ts';
 import * as githubSide from './2026-11-29T02-00-00_github-side.ts';
+import * as observabilityIndexes from './2026-11-29T03-00-00_observability-indexes.ts';
 import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-deletion.ts';
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T09-00-00_owner-sets-tenant-roles': ownerSetsTenantRoles,
   '2026-11-29T01-00-00_hardening': hardening,
   '2026-11-29T02-00-00_github-side': githubSide,
+  '2026-11-29T03-00-00_observability-indexes': observabilityIndexes,
   '2026-11-29T06-00-00_org-export-and-deletion': orgExportAndDeletion,
 };

@@ -78,6 +78,50 @@ export const getCodeHealthRun = defineRoute({
   }),
 });
 
+/** What Assay knows about one commit: its validation, the reports received for it and its code health. */
+export const commitValidationSchema = z.object({
+  headSha: z.string(),
+  validation: z
+    .object({
+      conclusion: z.string(),
+      reports: z.number().int(),
+      counts: z.record(z.string(), z.number().int()),
+      updatedAt: z.iso.datetime(),
+      items: z.array(
+        z.object({
+          tid: z.string(),
+          text: z.string(),
+          issue: z.object({ owner: z.string(), repo: z.string(), number: z.number().int() }),
+          status: itemStatusSchema,
+          flaky: z.boolean(),
+          tests: z.number().int(),
+          passed: z.number().int(),
+          failed: z.number().int(),
+          errored: z.number().int(),
+          skipped: z.number().int(),
+        }),
+      ),
+    })
+    .nullable(),
+  reports: z.array(
+    z.object({
+      runId: z.string(),
+      kind: z.enum(['junit', 'code-health']),
+      status: z.string(),
+      error: z.string().nullable(),
+      uploadedAt: z.iso.datetime(),
+    }),
+  ),
+  codeHealth: z
+    .object({
+      score: z.number().int(),
+      counts: severityCountsSchema,
+      findingsTotal: z.number().int(),
+      base: baseComparisonSchema,
+    })
+    .nullable(),
+});
+
 export const getPullValidation = defineRoute({
   route: 'GET /api/v1/repos/{owner}/{repo}/pulls/{number}/validation',
   auth: 'session',
@@ -93,48 +137,25 @@ export const getPullValidation = defineRoute({
       .regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA')
       .optional(),
   }),
-  response: z.object({
+  response: commitValidationSchema.extend({
     number: z.number().int(),
-    headSha: text(),
     current: z.boolean().describe('Whether headSha is the pull request’s current head'),
-    validation: z
-      .object({
-        conclusion: text(),
-        reports: z.number().int(),
-        counts: z.record(text(), z.number().int()),
-        updatedAt: z.iso.datetime(),
-        items: z.array(
-          z.object({
-            tid: text(),
-            text: text(),
-            issue: z.object({ owner: text(), repo: text(), number: z.number().int() }),
-            status: itemStatusSchema,
-            flaky: z.boolean(),
-            tests: z.number().int(),
-            passed: z.number().int(),
-            failed: z.number().int(),
-            errored: z.number().int(),
-            skipped: z.number().int(),
-          }),
-        ),
-      })
-      .nullable(),
-    reports: z.array(
-      z.object({
-        runId: text(),
-        kind: z.enum(['junit', 'code-health']),
-        status: text(),
-        error: text().nullable(),
-        uploadedAt: z.iso.datetime(),
-      }),
-    ),
-    codeHealth: z
-      .object({
-        score: z.number().int(),
-        counts: severityCountsSchema,
-        findingsTotal: z.number().int(),
-        base: baseComparisonSchema,
-      })
-      .nullable(),
+  }),
+});
+
+export const getCommitValidation = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/commits/{sha}/validation',
+  auth: 'session',
+  action: 'pulls:read',
+  orgParam: 'owner',
+  summary: 'The validation of any commit, with or without a pull request',
+  description:
+    'Every expected criterion with its status and test counts (when a pull request at this head has a manifest), the reports received for the commit (with the reason for an invalid one) and its code health, plus the pull requests whose head it is. A commit Assay has heard nothing about has `validation: null` and no reports.',
+  tags: ['pulls'],
+  params: repoParams.extend({
+    sha: text().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA'),
+  }),
+  response: commitValidationSchema.extend({
+    pulls: z.array(z.object({ number: z.number().int(), state: z.enum(['open', 'closed']) })),
   }),
 });

@@ -1,6 +1,11 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
-import { getCodeHealthRun, getCodeHealthRuns, getPullValidation } from './code-health.ts';
+import {
+  getCodeHealthRun,
+  getCodeHealthRuns,
+  getCommitValidation,
+  getPullValidation,
+} from './code-health.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -39,6 +44,7 @@ import {
   putRepoFollow,
 } from './notifications.ts';
 import { deleteOrg, getOrgExport, getOrgExports, postOrgExport } from './org-data.ts';
+import { getCiRuns, getRepo, getRepos, getWebhookDeliveries, postWebhookRedeliver } from './repos.ts';
 import { getRepoSettings, putRepoSettings } from './repositories.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
@@ -91,4 +97,10 @@ export const contracts: readonly RouteContract[] = [
   deleteOrg,
   getRepoSettings,
   putRepoSettings,
+  getRepos,
+  getRepo,
+  getCiRuns,
+  getCommitValidation,
+  getWebhookDeliveries,
+  postWebhookRedeliver,
 ];

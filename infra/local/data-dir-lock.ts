@@ -9,6 +9,8 @@ const runtimeFileSchema = z.object({
   /** Role the runtime's database connections switch to (`ASSAY_DB_SESSION_ROLE`). */
   databaseSessionRole: z.string().optional(),
   s3Endpoint: z.string().optional(),
+  /** The local GitHub double `npm start` runs when no GitHub App is configured (for `assay dev`). */
+  githubDoubleUrl: z.string().optional(),
 });
 
 /** What a running local runtime writes to `<dataDir>/runtime.json` for the CLI. */

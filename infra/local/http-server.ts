@@ -20,6 +20,8 @@ export interface LocalHttpServerOptions {
   host?: string;
   /** Bodies above this are refused with 413 before a handler runs (API Gateway refuses large bodies too). */
   maxBodyBytes: number;
+  /** Called once per answered request (the local runtime's terminal log line). */
+  onRequest?: (request: { method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface LocalHttpServer {
@@ -115,6 +117,15 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       sendError(response, 400, 'bad_request', 'The request target or Host header is not a valid URL');
       return;
     }
+    const started = performance.now();
+    response.once('finish', () =>
+      options.onRequest?.({
+        method,
+        path: url.pathname,
+        status: response.statusCode,
+        ms: performance.now() - started,
+      }),
+    );
     const match = matcher.match(method, url.pathname);
     if ('malformedParameter' in match) {
       request.resume();

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver, { type S3rverMiddleware } from 's3rver';
@@ -89,6 +89,9 @@ export async function startLocalObjectStore(options: {
   });
   // First in Koa's stack: nothing below it sees a path that escapes the bucket.
   server.middleware.unshift(guardRequests);
+  // s3rver does not pass a listen error to its caller (it becomes an uncaught
+  // 'error' event): a taken port is found first and reported as listen would.
+  if (options.port !== 0) await assertPortFree(options.port);
   const address = (await server.run()) as AddressInfo;
   server.on('event', (event: S3Event) => {
     for (const record of event.Records ?? []) {
@@ -105,4 +108,13 @@ export async function startLocalObjectStore(options: {
       await server.close();
     },
   };
+}
+
+/** Rejects with the `listen` error (`EADDRINUSE` …) when 127.0.0.1:`port` cannot be bound. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }

@@ -29,6 +29,8 @@ export interface QueueEngineOptions {
     Record<string, Partial<Pick<QueueEntry, 'visibilityTimeoutSeconds' | 'maxReceiveCount' | 'batchSize'>>>
   >;
   onError?: (queue: string, error: unknown) => void;
+  /** Called once per message handled (the local runtime's terminal log line). */
+  onMessage?: (message: { queue: string; id: string; ok: boolean; receiveCount: number; ms: number }) => void;
 }
 
 function toRecord(queue: string, message: LocalQueueMessage): SQSRecord {
@@ -114,6 +116,7 @@ export class LocalQueueEngine {
 
   private async invoke(queue: string, settings: QueueEntry, messages: LocalQueueMessage[]): Promise<void> {
     const records = messages.map((m) => toRecord(queue, m));
+    const started = performance.now();
     let failedIds: Set<string>;
     let failure: string | undefined;
     let reasons: Record<string, string> = {};
@@ -131,8 +134,11 @@ export class LocalQueueEngine {
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       this.options.onError?.(queue, error);
     }
+    const ms = performance.now() - started;
     for (const message of messages) {
-      if (failedIds.has(message.id)) {
+      const ok = !failedIds.has(message.id);
+      this.options.onMessage?.({ queue, id: message.id, ok, receiveCount: message.receiveCount, ms });
+      if (!ok) {
         await recordLocalFailure(
           this.options.db,
           message.receiptHandle,

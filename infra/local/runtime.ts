@@ -13,6 +13,7 @@ import type { Topology } from '../topology.types.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { applyDevSecrets } from './dev-secrets.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { FakeGitHub } from './github-double/index.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { startLocalObjectStore } from './object-store.ts';
 import { LocalQueueEngine, type QueueEngineOptions } from './queue-engine.ts';
@@ -37,6 +38,14 @@ export interface LocalRuntimeOptions {
   /** Start the queue pollers and schedules (tests may drive them by hand). */
   autoStart?: boolean;
   log?: (message: string) => void;
+  /**
+   * Run the local GitHub double (`infra/local/github-double`) and point Assay
+   * at it as its GitHub App (what `npm start` does when `ASSAY_GITHUB_APP_ID`
+   * is unset), so `assay dev` can play GitHub.
+   */
+  githubDouble?: boolean;
+  /** One human-readable line per request and per queue message (`npm start` in a terminal). */
+  accessLog?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -47,7 +56,26 @@ export interface LocalRuntime {
   db: Kysely<Database>;
   queues: LocalQueueEngine;
   scheduler: LocalScheduler;
+  /** The GitHub double, when `githubDouble` was asked for. */
+  githubDouble?: FakeGitHub;
   stop(): Promise<void>;
+}
+
+const clock = () => new Date().toTimeString().slice(0, 8);
+const duration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** `12:00:01 GET /api/v1/orgs/acme/repos 200 12 ms` */
+function requestLine(write: (line: string) => void) {
+  return (r: { method: string; path: string; status: number; ms: number }) =>
+    write(`${clock()} ${r.method} ${r.path} ${r.status} ${duration(r.ms)}`);
+}
+
+/** `12:00:01 queue checklist 5f3a9c1e done 34 ms` (or `failed, receive 2`) */
+function messageLine(write: (line: string) => void) {
+  return (m: { queue: string; id: string; ok: boolean; receiveCount: number; ms: number }) =>
+    write(
+      `${clock()} queue ${m.queue} ${m.id.slice(0, 8)} ${m.ok ? 'done' : `failed, receive ${m.receiveCount}`} ${duration(m.ms)}`,
+    );
 }
 
 /** Routes an S3 object-created record to the queues whose notification matches its key. */
@@ -89,6 +117,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       process.env.ASSAY_DB_SESSION_ROLE = embedded.sessionRole;
     }
     applyDevSecrets(options.dataDir);
+    let githubDouble: FakeGitHub | undefined;
+    if (options.githubDouble) {
+      githubDouble = await new FakeGitHub({ appSlug: 'assay-local' }).start();
+      const double = githubDouble;
+      cleanups.push(() => double.stop());
+      process.env.ASSAY_GITHUB_API_URL = double.url;
+      process.env.ASSAY_GITHUB_APP_ID = double.credentials.appId;
+      process.env.ASSAY_GITHUB_PRIVATE_KEY = double.credentials.privateKey;
+    }
     process.env.ASSAY_RUNTIME = 'local';
     process.env.DATABASE_URL = databaseUrl;
     if (options.bucket) process.env.ASSAY_S3_BUCKET = options.bucket;
@@ -125,6 +162,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       overrides: options.queueOverrides,
       onError: (queue, error) =>
         log(`[queue ${queue}] ${error instanceof Error ? error.message : String(error)}`),
+      ...(options.accessLog ? { onMessage: messageLine(options.accessLog) } : {}),
     });
     const scheduler = new LocalScheduler(root, topology.schedules, (name, error) =>
       log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
@@ -137,6 +175,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       routes: topology.routes,
       port: options.port,
       maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+      ...(options.accessLog ? { onRequest: requestLine(options.accessLog) } : {}),
     });
     cleanups.push(() => http.close());
     process.env.ASSAY_PUBLIC_URL ??= http.url;
@@ -147,6 +186,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       databaseUrl,
       databaseSessionRole: getConfig().ASSAY_DB_SESSION_ROLE,
       s3Endpoint: objectStore.endpoint,
+      ...(githubDouble ? { githubDoubleUrl: githubDouble.url } : {}),
     });
 
     if (options.autoStart ?? true) {
@@ -162,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       db,
       queues,
       scheduler,
+      ...(githubDouble ? { githubDouble } : {}),
       stop: stopAll,
     };
   } catch (error) {

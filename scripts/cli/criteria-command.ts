@@ -12,9 +12,10 @@ import { TextDecoder } from 'node:util';
 import { type ExtractorSource, extractCriteria } from '../../shared/checklists/extract/index.ts';
 import { detectEncoding } from '../../shared/reports/encoding.ts';
 
-export const criteriaUsage = `  criteria <file.md> [--title "…"]   print the acceptance criteria Assay extracts from an issue body
-                                     (JSON; "-" reads standard input; exit 2 when the file is unreadable)
-`;
+import { printJson } from './output.ts';
+import { criteriaUsage } from './usage.ts';
+
+export { criteriaUsage };
 
 /** Exit code for a file that cannot be read as text. */
 export const UNREADABLE_FILE_EXIT_CODE = 2;
@@ -123,4 +124,11 @@ export async function criteriaCommand(
     },
     exitCode: 0,
   };
+}
+
+/** `assay criteria <file.md> [--title "…"]`: prints the JSON; exit 0, or 2 for an unreadable file. */
+export async function run(args: string[]): Promise<number> {
+  const { output, exitCode } = await criteriaCommand(args);
+  printJson(output);
+  return exitCode;
 }

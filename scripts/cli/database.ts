@@ -6,6 +6,7 @@ import { getConfig } from '../../shared/config.ts';
 import { createPoolDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { migrateToLatest } from '../../shared/db/migrate.ts';
+import { printJson } from './output.ts';
 
 export interface CliDatabase {
   db: Kysely<Database>;
@@ -51,4 +52,23 @@ export async function openCliDatabase(dataDir: string): Promise<CliDatabase> {
       lock.release();
     },
   };
+}
+
+/**
+ * Runs a database command: `prepare` checks the arguments first (so a typo
+ * never opens the database), then the database of `ASSAY_DATA_DIR` is opened,
+ * the command runs on it, its result is printed as JSON, and the database is
+ * closed. Resolves to exit code 0.
+ */
+export async function runOnDatabase<T>(
+  prepare: () => (database: CliDatabase) => Promise<T>,
+): Promise<number> {
+  const run = prepare();
+  const database = await openCliDatabase(getConfig().ASSAY_DATA_DIR);
+  try {
+    printJson(await run(database));
+    return 0;
+  } finally {
+    await database.close();
+  }
 }

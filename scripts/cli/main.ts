@@ -1,58 +1,36 @@
-import { getConfig } from '../../shared/config.ts';
-import { criteriaCommand, criteriaUsage } from './criteria-command.ts';
-import { type CliDatabase, openCliDatabase } from './database.ts';
-import { queuesCommand } from './queues-command.ts';
-import { reportCommand, reportUsage } from './report-command.ts';
-import { tokenCommand, tokenUsage } from './token-command.ts';
+/**
+ * `assay <command>`: looks the command up in {@link commands} and runs it.
+ * Nothing but the command's own module is loaded.
+ *
+ * @module
+ */
+import { commands } from './commands.ts';
 
-const usage = `Usage: assay <command>
-
-  queues [list]                      message counts per local queue
-  queues dead-letters <queue>        dead letters of a local queue (JSON)
-  queues redrive <queue> [ids…]      move dead letters back to their queue
-${tokenUsage}${reportUsage}${criteriaUsage}`;
+const usage = `Usage: assay <command>\n\n${Object.values(commands)
+  .map((c) => c.usage)
+  .join('')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help') {
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(usage);
     return command ? 0 : 1;
   }
-  // `report` works on a local file only: it never opens the database.
-  if (command === 'report') {
-    const { output, exitCode } = await reportCommand(rest);
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-    return exitCode;
+  const entry = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (!entry) {
+    process.stderr.write(`Unknown command ${command}\n${usage}`);
+    return 1;
   }
-  // `criteria` reads a local Markdown file only: it never opens the database.
-  if (command === 'criteria') {
-    const { output, exitCode } = await criteriaCommand(rest);
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-    return exitCode;
-  }
-  // Each command checks its arguments before the database is opened, then runs on it.
-  const commands: Record<string, (args: string[]) => (database: CliDatabase) => Promise<unknown>> = {
-    queues: (args) => (database) => queuesCommand(args, database),
-    token: tokenCommand,
-  };
-  const run = commands[command]?.(rest);
-  if (run) {
-    const database = await openCliDatabase(getConfig().ASSAY_DATA_DIR);
-    try {
-      process.stdout.write(`${JSON.stringify(await run(database), null, 2)}\n`);
-      return 0;
-    } finally {
-      await database.close();
-    }
-  }
-  process.stderr.write(`Unknown command ${command}\n${usage}`);
-  return 1;
+  return (await entry.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    const debug = process.env.ASSAY_LOG_LEVEL?.toUpperCase() === 'DEBUG';
+    process.stderr.write(
+      `${debug && error instanceof Error ? (error.stack ?? error.message) : error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -5,7 +5,7 @@ import {
   listDeadLetters,
   redriveDeadLetters,
 } from '../../shared/adapters/local-queue-store.ts';
-import type { CliDatabase } from './database.ts';
+import { type CliDatabase, runOnDatabase } from './database.ts';
 
 const queues = Object.keys((topology as Topology).queues);
 
@@ -35,4 +35,9 @@ export async function queuesCommand(args: string[], database: CliDatabase): Prom
     default:
       throw new Error(`Unknown queues action ${action}: use list, dead-letters or redrive`);
   }
+}
+
+/** `assay queues …`. */
+export function run(args: string[]): Promise<number> {
+  return runOnDatabase(() => (database) => queuesCommand(args, database));
 }

@@ -11,9 +11,8 @@ import { open, stat } from 'node:fs/promises';
 import {
   DEFAULT_CODE_HEALTH_MAX_BYTES,
   type Finding,
-  parseCodeHealthStream,
   type SeverityCounts,
-} from '../../shared/reports/code-health/index.ts';
+} from '../../shared/reports/code-health/types.ts';
 import { decoderFor } from '../../shared/reports/encoding.ts';
 import {
   DEFAULT_MAX_BYTES,
@@ -24,11 +23,10 @@ import {
   TidSummarizer,
 } from '../../shared/reports/junit/index.ts';
 import { InvalidReportError } from '../../shared/reports/junit/invalid.ts';
+import { printJson } from './output.ts';
+import { reportUsage } from './usage.ts';
 
-export const reportUsage = `  report <file> [--cases]            parse a JUnit XML or code-health report locally (JSON summary;
-                                     --cases lists every testcase; exit 2 when the file is not a
-                                     valid report)
-`;
+export { reportUsage };
 
 /** Exit code for a file that is not a valid report. */
 export const INVALID_REPORT_EXIT_CODE = 2;
@@ -144,7 +142,8 @@ async function readHead(path: string, bytes = 4096): Promise<Uint8Array> {
 }
 
 async function summarizeJUnit(path: string, options: SummarizeOptions): Promise<ReportSummary> {
-  const tids = new TidSummarizer();
+  // Only the worst status per TID is printed: no per-test identity bookkeeping.
+  const tids = new TidSummarizer({ flakyByIdentity: false });
   const cases: ReportCase[] = [];
   const suites: ReportSuite[] = [];
   const result = await parseJUnit(
@@ -177,6 +176,8 @@ async function summarizeJUnit(path: string, options: SummarizeOptions): Promise<
 }
 
 async function summarizeCodeHealth(path: string): Promise<ReportSummary> {
+  // Loaded only for a code-health file: it brings zod, which a JUnit summary does not need.
+  const { parseCodeHealthStream } = await import('../../shared/reports/code-health/parse.ts');
   const result = await parseCodeHealthStream(createReadStream(path));
   if (!result.valid) return { valid: false, error: result.reason };
   const { format, findings, score, counts, newFindings } = result;
@@ -223,4 +224,11 @@ export async function reportCommand(args: string[]): Promise<{ output: ReportSum
     throw new Error(`Usage: assay report <file> [--cases]\n${reportUsage}`);
   const output = await summarizeReport(path, { cases });
   return { output, exitCode: output.valid ? 0 : INVALID_REPORT_EXIT_CODE };
+}
+
+/** `assay report <file>`: prints the summary; exit 0, or 2 for an invalid report. */
+export async function run(args: string[]): Promise<number> {
+  const { output, exitCode } = await reportCommand(args);
+  printJson(output);
+  return exitCode;
 }

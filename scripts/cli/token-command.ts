@@ -5,11 +5,10 @@ import { atLeast, type Role, roleSchema } from '../../shared/auth/roles.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { withSystem, withTenant } from '../../shared/db/tenant.ts';
 import { mintApiToken } from '../../shared/identity/api-tokens.service.ts';
-import type { CliDatabase } from './database.ts';
+import { type CliDatabase, runOnDatabase } from './database.ts';
+import { tokenUsage } from './usage.ts';
 
-export const tokenUsage = `  token create --org <login> --role <role> [--user <login>] [--name <name>] [--days <n>]
-                                     mint an API token directly in the database (JSON, shown once)
-`;
+export { tokenUsage };
 
 export interface MintedToken {
   id: string;
@@ -73,7 +72,13 @@ async function createToken(db: Kysely<Database>, options: CreateOptions): Promis
       .where('renamed_at', 'is', null)
       .executeTakeFirst(),
   );
-  if (!org) throw new Error(`No organisation ${options.org}`);
+  if (!org) {
+    throw new Error(
+      `No organisation ${options.org} in Assay. Organisations come into being when the GitHub App is installed ` +
+        `on them (its installation webhook); locally, without a GitHub App, install it on the GitHub double: ` +
+        `npx assay dev install --org ${options.org} --repo <name>`,
+    );
+  }
   return withTenant(db, org.id, async (trx) => {
     let userId: string | null = null;
     if (options.user) {
@@ -106,4 +111,9 @@ async function createToken(db: Kysely<Database>, options: CreateOptions): Promis
       expiresAt: minted.expiresAt,
     };
   });
+}
+
+/** `assay token …`. */
+export function run(args: string[]): Promise<number> {
+  return runOnDatabase(() => tokenCommand(args));
 }

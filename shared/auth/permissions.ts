@@ -37,6 +37,9 @@ export const permissions = {
   'code-health:read': 'viewer',
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',
+  'ci-runs:read': 'viewer',
+  'webhook-deliveries:read': 'admin',
+  'webhook-deliveries:redeliver': 'admin',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

@@ -25,13 +25,20 @@ export function parseLoginCursor(cursor: string | undefined): string | undefined
   return cursor;
 }
 
+/** A cursor that must match `pattern` (the shape of what this API puts in `nextCursor`); 400 otherwise. */
+export function parsePatternCursor(cursor: string | undefined, pattern: RegExp): string | undefined {
+  if (cursor === undefined) return undefined;
+  if (!pattern.test(cursor)) throw invalidCursor();
+  return cursor;
+}
+
 /**
  * Keyset condition "older than the row with id `cursor`" for lists ordered by
  * `(created_at desc, id desc)`: the cursor row's own timestamp is read in SQL,
  * so no precision is lost on the way through JavaScript.
  */
 export function olderThan(
-  table: 'invitations' | 'api_tokens' | 'notifications' | 'code_health_runs',
+  table: 'invitations' | 'api_tokens' | 'notifications' | 'code_health_runs' | 'ci_uploads',
   cursor: string,
 ): Expression<SqlBool> {
   const t = sql.table(table);

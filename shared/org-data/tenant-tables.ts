@@ -71,7 +71,12 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { name: 'repository_follows', orgColumn: 'org_id', omit: [], description: 'Who follows which repository' },
   { name: 'notifications', orgColumn: 'org_id', omit: [], description: 'In-app notifications' },
   { name: 'org_exports', orgColumn: 'org_id', omit: [], description: 'Exports of this organisation' },
-  { name: 'workflow_runs', orgColumn: 'org_id', omit: [], description: 'GitHub workflow runs seen per commit' },
+  {
+    name: 'workflow_runs',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'GitHub workflow runs seen per commit',
+  },
 ];
 
 /**

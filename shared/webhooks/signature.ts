@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { verify } from '@octokit/webhooks-methods';
 
 /**
@@ -15,4 +16,12 @@ export async function verifyWebhookSignature(
   } catch {
     return false;
   }
+}
+
+/**
+ * `X-Hub-Signature-256` for a raw body as GitHub computes it:
+ * `sha256=` + hex HMAC-SHA256 of the body's bytes under `secret`.
+ */
+export function signWebhookBody(secret: string, rawBody: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 }

@@ -18,7 +18,7 @@ let s: Synthesized;
 
 beforeAll(async () => {
   s = await synthesize({ topology: real });
-});
+}, 300_000);
 afterAll(() => s?.dispose());
 
 /** API handlers stay under 1 MB minified (the AWS SDK comes from the Lambda runtime). */

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { FakeGitHub, type FakeIssue, randomSha } from '../../infra/local/github-double/index.ts';
 import { countLocalMessages } from '../../shared/adapters/local-queue-store.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
-import { FakeGitHub, type FakeIssue, randomSha } from './fake-github/index.ts';
 import { type FakeOidcIssuer, startFakeOidcIssuer } from './fake-oidc/index.ts';
 import { startTestRuntime, type TestRuntime } from './test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from './webhooks.ts';

@@ -1,10 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { signWebhookBody } from '../../shared/webhooks/signature.ts';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
 /** `X-Hub-Signature-256` for a body, as GitHub computes it. */
 export function signBody(body: string | Buffer, secret = TEST_WEBHOOK_SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return signWebhookBody(secret, body);
 }
 
 /** Posts a signed webhook to a running Assay. */

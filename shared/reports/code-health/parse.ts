@@ -10,10 +10,14 @@ import { findingsFromCodeHealthJson } from './code-health-json.ts';
 import { findingsFromSarif, looksLikeSarif } from './sarif.ts';
 import { computeScore } from './score.ts';
 import { countBySeverity } from './severity.ts';
-import type { CodeHealthFormat, CodeHealthResult, Finding } from './types.ts';
+import {
+  type CodeHealthFormat,
+  type CodeHealthResult,
+  DEFAULT_CODE_HEALTH_MAX_BYTES,
+  type Finding,
+} from './types.ts';
 
-/** Default size limit: 100 MB, as for JUnit reports. */
-export const DEFAULT_CODE_HEALTH_MAX_BYTES = 100 * 1024 * 1024;
+export { DEFAULT_CODE_HEALTH_MAX_BYTES };
 
 /** Options of the code-health parsers. */
 export interface ParseCodeHealthOptions {

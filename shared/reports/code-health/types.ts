@@ -5,6 +5,9 @@
  */
 
 /** Severities, most severe first. Every input vocabulary is mapped onto these. */
+/** Default size limit of a code-health report: 100 MB, as for JUnit reports. */
+export const DEFAULT_CODE_HEALTH_MAX_BYTES = 100 * 1024 * 1024;
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
 /** One of {@link SEVERITIES}. */

@@ -46,16 +46,27 @@ export class TidSummarizer {
   /**
    * Outcomes seen per test identity (a 53-bit hash of suite, classname and
    * name — 9 bytes per tagged test, not its strings), to spot a test that both
-   * passed and failed.
+   * passed and failed; absent when the caller does not need `flaky` per TID.
    */
-  private readonly outcomes = new IdentityFlags();
+  private readonly outcomes: IdentityFlags | undefined;
+
+  /**
+   * `options.flakyByIdentity` (default true): mark a TID flaky when one test
+   * (same suite, classname, name) both passed and failed. `false` skips that
+   * bookkeeping — for callers that read only statuses and counts (the CLI),
+   * which then costs nothing per tagged test.
+   */
+  constructor(options: { flakyByIdentity?: boolean } = {}) {
+    this.outcomes = options.flakyByIdentity === false ? undefined : new IdentityFlags();
+  }
 
   /** Adds one testcase (a no-op when it carries no TID). */
   readonly add = (test: TidTest): void => {
     if (test.tids.length === 0) return;
-    const identity = hash53(test.suite, test.classname, test.name);
     const bit = test.status === 'passed' ? PASSED : test.status === 'skipped' ? 0 : BROKEN;
-    const mixed = this.outcomes.or(identity, bit) === (PASSED | BROKEN);
+    const mixed =
+      this.outcomes !== undefined &&
+      this.outcomes.or(hash53(test.suite, test.classname, test.name), bit) === (PASSED | BROKEN);
     for (const tid of test.tids) {
       let entry = this.byTid.get(tid);
       if (entry === undefined) {

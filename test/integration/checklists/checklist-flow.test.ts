@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub, type FakeIssue } from '../../../infra/local/github-double/index.ts';
 import { generateChecklist } from '../../../shared/checklists/checklist.service.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { createGitHubClient } from '../../../shared/github/github-client.ts';
-import { FakeGitHub, type FakeIssue } from '../../support/fake-github/index.ts';
 import { seedApiToken, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';

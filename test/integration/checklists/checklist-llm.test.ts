@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 import { FakeOpenAi } from '../../support/fake-openai/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';

@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 
 /** The double itself, spoken to with plain fetch: it must behave like GitHub where Assay depends on it. */
 let fake: FakeGitHub;
@@ -79,7 +79,7 @@ describe('fake GitHub: App JWT', () => {
 
   it('answers 401 with GitHub’s { message, documentation_url } for every bad JWT', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const other = (await import('../../support/fake-github/index.ts')).generateAppKeyPair();
+    const other = (await import('../../../infra/local/github-double/index.ts')).generateAppKeyPair();
     const cases: [string | undefined, RegExp][] = [
       [undefined, /Requires authentication/],
       ['Bearer not.a.jwt', /could not be decoded/],

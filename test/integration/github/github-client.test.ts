@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeGitHub, generateAppKeyPair } from '../../../infra/local/github-double/index.ts';
 import { resetConfig } from '../../../shared/config.ts';
 import {
   createGitHubClient,
@@ -9,7 +10,6 @@ import {
 } from '../../../shared/github/github-client.ts';
 import type { CheckRunAnnotation, RepoRef } from '../../../shared/github/github-client.types.ts';
 import { GitHubApiError, GitHubNotConfiguredError } from '../../../shared/github/github-errors.ts';
-import { FakeGitHub, generateAppKeyPair } from '../../support/fake-github/index.ts';
 
 let fake: FakeGitHub;
 const acme: RepoRef = { installationId: 11, owner: 'acme', repo: 'widgets' };

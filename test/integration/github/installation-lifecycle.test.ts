@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeIssue } from '../../../infra/local/github-double/index.ts';
 import { countLocalMessages, sendLocalMessage } from '../../../shared/adapters/local-queue-store.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
-import type { FakeIssue } from '../../support/fake-github/index.ts';
 import {
   INSTALLATION_ID,
   repository,

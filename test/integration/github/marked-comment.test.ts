@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { createGitHubClient } from '../../../shared/github/github-client.ts';
 import type { GitHubClient, RepoRef } from '../../../shared/github/github-client.types.ts';
 import { findMarkedComment, upsertMarkedComment } from '../../../shared/github/marked-comment.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 
 let fake: FakeGitHub;
 let gh: GitHubClient;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import {
   authorizeUrl,
   exchangeCode,
@@ -12,7 +13,6 @@ import {
   roleFromGitHub,
 } from '../../../shared/auth/github-oauth.ts';
 import { GitHubApiError } from '../../../shared/github/github-errors.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 
 /** The OAuth web flow client against the GitHub double, over real HTTP. */
 let fake: FakeGitHub;

@@ -56,6 +56,19 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
     params: { repo: 'no-repo' },
     body: { testWorkflows: ['test'] },
   },
+  'GET /api/v1/orgs/{org}/repos': {},
+  'GET /api/v1/repos/{owner}/{repo}': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/ci-runs': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/commits/{sha}/validation': {
+    params: { repo: 'no-repo', sha: 'c0ffee15c0ffee15c0ffee15c0ffee15c0ffee15' },
+  },
+  'GET /api/v1/orgs/{org}/webhook-deliveries': {},
+  'POST /api/v1/orgs/{org}/webhook-deliveries/{id}/redeliver': { params: { id: 'no-such-delivery' } },
+  'POST /api/v1/orgs/{org}/exports': {},
+  'GET /api/v1/orgs/{org}/exports': {},
+  'GET /api/v1/orgs/{org}/exports/{id}': { params: { id: randomUUID() } },
+  // A confirmation that does not match: the owner gets 400 (allowed, nothing deleted), others 403.
+  'DELETE /api/v1/orgs/{org}': { body: { confirm: 'not-this-org' } },
 };
 
 const routes = Object.entries((topology as Topology).routes);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 import { seedOrg, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub, type FakeIssue, randomSha } from '../../../infra/local/github-double/index.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
-import { FakeGitHub, type FakeIssue, randomSha } from '../../support/fake-github/index.ts';
 import { seedApiToken } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';

@@ -1,12 +1,12 @@
 import { DeleteObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomSha } from '../../../infra/local/github-double/index.ts';
 import { countLocalMessages, sendLocalMessage } from '../../../shared/adapters/local-queue-store.ts';
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { RAW_REPORT_TAG } from '../../../shared/reports/retention.ts';
 import { utf16 } from '../../support/encodings.ts';
-import { randomSha } from '../../support/fake-github/index.ts';
 import { seedApiToken } from '../../support/identity.ts';
 import {
   fail,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../../../infra/local/github-double/index.ts';
 import { countLocalMessages, receiveLocalMessages } from '../../../shared/adapters/local-queue-store.ts';
-import { FakeGitHub } from '../../support/fake-github/index.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';
 

@@ -67,6 +67,21 @@ describe('summarizeByTid', () => {
     expect(summarizer.statuses()).toEqual({ T1: 'errored', T2: 'skipped' });
   });
 
+  it('without identity bookkeeping keeps statuses and counts but no flip-flop flag', () => {
+    const summarizer = new TidSummarizer({ flakyByIdentity: false });
+    summarizer.add(t('same', 'passed', ['T1']));
+    summarizer.add(t('same', 'failed', ['T1']));
+    summarizer.add(t('rerun', 'passed', ['T2'], true));
+    expect(summarizer.summaries().get('T1')).toMatchObject({
+      status: 'failed',
+      flaky: false,
+      tests: 2,
+      passed: 1,
+    });
+    expect(summarizer.summaries().get('T2')).toMatchObject({ status: 'passed', flaky: true });
+    expect(summarizer.statuses()).toEqual({ T1: 'failed', T2: 'passed' });
+  });
+
   it('works as onTestCase while streaming', async () => {
     const summarizer = new TidSummarizer();
     const result = await parseJUnit(

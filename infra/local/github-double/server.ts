@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeHttpError, verifyAppJwt, verifyInstallationToken, verifyUserToken } from './auth.ts';
+import { controlRoutes } from './control-routes.ts';
 import { type AppKeyFormat, type AppKeyPair, sharedAppKeyPair } from './keys.ts';
 import {
   type FakeOAuthApp,
@@ -12,7 +13,7 @@ import {
 import { type FakeAppConfig, type RouteContext, type RouteResult, routes } from './routes.ts';
 import { type FakeAccountUser, FakeGitHubState } from './state.ts';
 
-const allRoutes = [...routes, ...oauthRoutes];
+const allRoutes = [...routes, ...oauthRoutes, ...controlRoutes];
 
 export interface FakeGitHubOptions {
   /** Default 1001. */

@@ -169,7 +169,7 @@ function repoWebUrl(ctx: RouteContext, repository: FakeRepository): string {
   return `${ctx.webUrl}/${repository.owner}/${repository.name}`;
 }
 
-function issueJson(ctx: RouteContext, repository: FakeRepository, issue: FakeIssue) {
+export function issueJson(ctx: RouteContext, repository: FakeRepository, issue: FakeIssue) {
   const comments = [...ctx.state.comments.values()].filter(
     (c) => c.repositoryId === repository.id && c.issueNumber === issue.number,
   ).length;

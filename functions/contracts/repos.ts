@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { defineRoute } from '../kit/route-contract.ts';
+import { repoParams } from './params.ts';
+
+const orgParams = z.object({ org: z.string().min(1).max(100) });
+
+const commitSha = z.string().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
+
+export const repositorySchema = z
+  .object({
+    owner: z.string(),
+    name: z.string(),
+    fullName: z.string(),
+    private: z.boolean(),
+    defaultBranch: z.string().nullable(),
+    installationId: z.number().int(),
+    counts: z.object({
+      openIssuesWithChecklists: z.number().int(),
+      openPulls: z.number().int(),
+    }),
+    lastValidation: z
+      .object({ conclusion: z.string(), headSha: z.string(), updatedAt: z.iso.datetime() })
+      .nullable()
+      .describe('The most recently updated validation of any commit'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Repository' });
+
+export const getRepos = defineRoute({
+  route: 'GET /api/v1/orgs/{org}/repos',
+  auth: 'session',
+  action: 'repos:read',
+  orgParam: 'org',
+  summary: 'The organisation’s repositories with their counts',
+  description:
+    'Repositories the App is installed on, by full name, cursor-paginated: open issues that have a checklist, open pull requests and the latest validation’s conclusion.',
+  tags: ['repos'],
+  params: orgParams,
+  query: z.object({
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({ repositories: z.array(repositorySchema), nextCursor: z.string().nullable() }),
+});
+
+export const getRepo = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}',
+  auth: 'session',
+  action: 'repos:read',
+  orgParam: 'owner',
+  summary: 'One repository with its settings and counts',
+  tags: ['repos'],
+  params: repoParams,
+  response: repositorySchema,
+});
+
+export const ciUploadSchema = z.object({
+  id: z.uuid(),
+  runId: z.string(),
+  headSha: z.string(),
+  pullNumber: z.number().int().nullable(),
+  ref: z.string().nullable(),
+  authenticatedBy: z.enum(['oidc', 'upload_token']),
+  kind: z.enum(['junit', 'code-health']),
+  status: z
+    .enum(['issued', 'received', 'processed', 'invalid', 'rejected'])
+    .describe('`issued`: a URL was handed out and nothing arrived yet'),
+  reason: z.string().nullable().describe('Why the upload is invalid or was rejected'),
+  counts: z.record(z.string(), z.unknown()).nullable(),
+  sizeBytes: z.number().int().nullable(),
+  uploadedAt: z.iso.datetime(),
+  processedAt: z.iso.datetime().nullable(),
+});
+
+export const getCiRuns = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/ci-runs',
+  auth: 'session',
+  action: 'ci-runs:read',
+  orgParam: 'owner',
+  summary: 'The reports CI uploaded for a repository and what became of them',
+  description:
+    'Every upload Assay issued a URL for, newest first, cursor-paginated: kind, status (`processed`; `invalid` or `rejected` with the reason), counts and times. `sha` keeps one commit’s, `pull` one pull request’s.',
+  tags: ['ci'],
+  params: repoParams,
+  query: z.object({
+    sha: commitSha.optional(),
+    pull: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({ uploads: z.array(ciUploadSchema), nextCursor: z.string().nullable() }),
+});
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.string().describe('GitHub’s X-GitHub-Delivery'),
+    event: z.string(),
+    action: z.string().nullable(),
+    status: z.enum(['received', 'processed', 'ignored', 'failed']),
+    reason: z.string().nullable().describe('Why it was ignored, or the error it failed with'),
+    outcome: z.string().nullable(),
+    attempts: z.number().int(),
+    installationId: z.number().int().nullable(),
+    payloadBytes: z.number().int(),
+    receivedAt: z.iso.datetime(),
+    processedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const getWebhookDeliveries = defineRoute({
+  route: 'GET /api/v1/orgs/{org}/webhook-deliveries',
+  auth: 'session',
+  action: 'webhook-deliveries:read',
+  orgParam: 'org',
+  summary: 'The GitHub webhook deliveries of the organisation’s installations',
+  description:
+    'Newest first, cursor-paginated; filter by `status` and `event`. Each with what became of it and why.',
+  tags: ['webhooks'],
+  params: orgParams,
+  query: z.object({
+    status: z.enum(['received', 'processed', 'ignored', 'failed']).optional(),
+    event: z.string().min(1).max(100).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({ deliveries: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }),
+});
+
+export const postWebhookRedeliver = defineRoute({
+  route: 'POST /api/v1/orgs/{org}/webhook-deliveries/{id}/redeliver',
+  auth: 'session',
+  action: 'webhook-deliveries:redeliver',
+  orgParam: 'org',
+  summary: 'Process a webhook delivery again',
+  description:
+    'Puts the delivery back to `received` and on the intake queue (audited as `webhook.redelivered`). Processing is idempotent.',
+  tags: ['webhooks'],
+  params: orgParams.extend({ id: z.string().regex(/^[\w.:-]{1,100}$/, 'a delivery id') }),
+  successStatus: 202,
+  response: webhookDeliverySchema,
+});

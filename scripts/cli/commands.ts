@@ -1,0 +1,29 @@
+/**
+ * Every `assay` command: its help lines and the module that runs it. A
+ * command's module is imported only when that command runs (the prebuilt CLI
+ * keeps each in its own chunk, see `scripts/build-cli.ts`), so `assay --help`
+ * and `assay report` load nothing they do not use. Adding a command is one
+ * entry here and a module exporting {@link CommandModule.run}.
+ *
+ * @module
+ */
+import { criteriaUsage, devUsage, queuesUsage, reportUsage, tokenUsage } from './usage.ts';
+
+/** What a command module exports. */
+export interface CommandModule {
+  /** Runs the command on its arguments (after the command name); resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  usage: string;
+  load(): Promise<CommandModule>;
+}
+
+export const commands: Record<string, CommandEntry> = {
+  queues: { usage: queuesUsage, load: () => import('./queues-command.ts') },
+  token: { usage: tokenUsage, load: () => import('./token-command.ts') },
+  report: { usage: reportUsage, load: () => import('./report-command.ts') },
+  criteria: { usage: criteriaUsage, load: () => import('./criteria-command.ts') },
+  dev: { usage: devUsage, load: () => import('./dev-command.ts') },
+};

@@ -1,0 +1,35 @@
+/**
+ * The help text of every CLI command. It lives apart from the commands so that
+ * `assay --help` loads nothing else.
+ *
+ * @module
+ */
+
+export const queuesUsage = `  queues [list]                      message counts per local queue
+  queues dead-letters <queue>        dead letters of a local queue (JSON)
+  queues redrive <queue> [ids…]      move dead letters back to their queue
+`;
+
+export const tokenUsage = `  token create --org <login> --role <role> [--user <login>] [--name <name>] [--days <n>]
+                                     mint an API token directly in the database (JSON, shown once)
+`;
+
+export const reportUsage = `  report <file> [--cases]            parse a JUnit XML or code-health report locally (JSON summary;
+                                     --cases lists every testcase; exit 2 when the file is not a
+                                     valid report)
+`;
+
+export const devUsage = `  dev url                            the API URL of the running local runtime
+  dev install --org <login> [--repo <name>]… [--url <runtime URL>]
+                                     install the App on an organisation of the local GitHub double
+  dev issue --repo <org/repo> --title <title> (--body <text> | --body-file <file>)
+                                     open an issue there and wait for Assay's checklist comment
+  dev pull --repo <org/repo> --head-sha <sha> [--title <title>] (--body <text> | --body-file <file>)
+                                     open a pull request there and wait for Assay's manifest comment
+  dev comments --repo <org/repo> --number <n> [--json]
+                                     the comments on an issue or pull request of the double
+`;
+
+export const criteriaUsage = `  criteria <file.md> [--title "…"]   print the acceptance criteria Assay extracts from an issue body
+                                     (JSON; "-" reads standard input; exit 2 when the file is unreadable)
+`;
