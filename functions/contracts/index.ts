@@ -1,6 +1,7 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import { getCodeHealthRun, getCodeHealthRuns, getPullValidation } from './code-health.ts';
+import { getCrawl, getCrawlPages, getCrawls, postCrawl, postCrawlCancel } from './crawls.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -83,4 +84,9 @@ export const contracts: readonly RouteContract[] = [
   postNotificationsReadAll,
   putRepoFollow,
   deleteRepoFollow,
+  postCrawl,
+  getCrawls,
+  getCrawl,
+  postCrawlCancel,
+  getCrawlPages,
 ];

@@ -1,14 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RAW_REPORT_TAG } from '../../shared/reports/retention.ts';
+import { RAW_REPORT_TAG, SCREENSHOT_TAG } from '../../shared/reports/retention.ts';
 import { acknowledge } from './nag.ts';
 
-export { RAW_REPORT_TAG };
+export { RAW_REPORT_TAG, SCREENSHOT_TAG };
 
 /** Props of {@link ArtifactBucket}. */
 export interface ArtifactBucketProps {
   readonly rawReportExpiryDays: number;
+  /** Days before crawl screenshots (`orgs/{org}/crawls/{id}/…`, tagged when stored) expire. */
+  readonly crawlScreenshotExpiryDays: number;
 }
 
 /**
@@ -47,6 +49,11 @@ export class ArtifactBucket extends Construct {
           id: 'expire-raw-reports',
           tagFilters: { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value },
           expiration: Duration.days(props.rawReportExpiryDays),
+        },
+        {
+          id: 'expire-crawl-screenshots',
+          tagFilters: { [SCREENSHOT_TAG.key]: SCREENSHOT_TAG.value },
+          expiration: Duration.days(props.crawlScreenshotExpiryDays),
         },
         {
           id: 'tidy-versions-and-uploads',

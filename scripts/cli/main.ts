@@ -1,4 +1,5 @@
 import { getConfig } from '../../shared/config.ts';
+import { crawlCommand, crawlUsage } from './crawl-command.ts';
 import { type CliDatabase, openCliDatabase } from './database.ts';
 import { queuesCommand } from './queues-command.ts';
 import { reportCommand, reportUsage } from './report-command.ts';
@@ -9,7 +10,7 @@ const usage = `Usage: assay <command>
   queues [list]                      message counts per local queue
   queues dead-letters <queue>        dead letters of a local queue (JSON)
   queues redrive <queue> [ids…]      move dead letters back to their queue
-${tokenUsage}${reportUsage}`;
+${tokenUsage}${reportUsage}${crawlUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const commands: Record<string, (args: string[]) => (database: CliDatabase) => Promise<unknown>> = {
     queues: (args) => (database) => queuesCommand(args, database),
     token: tokenCommand,
+    crawl: crawlCommand,
   };
   const run = commands[command]?.(rest);
   if (run) {

@@ -33,6 +33,9 @@ export const permissions = {
   'code-health:read': 'viewer',
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',
+  'crawls:read': 'viewer',
+  'crawls:create': 'member',
+  'crawls:cancel': 'member',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

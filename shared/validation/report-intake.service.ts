@@ -26,6 +26,8 @@ export interface ReportIntakeDeps {
 export type ReportOutcome =
   | { status: 'discarded'; key: string; reason: string }
   | { status: 'skipped'; key: string }
+  /** An object of another context under `orgs/` (crawl screenshots): not a report, left alone. */
+  | { status: 'ignored'; key: string }
   | {
       status: 'processed' | 'invalid' | 'rejected';
       key: string;
@@ -48,6 +50,8 @@ export async function handleUploadedObject(
   record: z.infer<typeof s3RecordSchema>,
 ): Promise<ReportOutcome> {
   const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+  // Crawl screenshots share the `orgs/` prefix the bucket notification matches; they are not reports.
+  if (/^orgs\/[^/]+\/crawls\//.test(key)) return { status: 'ignored', key };
   const upload = await withSystem(deps.db, (trx) =>
     trx
       .selectFrom('ci_uploads')
