@@ -96,7 +96,7 @@ function describeFetchError(error: unknown): string {
   if (error instanceof TargetRefusedError) return `refused: ${error.reason}`;
   if (error instanceof ResponseTooLargeError) return error.message;
   const e = error as NodeJS.ErrnoException;
-  if (e.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code))
+  if (e.code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO/.test(e.code))
     return `TLS error: ${e.code}`;
   if (e.code === 'ECONNREFUSED') return 'connection refused';
   if (e.code === 'ECONNRESET') return 'connection reset';
@@ -391,8 +391,8 @@ async function walk(
   const { counts, nav } = state;
   const start = normaliseUrl(settings.startUrl) ?? settings.startUrl;
   const excluded = excludeMatcher(settings.exclude);
-  const robots = new Map<string, RobotsRules>();
-  const robotsFor = async (url: string): Promise<RobotsRules> => {
+  const robots = new Map<string, RobotsRules & { unreachable?: string }>();
+  const robotsFor = async (url: string): Promise<RobotsRules & { unreachable?: string }> => {
     const origin = new URL(url).origin;
     let rules = robots.get(origin);
     if (!rules) {
@@ -408,12 +408,16 @@ async function walk(
   const queue: { url: string; depth: number }[] = [{ url: start, depth: 0 }];
   let stopReason: CrawlOutcome['stopReason'] = 'completed';
   let first = true;
+  let hitMaxPages = false;
   let startError: string | undefined;
 
   if (settings.respectRobotsTxt) {
     let allowed: boolean;
+    let unreachable: string | undefined;
     try {
-      allowed = (await robotsFor(start)).allows(start);
+      const rules = await robotsFor(start);
+      allowed = rules.allows(start);
+      unreachable = rules.unreachable;
     } catch (error) {
       return {
         ...counts,
@@ -422,6 +426,10 @@ async function walk(
         stopReason: 'error',
         error: describeFetchError(error),
       };
+    }
+    if (!allowed && unreachable) {
+      const error = `The start page ${start} could not be crawled: robots.txt could not be fetched (${unreachable})`;
+      return { ...counts, pagesFailed: 1, status: 'failed', stopReason: 'error', error };
     }
     if (!allowed)
       return {
@@ -491,6 +499,7 @@ async function walk(
       });
       link.followed = verdict === null || verdict === 'seen';
       if (verdict !== null && verdict !== 'seen') link.reason = verdict;
+      if (verdict === 'max-pages') hitMaxPages = true;
       if (verdict === null) {
         const url = normaliseUrl(link.href) ?? link.href;
         seen.add(url);
@@ -507,6 +516,7 @@ async function walk(
     await sink.page(record, { ...counts });
   }
   if (stopReason !== 'completed') for (const rest of queue) skipped.add(rest.url);
+  if (stopReason === 'completed' && hitMaxPages) stopReason = 'max-pages';
   counts.pagesSkipped = skipped.size;
   if (stopReason === 'cancelled') return { ...counts, status: 'cancelled', stopReason };
   if (startError && counts.pagesCrawled === 0)
@@ -518,7 +528,7 @@ async function fetchRobots(
   guard: NetworkGuard,
   origin: string,
   settings: CrawlSettings,
-): Promise<RobotsRules> {
+): Promise<RobotsRules & { unreachable?: string }> {
   const url = `${origin}/robots.txt`;
   try {
     const response = await guardedFetch(guard, {
@@ -532,7 +542,7 @@ async function fetchRobots(
     return robotsRules(url, response.status, response.body.toString('utf8'));
   } catch (error) {
     if (error instanceof TargetRefusedError) throw error;
-    return robotsRules(url, null, '');
+    return { ...robotsRules(url, null, ''), unreachable: describeFetchError(error) };
   }
 }
 

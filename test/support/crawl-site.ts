@@ -46,14 +46,16 @@ function home(port: number, catalogue: number): string {
 <p><a href="mailto:help@example.com">Mail us</a> <a href="tel:+441234567">Call us</a> <a href="javascript:void(0)">Do nothing</a></p>
 <p><a href="http://127.0.0.2:${port}/elsewhere">Partner site</a> <a href="/go/out">Leave</a> <a href="/go/in">Short link to about</a></p>
 <p><a href="/calendar?page=1">Calendar</a> <a href="/missing">Broken link</a> <a href="/private/area">Private</a></p>
-<p><a href="/files/report.pdf">Report (PDF)</a> <a href="/api/data.json">Data</a></p>
+<p><a href="/files/report.pdf">Report (PDF)</a> <a href="/api/data.json">Data</a> <a href="/embeds">Embeds</a></p>
 <button type="button">Subscribe</button> <button type="button" data-testid="cart-button">Cart</button>
 ${products}</main>`,
   );
 }
 
 /** Starts the site; stop it at the end of the test. */
-export async function startCrawlSite(options: { catalogue?: number } = {}): Promise<CrawlSite> {
+export async function startCrawlSite(
+  options: { catalogue?: number; victim?: string } = {},
+): Promise<CrawlSite> {
   const catalogue = options.catalogue ?? 0;
   const requests: string[] = [];
   const sockets = new Set<Socket>();
@@ -106,6 +108,25 @@ export async function startCrawlSite(options: { catalogue?: number } = {}): Prom
 });</script>`,
         ),
       );
+    if (path === '/embeds') {
+      // Sub-resources, a frame, a fetch, a redirecting image and a WebSocket, all aimed at `victim`.
+      const victim = options.victim ?? 'http://127.0.0.2:9';
+      const ws = victim.replace(/^http/, 'ws');
+      return send(
+        res,
+        200,
+        layout(
+          'Embeds',
+          `<h1>Embeds</h1><img src="${victim}/pixel.png" alt="pixel"><img src="/go/pixel" alt="redirected pixel">
+<iframe src="${victim}/frame" title="frame"></iframe><link rel="preconnect" href="${victim}">
+<script>fetch('${victim}/api').catch(() => {}); try { new WebSocket('${ws}/ws'); } catch (e) {}</script>`,
+        ),
+      );
+    }
+    if (path === '/go/pixel') {
+      res.writeHead(302, { location: `${options.victim ?? 'http://127.0.0.2:9'}/redirected.png` });
+      return res.end();
+    }
     if (path === '/api/widgets') {
       setTimeout(() => send(res, 200, JSON.stringify([1, 2]), 'application/json'), 150);
       return;
