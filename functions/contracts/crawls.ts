@@ -27,6 +27,9 @@ export const postCrawl = defineRoute({
   body: crawlRequestSchema,
   response: z.object({ crawl: z.object({ id: z.uuid(), status: z.literal('queued') }) }),
   successStatus: 202,
+  errors: {
+    400: 'Invalid body, or `target_refused`: the start URL resolves to an address a crawl may not reach',
+  },
 });
 
 export const getCrawls = defineRoute({

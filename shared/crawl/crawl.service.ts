@@ -41,6 +41,7 @@ import {
   upsertPage,
 } from './crawls.repository.ts';
 import { openLoginValues, sealLoginValues } from './login-secrets.ts';
+import { type NetworkGuard, TargetRefusedError } from './network.ts';
 import { excludeMatcher } from './rules.ts';
 
 /** The crawl queue's name in `infra/topology.ts`. */
@@ -69,10 +70,17 @@ export function screenshotKey(orgLogin: string, crawlId: string, url: string): s
  * are sealed with the session secret (`loginSecret`, asked for only when a
  * step has a value) and never stored in clear, logged or returned. Audited.
  *
- * @throws ValidationError when an `exclude` glob does not compile.
+ * @throws ValidationError (`target_refused`) when the start URL's host resolves to an address a crawl
+ *   may not reach (checked again on every request of the run), or an `exclude` glob does not compile.
  */
 export async function requestCrawl(
-  deps: { db: Kysely<Database>; publisher: QueuePublisher; loginSecret: () => Promise<string> },
+  deps: {
+    db: Kysely<Database>;
+    publisher: QueuePublisher;
+    loginSecret: () => Promise<string>;
+    /** Checks the start URL up front, so a refused target is a 400 now rather than a failed crawl later. */
+    guard?: NetworkGuard;
+  },
   orgId: string,
   actor: Actor,
   request: CrawlRequest,
@@ -83,6 +91,18 @@ export async function requestCrawl(
     throw new ValidationError('exclude has a glob that does not compile', [
       { path: 'body.exclude', message: (error as Error).message },
     ]);
+  }
+  if (deps.guard) {
+    try {
+      await deps.guard.resolve(request.startUrl);
+    } catch (error) {
+      if (!(error instanceof TargetRefusedError)) throw error;
+      throw new ValidationError(
+        `The start URL is refused: ${error.reason}`,
+        [{ path: 'body.startUrl', message: error.reason }],
+        'target_refused',
+      );
+    }
   }
   const values = request.loginSteps.map((step) => step.value ?? null);
   const secret = values.some((v) => v !== null) ? await deps.loginSecret() : null;
