@@ -14,7 +14,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { parseIdCursor } from '../identity/pagination.ts';
+import { page, parseIdCursor } from '../identity/pagination.ts';
 import { SCREENSHOT_TAG } from '../reports/retention.ts';
 import { parseAllowedHosts } from './address.ts';
 import {
@@ -156,11 +156,8 @@ export async function listCrawls(
 ): Promise<{ crawls: CrawlView[]; nextCursor: string | null }> {
   const before = parseIdCursor(query.cursor);
   const rows = await withTenant(db, orgId, (trx) => listCrawlRows(trx, orgId, before, query.limit));
-  const kept = rows.slice(0, query.limit);
-  return {
-    crawls: kept.map(toCrawlView),
-    nextCursor: rows.length > query.limit ? (kept.at(-1)?.id ?? null) : null,
-  };
+  const result = page(rows, query.limit, (row) => row.id);
+  return { crawls: result.rows.map(toCrawlView), nextCursor: result.nextCursor };
 }
 
 /** One crawl. @throws NotFoundError for an unknown id or another organisation's crawl. */
@@ -217,9 +214,9 @@ export async function listCrawlPages(
     if (!(await findCrawl(trx, crawlId))) throw new NotFoundError('Crawl not found');
     return listPageRows(trx, crawlId, after, query.limit);
   });
-  const kept = rows.slice(0, query.limit);
+  const result = page(rows, query.limit, (row) => String(row.seq));
   const pages = await Promise.all(
-    kept.map(async (row): Promise<CrawlPageView> => {
+    result.rows.map(async (row): Promise<CrawlPageView> => {
       const body = crawlPageBodySchema.parse({
         ...row.body,
         url: row.url,
@@ -238,7 +235,7 @@ export async function listCrawlPages(
       };
     }),
   );
-  return { pages, nextCursor: rows.length > query.limit ? String(kept.at(-1)?.seq) : null };
+  return { pages, nextCursor: result.nextCursor };
 }
 
 /** What running a crawl needs: the database, the object store, the settings and a crawler. */

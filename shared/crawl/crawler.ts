@@ -141,9 +141,7 @@ export async function runCrawl(
     await installNetworkGuard(context, guard, settings, abort.signal, nav, () => phase);
 
     if (settings.loginSteps.length > 0) {
-      const page = await context.newPage();
-      page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
-      page.on('popup', (popup) => void popup.close().catch(() => undefined));
+      const page = await openTab(context);
       try {
         await runLogin(page, settings, secrets);
       } catch (error) {
@@ -590,6 +588,14 @@ function emptyRecord(url: string, depth: number): CrawledPage {
   };
 }
 
+/** A new tab whose dialogs are dismissed and whose pop-ups are closed at once. */
+async function openTab(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
+  page.on('popup', (popup) => void popup.close().catch(() => undefined));
+  return page;
+}
+
 async function visit(
   context: BrowserContext,
   settings: CrawlSettings,
@@ -598,9 +604,7 @@ async function visit(
   timeoutMs: number,
 ): Promise<{ record: CrawledPage; finalUrl: string }> {
   // A fresh tab per page: nothing a previous page left running (timers, late navigations) can interfere.
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
-  page.on('popup', (popup) => void popup.close().catch(() => undefined));
+  const page = await openTab(context);
   try {
     return await read(page, settings, item, nav, timeoutMs);
   } finally {

@@ -6,6 +6,7 @@
  */
 import { type Selectable, sql, type Transaction } from 'kysely';
 import type { CrawlPagesTable, CrawlsTable, Database } from '../db/database.ts';
+import { olderThan } from '../identity/pagination.ts';
 import type { CrawlPageBody, CrawlView } from './crawl.types.ts';
 import type { CrawlCounts, CrawlOutcome } from './crawler.ts';
 
@@ -90,10 +91,7 @@ export function listCrawlRows(
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
-  if (before)
-    q = q.where(
-      sql<boolean>`(crawls.created_at, crawls.id) < (select c.created_at, c.id from crawls c where c.id = ${before})`,
-    );
+  if (before) q = q.where(olderThan('crawls', before));
   return q.execute();
 }
 

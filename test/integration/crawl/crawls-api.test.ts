@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createObjectStore } from '../../../shared/adapters/object-store.ts';
+import { getConfig } from '../../../shared/config.ts';
+import { runQueuedCrawl } from '../../../shared/crawl/crawl.service.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
 import { type CrawlSite, SITE_PASSWORD, startCrawlSite } from '../../support/crawl-site.ts';
@@ -144,6 +148,47 @@ describe('crawls through the API', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("changes nothing when a finished crawl's message comes again, and gives up on a crawl that keeps dying", async () => {
+    const deps = {
+      db: runtime.db,
+      objects: createObjectStore(getConfig()),
+      config: getConfig(),
+      loginSecret: async () => TEST_SESSION_SECRET,
+      crawl: async (): Promise<never> => {
+        throw new Error('a finished crawl must not run again');
+      },
+    };
+    const before = await crawlRow(crawlId);
+    expect(await runQueuedCrawl(deps, { orgId: acme.id, crawlId })).toBeNull();
+    expect(await crawlRow(crawlId)).toEqual(before);
+
+    // A crawl whose runs died twice (left `running`, its message back a third time) fails with the reason.
+    const id = randomUUID();
+    await withSystem(runtime.db, (trx) =>
+      trx
+        .insertInto('crawls')
+        .values({
+          id,
+          org_id: acme.id,
+          start_url: `${site.origin}/`,
+          status: 'running',
+          max_pages: 5,
+          max_depth: 1,
+          scope: 'same-origin',
+          respect_robots_txt: true,
+          attempts: 2,
+          login_secrets: 'v1.sealed-values',
+        })
+        .execute(),
+    );
+    const gaveUp = await runQueuedCrawl(deps, { orgId: acme.id, crawlId: id });
+    expect(gaveUp).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('stopped unexpectedly 2 times'),
+    });
+    expect((await crawlRow(id)).login_secrets).toBeNull();
+  });
+
   it('lists crawls newest first and keeps them within their organisation', async () => {
     const list = await call(acme.as.viewer!, 'GET', `/orgs/${acme.login}/crawls`);
     expect(list.status).toBe(200);
@@ -209,6 +254,6 @@ describe('crawls through the API', () => {
       message: `The start URL is refused: 127.0.0.2 resolves to a loopback address (127.0.0.2), which is not allowed`,
     });
     const list = await call(acme.as.member!, 'GET', `/orgs/${acme.login}/crawls?limit=200`);
-    expect(list.body.crawls).toHaveLength(2);
+    expect(list.body.crawls).toHaveLength(3);
   });
 });
