@@ -460,13 +460,20 @@ async function walk(
         setTimeout(resolve, Math.max(0, Math.min(delay, state.deadline - Date.now()))),
       );
     }
-    const visited = await visit(
-      context,
-      settings,
-      item,
-      nav,
-      Math.min(settings.pageTimeoutMs, state.deadline - Date.now()),
-    );
+    if (state.deadline - Date.now() < Math.min(1000, settings.pageTimeoutMs)) {
+      // The polite delay ran into the time bound (or left too little of it): the page is left for another crawl.
+      queue.unshift(item);
+      stopReason = 'time-limit';
+      break;
+    }
+    const budget = Math.min(settings.pageTimeoutMs, state.deadline - Date.now());
+    const visited = await visit(context, settings, item, nav, budget);
+    if (budget < settings.pageTimeoutMs && visited.record.error?.startsWith('timed out')) {
+      // Cut short by the crawl's time bound, not by the page: left for another crawl, not recorded as failed.
+      queue.unshift(item);
+      stopReason = 'time-limit';
+      break;
+    }
     let record = visited.record;
     if (visited.finalUrl !== item.url) {
       if (seen.has(visited.finalUrl)) {

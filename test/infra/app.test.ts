@@ -16,9 +16,10 @@ import { functionFor } from './support/template-queries.ts';
 const real: Topology = topology;
 let s: Synthesized;
 
+// Bundling every function (the crawler ships Chromium's package beside its bundle) takes minutes on a busy machine.
 beforeAll(async () => {
   s = await synthesize({ topology: real });
-});
+}, 300_000);
 afterAll(() => s?.dispose());
 
 /** API handlers stay under 1 MB minified (the AWS SDK comes from the Lambda runtime). */

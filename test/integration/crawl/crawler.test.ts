@@ -240,6 +240,20 @@ describe('limits and bad input', () => {
     expect(pages[2]!.links[0]).toMatchObject({ followed: false, reason: 'max-pages' });
   }, 120_000);
 
+  it('stops at the total time bound and says so', async () => {
+    const { outcome, pages } = await crawl({
+      startUrl: `${site.origin}/calendar?page=1`,
+      maxPages: 100,
+      maxDepth: 100,
+      delayMs: 400,
+      maxDurationMs: 1500,
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', stopReason: 'time-limit' });
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    expect(pages.length).toBeLessThan(100);
+    expect(outcome.pagesSkipped).toBe(1);
+  }, 60_000);
+
   it('bounds depth', async () => {
     const { pages } = await crawl({ startUrl: `${site.origin}/calendar?page=1`, maxPages: 10, maxDepth: 1 });
     expect(pages).toHaveLength(2);
