@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
-import { startLocalObjectStore } from '../../infra/local/object-store.ts';
-import { getAppSecret } from '../../shared/adapters/app-secrets.ts';
-import { createObjectStore } from '../../shared/adapters/object-store.ts';
 import type { Actor } from '../../shared/audit/audit.ts';
 import { getConfig, loadConfig } from '../../shared/config.ts';
-import { getCrawl, requestCrawl } from '../../shared/crawl/crawl.service.ts';
 import { CRAWL_LIMITS, type CrawlView, crawlRequestSchema } from '../../shared/crawl/crawl.types.ts';
-import { crawlWithChromium } from '../../shared/crawl/run.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
 import type { CliDatabase } from './database.ts';
 
@@ -78,6 +73,20 @@ export function crawlCommand(args: string[]): (database: CliDatabase) => Promise
         .executeTakeFirst(),
     );
     if (!found) throw new Error(`No organisation ${org}`);
+    // Loaded here, not at start-up: the other CLI commands should not pay for Playwright, s3rver and the S3 client.
+    const [
+      { startLocalObjectStore },
+      { createObjectStore },
+      { getCrawl, requestCrawl },
+      { crawlWithChromium },
+      { getAppSecret },
+    ] = await Promise.all([
+      import('../../infra/local/object-store.ts'),
+      import('../../shared/adapters/object-store.ts'),
+      import('../../shared/crawl/crawl.service.ts'),
+      import('../../shared/crawl/run.ts'),
+      import('../../shared/adapters/app-secrets.ts'),
+    ]);
     // Screenshots go to the running runtime's local S3, or to one started for this command.
     const dataDir = getConfig().ASSAY_DATA_DIR;
     const running = readRunningRuntime(dataDir)?.s3Endpoint;
