@@ -80,6 +80,7 @@ export class AssayStack extends Stack {
     const secrets = new AppSecrets(this, 'Secrets');
     const { bucket } = new ArtifactBucket(this, 'Storage', {
       rawReportExpiryDays: settings.rawReportExpiryDays,
+      crawlScreenshotExpiryDays: settings.crawlScreenshotExpiryDays,
     });
     this.alarms = new AlarmTopic(this, 'Alarms', { email: settings.alarmEmail });
     const api = new HttpApi(this, 'Http', settings.throttle);

@@ -262,6 +262,33 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    // --- Crawls ---
+    'POST /api/v1/orgs/{org}/crawls': {
+      handler: 'functions/api/post-crawl.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:crawl'],
+    },
+    'GET /api/v1/orgs/{org}/crawls': {
+      handler: 'functions/api/get-crawls.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/crawls/{id}': {
+      handler: 'functions/api/get-crawl.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/crawls/{id}/cancel': {
+      handler: 'functions/api/post-crawl-cancel.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/crawls/{id}/pages': {
+      handler: 'functions/api/get-crawl-pages.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'bucket:read'],
+    },
+    // --- end crawls ---
   },
   queues: {
     intake: {
@@ -332,6 +359,21 @@ export const topology = {
       visibilityTimeoutSeconds: 5400,
       maxReceiveCount: 10,
     },
+    // --- Crawls: one crawl per invocation in headless Chromium (@sparticuz/chromium is x64 only and
+    // wants ≥ 1,600 MB); 900 s is Lambda's maximum, the crawl itself stops at ASSAY_CRAWL_MAX_DURATION_SECONDS.
+    crawl: {
+      handler: 'functions/queues/crawl.ts',
+      uses: ['db', 'bucket:write', 'secret:session'],
+      batchSize: 1,
+      timeoutSeconds: 900,
+      visibilityTimeoutSeconds: 5400,
+      maxReceiveCount: 3,
+      memoryMb: 2048,
+      architecture: 'x86_64',
+      ephemeralStorageMb: 2048,
+      nodeModules: ['@sparticuz/chromium', 'playwright-core'],
+    },
+    // --- end crawls ---
   },
   bucketNotifications: [{ prefix: 'orgs/', queue: 'reports' }],
   stateMachines: {},

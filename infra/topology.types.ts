@@ -28,6 +28,10 @@ interface FunctionEntry {
   memoryMb?: number;
   /** Packages shipped beside the bundle instead of inlined (files read at run time). */
   nodeModules?: readonly string[];
+  /** CPU architecture (default arm64); x86_64 for binaries built only for it (the crawler's Chromium). */
+  architecture?: 'arm64' | 'x86_64';
+  /** Size of /tmp in MB (default 512; Chromium unpacks there). */
+  ephemeralStorageMb?: number;
 }
 
 export interface RouteEntry extends FunctionEntry {

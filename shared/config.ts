@@ -83,6 +83,27 @@ const baseSchema = z.object({
    * `sweep-webhook-deliveries`: the local scheduler and CDK's rule read it).
    */
   ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  // --- Crawls (shared/crawl) ---
+  /**
+   * `host[:port]` entries a crawl may reach even though they resolve to loopback, private or
+   * link-local addresses (comma-separated). Unset: `localhost,127.0.0.1` locally, nothing on AWS.
+   */
+  ASSAY_CRAWL_ALLOWED_HOSTS: z.string().optional(),
+  /** Bound on one page (navigation, rendering, reading), in milliseconds. */
+  ASSAY_CRAWL_PAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /** Longest wait for the network to go idle after the DOM is ready (client-side rendering), in ms. */
+  ASSAY_CRAWL_SETTLE_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** Polite pause between two pages, in milliseconds (a longer robots.txt Crawl-delay wins, up to 10 s). */
+  ASSAY_CRAWL_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  /** Bound on a whole crawl, in seconds (the crawler function's timeout is 900 s). */
+  ASSAY_CRAWL_MAX_DURATION_SECONDS: z.coerce.number().int().min(10).max(3_600).default(780),
+  /** Largest response a crawl fetches (decoded bytes); a larger page is recorded as failed. */
+  ASSAY_CRAWL_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(5 * 1024 * 1024),
+  // --- end crawls ---
 });
 
 export type Config = Readonly<z.infer<typeof baseSchema>> & {

@@ -6,6 +6,7 @@ import {
   getCommitValidation,
   getPullValidation,
 } from './code-health.ts';
+import { getCrawl, getCrawlPages, getCrawls, postCrawl, postCrawlCancel } from './crawls.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
@@ -103,4 +104,9 @@ export const contracts: readonly RouteContract[] = [
   getCommitValidation,
   getWebhookDeliveries,
   postWebhookRedeliver,
+  postCrawl,
+  getCrawls,
+  getCrawl,
+  postCrawlCancel,
+  getCrawlPages,
 ];

@@ -27,7 +27,11 @@ export const handler = queueHandler(s3EventSchema, async (event) => {
       record,
     );
     getLogger().info('Report handled', { ...outcome });
-    if (outcome.status !== 'discarded' && outcome.status !== 'overwrite_rejected') {
+    if (
+      outcome.status !== 'discarded' &&
+      outcome.status !== 'overwrite_rejected' &&
+      outcome.status !== 'ignored'
+    ) {
       // Its results are stored: the raw report may now expire (bucket lifecycle rule, by tag).
       await objects.tag(outcome.key, { [RAW_REPORT_TAG.key]: RAW_REPORT_TAG.value });
     }

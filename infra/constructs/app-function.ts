@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -72,8 +72,9 @@ export class AppFunction extends Construct {
       projectRoot: wiring.projectRoot,
       depsLockFilePath: join(wiring.projectRoot, 'package-lock.json'),
       runtime: RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: spec.architecture === 'x86_64' ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      ...(spec.ephemeralStorageMb ? { ephemeralStorageSize: Size.mebibytes(spec.ephemeralStorageMb) } : {}),
       timeout: Duration.seconds(this.timeoutSeconds),
       environment: { ...wiring.environment },
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -2,14 +2,16 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EXPORT_PREFIX, EXPORT_RETENTION_DAYS } from '../../shared/org-data/export-retention.ts';
-import { RAW_REPORT_TAG } from '../../shared/reports/retention.ts';
+import { RAW_REPORT_TAG, SCREENSHOT_TAG } from '../../shared/reports/retention.ts';
 import { acknowledge } from './nag.ts';
 
-export { RAW_REPORT_TAG };
+export { RAW_REPORT_TAG, SCREENSHOT_TAG };
 
 /** Props of {@link ArtifactBucket}. */
 export interface ArtifactBucketProps {
   readonly rawReportExpiryDays: number;
+  /** Days before crawl screenshots (`orgs/{org}/crawls/{id}/…`, tagged when stored) expire. */
+  readonly crawlScreenshotExpiryDays: number;
 }
 
 /**
@@ -55,6 +57,11 @@ export class ArtifactBucket extends Construct {
           expiration: Duration.days(EXPORT_RETENTION_DAYS),
           // The bucket is versioned: without this the expired archive would linger as a noncurrent version.
           noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'expire-crawl-screenshots',
+          tagFilters: { [SCREENSHOT_TAG.key]: SCREENSHOT_TAG.value },
+          expiration: Duration.days(props.crawlScreenshotExpiryDays),
         },
         {
           id: 'tidy-versions-and-uploads',

@@ -27,6 +27,8 @@ export interface DeploymentSettings {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Days after which raw CI reports (tagged by the report consumer) expire from the bucket. */
   readonly rawReportExpiryDays: number;
+  /** Days after which crawl screenshots (tagged when stored) expire from the bucket. */
+  readonly crawlScreenshotExpiryDays: number;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** E-mail subscribed to the alarm topic (dead-letter queues, failed workflows). */
   readonly alarmEmail: string | undefined;
@@ -100,6 +102,7 @@ const schema = z
     apiRateLimit: z.coerce.number().int().min(1).default(50),
     apiBurstLimit: z.coerce.number().int().min(1).default(100),
     rawReportExpiryDays: z.coerce.number().int().min(1).max(3650).default(30),
+    crawlScreenshotExpiryDays: z.coerce.number().int().min(1).max(3650).default(90),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     alarmEmail: z.email().optional(),
     environment: z.preprocess(jsonOrString, z.record(z.string(), z.string())).default({}),
@@ -169,6 +172,7 @@ export function readSettings(lookup: (key: string) => unknown): DeploymentSettin
     },
     throttle: { rateLimit: s.apiRateLimit, burstLimit: s.apiBurstLimit },
     rawReportExpiryDays: s.rawReportExpiryDays,
+    crawlScreenshotExpiryDays: s.crawlScreenshotExpiryDays,
     logLevel: s.logLevel,
     alarmEmail: s.alarmEmail,
     environment: s.environment,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { criteriaUsage, devUsage, queuesUsage, reportUsage, tokenUsage } from './usage.ts';
+import { crawlUsage, criteriaUsage, devUsage, queuesUsage, reportUsage, tokenUsage } from './usage.ts';
 
 /** What a command module exports. */
 export interface CommandModule {
@@ -25,5 +25,6 @@ export const commands: Record<string, CommandEntry> = {
   token: { usage: tokenUsage, load: () => import('./token-command.ts') },
   report: { usage: reportUsage, load: () => import('./report-command.ts') },
   criteria: { usage: criteriaUsage, load: () => import('./criteria-command.ts') },
+  crawl: { usage: crawlUsage, load: () => import('./crawl-command.ts') },
   dev: { usage: devUsage, load: () => import('./dev-command.ts') },
 };

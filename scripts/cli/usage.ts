@@ -33,3 +33,7 @@ export const devUsage = `  dev url                            the API URL of the
 export const criteriaUsage = `  criteria <file.md> [--title "…"]   print the acceptance criteria Assay extracts from an issue body
                                      (JSON; "-" reads standard input; exit 2 when the file is unreadable)
 `;
+
+export const crawlUsage = `  crawl <url> --org <login> [--max-pages N] [--max-depth N] [--same-hostname] [--ignore-robots-txt]
+                                     crawl a running web app now, printing each page; JSON summary at the end
+`;

@@ -48,6 +48,13 @@ export function normalizeEtag(etag: string | null | undefined): string | null {
 /** The few object operations the domain needs, on the configured bucket. */
 export interface ObjectStore {
   putText(key: string, body: string, contentType: string): Promise<void>;
+  /** Stores bytes, optionally tagged at once (lifecycle rules expire objects by tag). */
+  putBytes(
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    tags?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   getText(key: string): Promise<string>;
   /** The object's bytes as a stream (for large reports). */
   openStream(key: string): Promise<Readable>;
@@ -147,6 +154,12 @@ export function createObjectStore(config: Config, client = createS3Client(config
   return {
     async putText(key, body, contentType) {
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async putBytes(key, body, contentType, tags) {
+      const Tagging = tags ? new URLSearchParams(Object.entries(tags)).toString() : undefined;
+      await client.send(
+        new PutObjectCommand({ Bucket, Key: key, Body: body, ContentType: contentType, Tagging }),
+      );
     },
     async getText(key) {
       const result = await client.send(new GetObjectCommand({ Bucket, Key: key }));

@@ -40,6 +40,9 @@ export const permissions = {
   'ci-runs:read': 'viewer',
   'webhook-deliveries:read': 'admin',
   'webhook-deliveries:redeliver': 'admin',
+  'crawls:read': 'viewer',
+  'crawls:create': 'member',
+  'crawls:cancel': 'member',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /** Presigns one PUT of `key` with `contentType` signed in, valid `expiresIn` seconds. */
@@ -30,4 +30,13 @@ export function createPresignPut(client: S3Client, bucket: string): PresignPut {
       new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, IfNoneMatch: '*' }),
       { expiresIn, signableHeaders: new Set(['content-type', 'if-none-match']) },
     );
+}
+
+/** Presigns one GET of `key`, valid `expiresIn` seconds. */
+export type PresignGet = (key: string, expiresIn: number) => Promise<string>;
+
+/** A {@link PresignGet} over `client` for `bucket` (screenshots and other artifacts shown to the dashboard). */
+export function createPresignGet(client: S3Client, bucket: string): PresignGet {
+  return (key, expiresIn) =>
+    getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
 }

@@ -470,6 +470,51 @@ export interface OrgDeletionsTable {
   completed_at: NullableTimestamp;
 }
 
+/** A crawl of the application under test (SPEC §8). */
+export interface CrawlsTable {
+  id: Generated<string>;
+  org_id: string;
+  start_url: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  max_pages: number;
+  max_depth: number;
+  scope: 'same-origin' | 'same-hostname';
+  exclude: Json<string[]>;
+  respect_robots_txt: boolean;
+  /** Login steps without their values (`hasValue` tells whether one is kept in `login_secrets`). */
+  login_steps: Json<{ action: string; url?: string; selector?: string; hasValue: boolean }[]>;
+  /** AES-256-GCM envelope of the steps' values; erased when the run ends. */
+  login_secrets: string | null;
+  pages_crawled: Generated<number>;
+  pages_failed: Generated<number>;
+  pages_skipped: Generated<number>;
+  stop_reason: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  requested_by: string | null;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** One page a crawl visited. `body` holds headings, links, forms and buttons (see `crawlPageBodySchema`). */
+export interface CrawlPagesTable {
+  id: Generated<string>;
+  org_id: string;
+  crawl_id: string;
+  seq: number;
+  url: string;
+  depth: number;
+  outcome: 'crawled' | 'failed' | 'skipped';
+  http_status: number | null;
+  title: string | null;
+  body: Json<Record<string, unknown>>;
+  aria_snapshot: string | null;
+  screenshot_key: string | null;
+  created_at: Generated<Date>;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 export interface Database {
   orgs: OrgsTable;
@@ -501,4 +546,6 @@ export interface Database {
   notifications: NotificationsTable;
   org_exports: OrgExportsTable;
   org_deletions: OrgDeletionsTable;
+  crawls: CrawlsTable;
+  crawl_pages: CrawlPagesTable;
 }

@@ -5,3 +5,10 @@
  * match the `orgs/{org}/…/{kind}/` keys by prefix, so expiry goes by tag.
  */
 export const RAW_REPORT_TAG = { key: 'assay-retention', value: 'raw-report' } as const;
+
+/**
+ * The object tag on crawl screenshots (`orgs/{org}/crawls/{id}/…`), set when
+ * the crawler stores them; the bucket's lifecycle rule expires tagged objects
+ * after `assay:crawlScreenshotExpiryDays` (default 90).
+ */
+export const SCREENSHOT_TAG = { key: 'assay-retention', value: 'crawl-screenshot' } as const;

@@ -43,6 +43,8 @@ export type ReportOutcome =
   | { status: 'discarded'; key: string; reason: string }
   | { status: 'skipped'; key: string }
   | { status: 'overwrite_rejected'; key: string; etag: string; processedEtag: string }
+  /** An object of another context under `orgs/` (crawl screenshots): not a report, left alone. */
+  | { status: 'ignored'; key: string }
   | {
       status: 'processed' | 'invalid' | 'rejected';
       key: string;
@@ -113,6 +115,8 @@ export async function handleUploadedObject(
     return { status: 'discarded', key: record.s3.object.key, reason: 'key is not valid URL encoding' };
   }
   const eventEtag = normalizeEtag(record.s3.object.eTag);
+  // Crawl screenshots share the `orgs/` prefix the bucket notification matches; they are not reports.
+  if (/^orgs\/[^/]+\/crawls\//.test(key)) return { status: 'ignored', key };
   const upload = await withSystem(deps.db, (trx) =>
     trx
       .selectFrom('ci_uploads')

@@ -16,6 +16,7 @@ import { functionFor } from './support/template-queries.ts';
 const real: Topology = topology;
 let s: Synthesized;
 
+// Bundling every function (the crawler ships Chromium's package beside its bundle) takes minutes on a busy machine.
 beforeAll(async () => {
   s = await synthesize({ topology: real });
 }, 300_000);
@@ -92,6 +93,28 @@ describe('the deployable app', () => {
     );
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body ?? '')).toMatchObject({ status: 'ok' });
+  });
+
+  it('runs the crawler on x86_64 with the memory, time and /tmp Chromium needs, its packages shipped beside it', () => {
+    const [id, fn] = functionFor(s.json, real.queues.crawl!.handler!);
+    expect(fn.Properties).toMatchObject({
+      Architectures: ['x86_64'],
+      MemorySize: 2048,
+      Timeout: 900,
+      EphemeralStorage: { Size: 2048 },
+    });
+    for (const name of ['@sparticuz/chromium', 'playwright-core'])
+      expect(statSync(join(s.assetDir(id), 'node_modules', name, 'package.json')).isFile(), name).toBe(true);
+    const rules = resourcesOfType(s.json, 'AWS::S3::Bucket').flatMap(
+      ([, b]) => (b.Properties?.LifecycleConfiguration?.Rules ?? []) as Record<string, unknown>[],
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'expire-crawl-screenshots',
+        ExpirationInDays: 90,
+        TagFilters: [{ Key: 'assay-retention', Value: 'crawl-screenshot' }],
+      }),
+    );
   });
 
   it('serves swagger-ui files shipped beside the GET /docs/{asset} bundle', async () => {

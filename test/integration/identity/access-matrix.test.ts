@@ -69,6 +69,12 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'GET /api/v1/orgs/{org}/exports/{id}': { params: { id: randomUUID() } },
   // A confirmation that does not match: the owner gets 400 (allowed, nothing deleted), others 403.
   'DELETE /api/v1/orgs/{org}': { body: { confirm: 'not-this-org' } },
+  // Crawls: a start URL on loopback off the allow list is refused (400) before anything is queued or fetched.
+  'POST /api/v1/orgs/{org}/crawls': { body: { startUrl: 'http://127.0.0.2:9/' } },
+  'GET /api/v1/orgs/{org}/crawls': {},
+  'GET /api/v1/orgs/{org}/crawls/{id}': { params: { id: randomUUID() } },
+  'POST /api/v1/orgs/{org}/crawls/{id}/cancel': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/crawls/{id}/pages': { params: { id: randomUUID() } },
 };
 
 const routes = Object.entries((topology as Topology).routes);
