@@ -9,6 +9,7 @@ import * as validation from './2026-11-22T06-00-00_validation.ts';
 import * as mergeFlags from './2026-11-22T07-00-00_merge-flags.ts';
 import * as codeHealthAndNotifications from './2026-11-22T08-00-00_code-health-and-notifications.ts';
 import * as ownerSetsTenantRoles from './2026-11-22T09-00-00_owner-sets-tenant-roles.ts';
+import * as documents from './2026-11-29T04-00-00_documents.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T07-00-00_merge-flags': mergeFlags,
   '2026-11-22T08-00-00_code-health-and-notifications': codeHealthAndNotifications,
   '2026-11-22T09-00-00_owner-sets-tenant-roles': ownerSetsTenantRoles,
+  '2026-11-29T04-00-00_documents': documents,
 };

@@ -2,6 +2,14 @@ import type { RouteContract } from '../kit/route-contract.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import { getCodeHealthRun, getCodeHealthRuns, getPullValidation } from './code-health.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
+import {
+  deleteDocument,
+  getDocument,
+  getDocumentChunks,
+  getDocuments,
+  postDocument,
+  postSearch,
+} from './documents.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
   deleteApiToken,
@@ -83,4 +91,10 @@ export const contracts: readonly RouteContract[] = [
   postNotificationsReadAll,
   putRepoFollow,
   deleteRepoFollow,
+  postDocument,
+  getDocuments,
+  getDocument,
+  getDocumentChunks,
+  deleteDocument,
+  postSearch,
 ];

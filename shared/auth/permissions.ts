@@ -33,6 +33,10 @@ export const permissions = {
   'code-health:read': 'viewer',
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',
+  'documents:read': 'viewer',
+  'documents:search': 'viewer',
+  'documents:upload': 'member',
+  'documents:delete': 'admin',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

@@ -31,7 +31,7 @@ export function parseLoginCursor(cursor: string | undefined): string | undefined
  * so no precision is lost on the way through JavaScript.
  */
 export function olderThan(
-  table: 'invitations' | 'api_tokens' | 'notifications' | 'code_health_runs',
+  table: 'invitations' | 'api_tokens' | 'notifications' | 'code_health_runs' | 'documents',
   cursor: string,
 ): Expression<SqlBool> {
   const t = sql.table(table);
