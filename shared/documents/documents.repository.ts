@@ -175,10 +175,12 @@ export async function vectorCandidates(
 }
 
 /**
- * Top `limit` chunks by full-text search: the query is read with
- * `websearch_to_tsquery` (quotes, `or`, `-`); chunks matching every term rank
- * first, then — for a query without operators — chunks matching some terms,
- * each group by `ts_rank_cd` (headings weigh more than body text).
+ * Top `limit` chunks by full-text search. The query is read with
+ * `websearch_to_tsquery` (quotes, `or`, `-`): chunks matching it exactly rank
+ * first. A query without operators then also finds chunks matching some of
+ * its terms, ranked by how many distinct terms they match (coordination
+ * level), then by `ts_rank_cd` (headings weigh more than body text) — so a
+ * question worded unlike the text still finds its section.
  */
 export async function textCandidates(
   trx: Trx,
@@ -187,15 +189,17 @@ export async function textCandidates(
   const plain = !/["']|(^|\s)-\S|\bor\b/i.test(query.text);
   const strict = sql`websearch_to_tsquery('english'::regconfig, ${query.text})`;
   const relaxed = plain ? sql`replace(${strict}::text, ' & ', ' | ')::tsquery` : strict;
+  // Distinct query terms the chunk contains (an exact match has them all).
+  const matched = plain
+    ? sql<number>`cardinality(array(select unnest(tsvector_to_array(tsv))
+        intersect select unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${query.text})))))`
+    : sql<number>`cast(null as integer)`;
   let q = trx
     .selectFrom('document_chunks')
-    .select([
-      'id',
-      sql<boolean>`tsv @@ ${strict}`.as('exact'),
-      sql<number>`ts_rank_cd(tsv, ${relaxed})`.as('rank'),
-    ])
+    .select(['id', sql<number>`ts_rank_cd(tsv, ${relaxed})`.as('rank')])
     .where(sql<boolean>`tsv @@ ${relaxed}`)
     .orderBy(sql`tsv @@ ${strict}`, 'desc')
+    .orderBy(matched, 'desc')
     .orderBy(sql`ts_rank_cd(tsv, ${relaxed})`, 'desc')
     .orderBy('id')
     .limit(query.limit);

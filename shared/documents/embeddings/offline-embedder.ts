@@ -11,6 +11,7 @@
  * @module
  */
 import type { Embedder } from './embedder.ts';
+import { SYNONYM_GROUPS } from './lexicon.ts';
 
 /** Model name stored with vectors of this embedder (bump it when the features change). */
 export const OFFLINE_EMBEDDING_MODEL = 'assay-hash-v1';
@@ -26,7 +27,7 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-const WEIGHTS = { word: 1, stem: 0.6, bigram: 0.7, ngram: 0.35 } as const;
+const WEIGHTS = { word: 1, stem: 0.6, bigram: 0.7, ngram: 0.35, concept: 2 } as const;
 const NGRAM = 4;
 
 /** FNV-1a, 32 bits, over UTF-16 code units: stable across platforms and versions. */
@@ -79,13 +80,46 @@ function stripSuffix(word: string): string {
   return word;
 }
 
-/** Lower-cased words of `text`, accents removed, stop words kept out. */
-export function contentWords(text: string): string[] {
+/** Lower-cased words of `text`, accents removed, British `-ise` spellings as `-ize`. */
+function allWords(text: string): string[] {
   const normalised = text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase();
-  return (normalised.match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
+  return (normalised.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) =>
+    w.length > 5 ? w.replace(/is(ation|ations|e|es|ed|ing|er|ers)$/, 'iz$1') : w,
+  );
+}
+
+/** Lower-cased words of `text`, accents removed, stop words kept out. */
+export function contentWords(text: string): string[] {
+  return allWords(text).filter((w) => !STOPWORDS.has(w));
+}
+
+/** Synonym phrases as stemmed word sequences, by first stem, with their group number. */
+const phrasesByFirstStem = (() => {
+  const index = new Map<string, { stems: string[]; group: number }[]>();
+  SYNONYM_GROUPS.forEach((members, group) => {
+    for (const member of members) {
+      const stems = allWords(member).map(stem);
+      const first = stems[0];
+      if (first === undefined) continue;
+      index.set(first, [...(index.get(first) ?? []), { stems, group }]);
+    }
+  });
+  return index;
+})();
+
+/** The synonym groups `text` mentions (stop words count in matching, so "log in" is a phrase). */
+function conceptsOf(text: string): number[] {
+  const stems = allWords(text).map(stem);
+  const found: number[] = [];
+  stems.forEach((s, i) => {
+    for (const phrase of phrasesByFirstStem.get(s) ?? []) {
+      if (phrase.stems.every((p, j) => stems[i + j] === p)) found.push(phrase.group);
+    }
+  });
+  return found;
 }
 
 /** Each feature of `text` with its class weight and how often it occurs. */
@@ -96,6 +130,7 @@ function features(text: string): Map<string, { weight: number; count: number }> 
     if (seen) seen.count++;
     else counts.set(feature, { weight, count: 1 });
   };
+  for (const group of conceptsOf(text)) add(`c:${group}`, WEIGHTS.concept);
   const words = contentWords(text);
   const stems = words.map(stem);
   words.forEach((word, i) => {
