@@ -1,5 +1,6 @@
 import { getConfig } from '../../shared/config.ts';
 import { type CliDatabase, openCliDatabase } from './database.ts';
+import { documentsCommand, documentsUsage, searchCommand } from './documents-command.ts';
 import { queuesCommand } from './queues-command.ts';
 import { reportCommand, reportUsage } from './report-command.ts';
 import { tokenCommand, tokenUsage } from './token-command.ts';
@@ -9,7 +10,7 @@ const usage = `Usage: assay <command>
   queues [list]                      message counts per local queue
   queues dead-letters <queue>        dead letters of a local queue (JSON)
   queues redrive <queue> [ids…]      move dead letters back to their queue
-${tokenUsage}${reportUsage}`;
+${tokenUsage}${reportUsage}${documentsUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,6 +21,17 @@ async function main(argv: string[]): Promise<number> {
   // `report` works on a local file only: it never opens the database.
   if (command === 'report') {
     const { output, exitCode } = await reportCommand(rest);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return exitCode;
+  }
+  // `documents` and `search` go through the API when given one, else open the database themselves.
+  const selfContained: Record<string, (args: string[]) => Promise<{ output: unknown; exitCode: number }>> = {
+    documents: documentsCommand,
+    search: searchCommand,
+  };
+  const own = selfContained[command];
+  if (own) {
+    const { output, exitCode } = await own(rest);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return exitCode;
   }
