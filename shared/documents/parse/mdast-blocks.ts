@@ -29,6 +29,9 @@ function renderItem(list: List, item: ListItem, index: number): string {
   return render(single);
 }
 
+/** The open headings (outermost first); pass the same stack to continue a document parsed in parts. */
+export type HeadingStack = { depth: number; text: string }[];
+
 /** Heading text on one line, whitespace collapsed. */
 export function headingText(heading: Heading): string {
   return mdastToString(heading).replace(/\s+/g, ' ').trim();
@@ -40,10 +43,10 @@ export function headingText(heading: Heading): string {
  */
 export function blocksFromMdast(
   root: Root,
-  options: { basePath?: string[]; page?: number } = {},
+  options: { basePath?: string[]; page?: number; headings?: HeadingStack } = {},
 ): DocumentBlock[] {
   const blocks: DocumentBlock[] = [];
-  const stack: { depth: number; text: string }[] = [];
+  const stack: HeadingStack = options.headings ?? [];
   const path = () => [...(options.basePath ?? []), ...stack.map((h) => h.text)];
   const push = (text: string) => {
     if (text.trim() === '') return;

@@ -14,12 +14,45 @@ import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import type { DocumentBlock } from '../document-types.ts';
-import { blocksFromMdast } from './mdast-blocks.ts';
+import { blocksFromMdast, type HeadingStack } from './mdast-blocks.ts';
 
-/** Blocks of a Markdown text. */
+/** Bytes of Markdown parsed at once: micromark slows down more than linearly on long inputs. */
+const MARKDOWN_PART_CHARS = 32_000;
+
+/**
+ * Splits Markdown before ATX headings (outside fenced code) into parts of
+ * about {@link MARKDOWN_PART_CHARS}; no block spans such a split, so the parts
+ * parse to the same blocks as the whole.
+ */
+export function markdownParts(text: string): string[] {
+  const parts: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  let fence: string | undefined;
+  for (const line of text.split(/(?<=\n)/)) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (!fence || (marker[0] === fence[0] && marker.length >= fence.length))) {
+      fence = fence ? undefined : marker;
+    } else if (!fence && size >= MARKDOWN_PART_CHARS && /^#{1,6}(\s|$)/.test(line)) {
+      parts.push(current.join(''));
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += line.length;
+  }
+  if (current.length > 0) parts.push(current.join(''));
+  return parts;
+}
+
+/** Blocks of a Markdown text (parsed in parts, headings carried from part to part). */
 export function markdownBlocks(text: string): DocumentBlock[] {
-  const root = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  return blocksFromMdast(root);
+  const headings: HeadingStack = [];
+  return markdownParts(text).flatMap((part) =>
+    blocksFromMdast(fromMarkdown(part, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }), {
+      headings,
+    }),
+  );
 }
 
 /** Blocks of a plain text: one per paragraph (text between blank lines), lines kept. */

@@ -35,6 +35,27 @@ describe('Markdown', () => {
   });
 });
 
+describe('long Markdown', () => {
+  it('is parsed in parts split before headings outside code fences, to the same blocks as one parse', async () => {
+    const { fromMarkdown } = await import('mdast-util-from-markdown');
+    const { gfm } = await import('micromark-extension-gfm');
+    const { gfmFromMarkdown } = await import('mdast-util-gfm');
+    const { blocksFromMdast } = await import('../../../shared/documents/parse/mdast-blocks.ts');
+    const { markdownParts } = await import('../../../shared/documents/parse/text-formats.ts');
+    let md = '# Spec\n\n';
+    for (let i = 0; i < 450; i++) {
+      md += `## Rule ${i}\n\nText of rule ${i}.\n\n\`\`\`\n# not a heading ${i}\n\`\`\`\n\n- item ${i}\n\n`;
+    }
+    expect(markdownParts(md).length).toBeGreaterThan(1);
+    expect(markdownParts(md).join('')).toBe(md);
+    const whole = blocksFromMdast(
+      fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }),
+    );
+    const { blocks } = await parse('markdown', md);
+    expect(blocks).toEqual(whole);
+  });
+});
+
 describe('HTML', () => {
   it('keeps text, headings and tables; scripts, styles and handlers never become text', async () => {
     const html = `<!doctype html><html><head><title>T</title><style>p{color:red}</style>
