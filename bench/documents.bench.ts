@@ -249,8 +249,8 @@ export default async function bench(): Promise<void> {
   const small = buildPdf(pdfPages(30));
   const large = buildPdf(pdfPages(300));
   await ingestPdf(small); // warm-up: loads pdf.js and the tokenizer
-  const smallRun = await withPeakRss(() => ingestPdf(small));
   const largeRun = await withPeakRss(() => ingestPdf(large));
+  const smallRun = await withPeakRss(() => ingestPdf(small));
   const baseline = await withPeakRss(async () => {
     const pdf = await getDocumentProxy(new Uint8Array(large), { verbosity: 0 });
     return (await extractText(pdf, { mergePages: true })).text.length;
