@@ -87,6 +87,9 @@ export interface ReadyDocument {
 
 const INSERT_BATCH = 100;
 
+/** Full-text matches re-ranked by how many query terms they contain. */
+const RERANK_POOL = 500;
+
 /**
  * Stores a processed document: marks it ready (only if it is still
  * processing, else returns false and writes nothing), replaces its chunks
@@ -189,21 +192,33 @@ export async function textCandidates(
   const plain = !/["']|(^|\s)-\S|\bor\b/i.test(query.text);
   const strict = sql`websearch_to_tsquery('english'::regconfig, ${query.text})`;
   const relaxed = plain ? sql`replace(${strict}::text, ' & ', ' | ')::tsquery` : strict;
-  // Distinct query terms the chunk contains (an exact match has them all).
-  const matched = plain
-    ? sql<number>`cardinality(array(select unnest(tsvector_to_array(tsv))
-        intersect select unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${query.text})))))`
-    : sql<number>`cast(null as integer)`;
-  let q = trx
+  // The best RERANK_POOL matches by rank, then — for a plain query — re-ordered by the distinct query
+  // terms each contains (an exact match has them all), so the term count is computed for few rows.
+  let pool = trx
     .selectFrom('document_chunks')
-    .select(['id', sql<number>`ts_rank_cd(tsv, ${relaxed})`.as('rank')])
+    .select([
+      'id',
+      sql<string>`tsv`.as('tsv'),
+      sql<number>`ts_rank_cd(tsv, ${relaxed})`.as('rank'),
+      sql<boolean>`tsv @@ ${strict}`.as('exact'),
+    ])
     .where(sql<boolean>`tsv @@ ${relaxed}`)
     .orderBy(sql`tsv @@ ${strict}`, 'desc')
-    .orderBy(matched, 'desc')
     .orderBy(sql`ts_rank_cd(tsv, ${relaxed})`, 'desc')
-    .orderBy('id')
+    .limit(Math.max(RERANK_POOL, query.limit));
+  if (query.documentIds?.length) pool = pool.where('document_id', 'in', [...query.documentIds]);
+  const matched = plain
+    ? sql<number>`cardinality(array(select unnest(tsvector_to_array(pool.tsv))
+        intersect select unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${query.text})))))`
+    : sql<number>`cast(null as integer)`;
+  const q = trx
+    .selectFrom(pool.as('pool'))
+    .select(['pool.id', 'pool.rank'])
+    .orderBy('pool.exact', 'desc')
+    .orderBy(matched, 'desc')
+    .orderBy('pool.rank', 'desc')
+    .orderBy('pool.id')
     .limit(query.limit);
-  if (query.documentIds?.length) q = q.where('document_id', 'in', [...query.documentIds]);
   const rows = await q.execute();
   return rows.map((row, i) => ({ id: row.id, rank: i + 1, score: Number(row.rank) }));
 }

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { getAppSecret } from '../../adapters/app-secrets.ts';
+import { getAppSecret, optionalOpenAiKey } from '../../adapters/app-secrets.ts';
 import type { Config } from '../../config.ts';
-import { DomainError } from '../../errors.ts';
 import type { Embedder } from './embedder.ts';
 import { createOfflineEmbedder } from './offline-embedder.ts';
 import { createOpenAiEmbedder } from './openai-embedder.ts';
@@ -14,20 +13,6 @@ import { createOpenAiEmbedder } from './openai-embedder.ts';
 export { chunkEmbeddingText, type Embedder } from './embedder.ts';
 export { createOfflineEmbedder, OFFLINE_EMBEDDING_MODEL } from './offline-embedder.ts';
 export { createOpenAiEmbedder } from './openai-embedder.ts';
-
-async function openAiKey(
-  config: Config,
-  readSecret: (name: 'openai') => Promise<string>,
-): Promise<string | undefined> {
-  if (config.ASSAY_EMBEDDINGS_API_KEY) return config.ASSAY_EMBEDDINGS_API_KEY;
-  if (config.ASSAY_RUNTIME !== 'aws') return config.ASSAY_OPENAI_API_KEY;
-  try {
-    return await readSecret('openai');
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_configured') return undefined;
-    throw error;
-  }
-}
 
 /**
  * The embedder this deployment uses. Endpoint: `ASSAY_EMBEDDINGS_BASE_URL`,
@@ -43,7 +28,7 @@ export async function createConfiguredEmbedder(
 ): Promise<Embedder> {
   const dimensions = config.ASSAY_EMBEDDING_DIMENSIONS;
   const baseUrl = config.ASSAY_EMBEDDINGS_BASE_URL ?? config.ASSAY_OPENAI_BASE_URL;
-  const apiKey = await openAiKey(config, readSecret);
+  const apiKey = config.ASSAY_EMBEDDINGS_API_KEY ?? (await optionalOpenAiKey(config, readSecret));
   if (!baseUrl && !apiKey) return createOfflineEmbedder(dimensions);
   return createOpenAiEmbedder({
     ...(baseUrl ? { baseUrl } : {}),
