@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { createObjectStore } from '../../shared/adapters/object-store.ts';
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
+import { getConfiguredEmbedder } from '../../shared/documents/embeddings/index.ts';
 import {
   documentObjectRecordSchema,
   handleDocumentObject,
-} from '../../shared/documents/documents.service.ts';
-import { getConfiguredEmbedder } from '../../shared/documents/embeddings/index.ts';
+} from '../../shared/documents/processing.service.ts';
 import { getLogger } from '../../shared/logger.ts';
 import { queueHandler } from '../kit/queue-handler.ts';
 

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.ts';
 import { withTenant } from '../../../shared/db/tenant.ts';
 import { DocumentFailure } from '../../../shared/documents/document-types.ts';
-import { processDocument } from '../../../shared/documents/documents.service.ts';
 import {
   createConfiguredEmbedder,
   createOfflineEmbedder,
@@ -12,6 +11,7 @@ import {
   type Embedder,
 } from '../../../shared/documents/embeddings/index.ts';
 import { hashEmbedding } from '../../../shared/documents/embeddings/offline-embedder.ts';
+import { processDocument } from '../../../shared/documents/processing.service.ts';
 import { searchDocuments } from '../../../shared/documents/search.service.ts';
 import { FakeEmbeddingsServer } from '../../support/fake-openai/embeddings-server.ts';
 import { seedOrg } from '../../support/identity.ts';

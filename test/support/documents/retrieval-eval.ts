@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../shared/db/database.ts';
 import { withTenant } from '../../../shared/db/tenant.ts';
-import { processDocument } from '../../../shared/documents/documents.service.ts';
 import type { Embedder } from '../../../shared/documents/embeddings/index.ts';
+import { processDocument } from '../../../shared/documents/processing.service.ts';
 import { type SearchMode, searchDocuments } from '../../../shared/documents/search.service.ts';
 import { EVAL_DOCUMENTS, EVAL_QUESTIONS } from '../../fixtures/documents/retrieval-eval.ts';
 
