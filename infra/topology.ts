@@ -289,6 +289,38 @@ export const topology = {
       uses: ['db', 'secret:session', 'bucket:read'],
     },
     // --- end crawls ---
+    // ---- Requirement documents and search (shared/documents) ----
+    'POST /api/v1/orgs/{org}/documents': {
+      handler: 'functions/api/post-document.ts',
+      auth: 'session',
+      uses: ['db', 'bucket:write', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/documents': {
+      handler: 'functions/api/get-documents.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/documents/{id}': {
+      handler: 'functions/api/get-document.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/documents/{id}/chunks': {
+      handler: 'functions/api/get-document-chunks.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'DELETE /api/v1/orgs/{org}/documents/{id}': {
+      handler: 'functions/api/delete-document.ts',
+      auth: 'session',
+      uses: ['db', 'bucket:write', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/search': {
+      handler: 'functions/api/post-search.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'secret:openai'],
+      timeoutSeconds: 29,
+    },
   },
   queues: {
     intake: {
@@ -374,8 +406,24 @@ export const topology = {
       nodeModules: ['@sparticuz/chromium', 'playwright-core'],
     },
     // --- end crawls ---
+    // Parse → chunk → embed → store one uploaded document per invocation (sized in README, Documents).
+    documents: {
+      handler: 'functions/queues/documents.ts',
+      uses: ['db', 'bucket:read', 'bucket:write', 'secret:openai'],
+      batchSize: 1,
+      timeoutSeconds: 900,
+      visibilityTimeoutSeconds: 5400,
+      maxReceiveCount: 3,
+      memoryMb: 2048,
+    },
   },
-  bucketNotifications: [{ prefix: 'orgs/', queue: 'reports' }],
+  // S3 refuses two rules whose prefixes and suffixes both overlap: reports and documents share `orgs/`,
+  // so each rule names the suffix of the keys it owns (reports `.xml`/`.json`, documents `/original`).
+  bucketNotifications: [
+    { prefix: 'orgs/', suffix: '.xml', queue: 'reports' },
+    { prefix: 'orgs/', suffix: '.json', queue: 'reports' },
+    { prefix: 'orgs/', suffix: '/original', queue: 'documents' },
+  ],
   stateMachines: {},
   schedules: {
     'sweep-webhook-deliveries': {

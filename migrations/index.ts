@@ -12,6 +12,7 @@ import * as ownerSetsTenantRoles from './2026-11-22T09-00-00_owner-sets-tenant-r
 import * as hardening from './2026-11-29T01-00-00_hardening.ts';
 import * as githubSide from './2026-11-29T02-00-00_github-side.ts';
 import * as observabilityIndexes from './2026-11-29T03-00-00_observability-indexes.ts';
+import * as documents from './2026-11-29T04-00-00_documents.ts';
 import * as crawls from './2026-11-29T05-00-00_crawls.ts';
 import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-deletion.ts';
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T01-00-00_hardening': hardening,
   '2026-11-29T02-00-00_github-side': githubSide,
   '2026-11-29T03-00-00_observability-indexes': observabilityIndexes,
+  '2026-11-29T04-00-00_documents': documents,
   '2026-11-29T05-00-00_crawls': crawls,
   '2026-11-29T06-00-00_org-export-and-deletion': orgExportAndDeletion,
 };

@@ -104,6 +104,21 @@ const baseSchema = z.object({
     .min(64 * 1024)
     .default(5 * 1024 * 1024),
   // --- end crawls ---
+  // ---- Requirement documents and retrieval (shared/documents) ----
+  /** Documents larger than this are refused at upload and again from the stored object's size. */
+  ASSAY_DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  /** CSV documents with more data rows than this fail as `too_large` (read streaming, never all at once). */
+  ASSAY_DOCUMENT_MAX_CSV_ROWS: z.coerce.number().int().min(1).default(100_000),
+  /** Size of every embedding vector: the `document_chunks.embedding` column (set before the first migration). */
+  ASSAY_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(2000).default(384),
+  /** Embeddings endpoint, model and key; each falls back to its `ASSAY_OPENAI_*` (unset → offline embedder). */
+  ASSAY_EMBEDDINGS_BASE_URL: optionalString,
+  ASSAY_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  ASSAY_EMBEDDINGS_API_KEY: optionalString,
 });
 
 export type Config = Readonly<z.infer<typeof baseSchema>> & {

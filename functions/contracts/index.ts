@@ -8,6 +8,14 @@ import {
 } from './code-health.ts';
 import { getCrawl, getCrawlPages, getCrawls, postCrawl, postCrawlCancel } from './crawls.ts';
 import { getDocs, getDocsAsset, getOpenApi } from './docs.ts';
+import {
+  deleteDocument,
+  getDocument,
+  getDocumentChunks,
+  getDocuments,
+  postDocument,
+  postSearch,
+} from './documents.ts';
 import { getHealth, getHealthReady } from './health.ts';
 import {
   deleteApiToken,
@@ -109,4 +117,10 @@ export const contracts: readonly RouteContract[] = [
   getCrawl,
   postCrawlCancel,
   getCrawlPages,
+  postDocument,
+  getDocuments,
+  getDocument,
+  getDocumentChunks,
+  deleteDocument,
+  postSearch,
 ];

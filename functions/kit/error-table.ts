@@ -35,6 +35,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   method_not_allowed: 405,
   not_configured: 503,
   github_api_error: 502,
+  embeddings_unavailable: 502,
 };
 
 /**

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { crawlUsage, criteriaUsage, devUsage, queuesUsage, reportUsage, tokenUsage } from './usage.ts';
+import {
+  crawlUsage,
+  criteriaUsage,
+  devUsage,
+  documentsUsage,
+  queuesUsage,
+  reportUsage,
+  tokenUsage,
+} from './usage.ts';
 
 /** What a command module exports. */
 export interface CommandModule {
@@ -26,5 +34,8 @@ export const commands: Record<string, CommandEntry> = {
   report: { usage: reportUsage, load: () => import('./report-command.ts') },
   criteria: { usage: criteriaUsage, load: () => import('./criteria-command.ts') },
   crawl: { usage: crawlUsage, load: () => import('./crawl-command.ts') },
+  documents: { usage: documentsUsage, load: () => import('./documents-command.ts') },
+  // Its help line is part of `documents`' usage.
+  search: { usage: '', load: async () => ({ run: (await import('./documents-command.ts')).runSearch }) },
   dev: { usage: devUsage, load: () => import('./dev-command.ts') },
 };

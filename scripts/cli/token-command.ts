@@ -19,7 +19,13 @@ export interface MintedToken {
 }
 
 /** Who the audit log names for tokens minted by an operator. */
-const cliActor: Actor = { type: 'system', id: null, login: 'assay-cli', ip: null, userAgent: 'assay-cli' };
+export const cliActor: Actor = {
+  type: 'system',
+  id: null,
+  login: 'assay-cli',
+  ip: null,
+  userAgent: 'assay-cli',
+};
 
 type CreateOptions = ReturnType<typeof parseCreate>;
 

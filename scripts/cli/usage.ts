@@ -37,3 +37,10 @@ export const criteriaUsage = `  criteria <file.md> [--title "…"]   print the a
 export const crawlUsage = `  crawl <url> --org <login> [--max-pages N] [--max-depth N] [--same-hostname] [--ignore-robots-txt]
                                      crawl a running web app now, printing each page; JSON summary at the end
 `;
+
+export const documentsUsage = `  documents upload <file>… --org <login> [--title <t>] [--url <api> --token <token>] [--no-wait]
+                                     upload requirement documents; prints each one's status (JSON)
+  search "<query>" --org <login> [--mode hybrid|vector|text] [--limit <n>] [--url <api> --token <token>]
+                                     search the organisation's documents (JSON)
+  (with --url/--token or ASSAY_URL/ASSAY_TOKEN: through the API; otherwise straight on the local data directory)
+`;

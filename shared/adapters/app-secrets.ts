@@ -1,4 +1,4 @@
-import { getConfig } from '../config.ts';
+import { type Config, getConfig } from '../config.ts';
 import { DomainError } from '../errors.ts';
 import { readSecretString } from './secrets.ts';
 
@@ -50,4 +50,22 @@ export async function getAppSecret(name: AppSecretName): Promise<string> {
   const value = localValue(name);
   if (!value) throw new DomainError('not_configured', `Secret ${name} is not configured`);
   return value;
+}
+
+/**
+ * The OpenAI API key, if one is configured: `ASSAY_OPENAI_API_KEY` locally,
+ * the `openai` secret on AWS (undefined while it holds the placeholder). A
+ * failure to read the secret other than "not configured" is thrown.
+ */
+export async function optionalOpenAiKey(
+  config: Config,
+  readSecret: (name: 'openai') => Promise<string> = getAppSecret,
+): Promise<string | undefined> {
+  if (config.ASSAY_RUNTIME !== 'aws') return config.ASSAY_OPENAI_API_KEY;
+  try {
+    return await readSecret('openai');
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'not_configured') return undefined;
+    throw error;
+  }
 }

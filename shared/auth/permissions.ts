@@ -43,6 +43,10 @@ export const permissions = {
   'crawls:read': 'viewer',
   'crawls:create': 'member',
   'crawls:cancel': 'member',
+  'documents:read': 'viewer',
+  'documents:search': 'viewer',
+  'documents:upload': 'member',
+  'documents:delete': 'admin',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

@@ -516,6 +516,55 @@ export interface CrawlPagesTable {
 }
 
 /** Every table the product reads or writes, for Kysely's types. */
+/** A requirement document (`shared/documents`). */
+export interface DocumentsTable {
+  id: Generated<string>;
+  org_id: string;
+  title: string;
+  filename: string;
+  content_type: string;
+  kind: 'pdf' | 'docx' | 'markdown' | 'text' | 'csv' | 'html';
+  bytes: BigIntColumn;
+  object_key: string | null;
+  status: Generated<'pending' | 'processing' | 'ready' | 'failed'>;
+  failure_reason:
+    | 'encrypted'
+    | 'corrupt'
+    | 'unsupported_type'
+    | 'too_large'
+    | 'empty'
+    | 'embedding_failed'
+    | null;
+  message: string | null;
+  page_count: number | null;
+  chunk_count: Generated<number>;
+  embedding_model: string | null;
+  embedding_dimensions: number | null;
+  created_by: string | null;
+  upload_expires_at: NullableTimestamp;
+  processing_started_at: NullableTimestamp;
+  ready_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A chunk of a document with its embedding (pgvector, written as `'[…]'` text) and generated `tsv`. */
+export interface DocumentChunksTable {
+  id: Generated<string>;
+  org_id: string;
+  document_id: string;
+  ordinal: number;
+  heading_path: string[];
+  heading_text: string;
+  text: string;
+  token_count: number;
+  page: number | null;
+  embedding: string;
+  embedding_model: string;
+  embedding_dimensions: number;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   installations: InstallationsTable;
@@ -548,4 +597,6 @@ export interface Database {
   org_deletions: OrgDeletionsTable;
   crawls: CrawlsTable;
   crawl_pages: CrawlPagesTable;
+  documents: DocumentsTable;
+  document_chunks: DocumentChunksTable;
 }

@@ -38,7 +38,14 @@ export function parsePatternCursor(cursor: string | undefined, pattern: RegExp):
  * so no precision is lost on the way through JavaScript.
  */
 export function olderThan(
-  table: 'invitations' | 'api_tokens' | 'notifications' | 'code_health_runs' | 'ci_uploads' | 'crawls',
+  table:
+    | 'invitations'
+    | 'api_tokens'
+    | 'notifications'
+    | 'code_health_runs'
+    | 'ci_uploads'
+    | 'crawls'
+    | 'documents',
   cursor: string,
 ): Expression<SqlBool> {
   const t = sql.table(table);

@@ -1,7 +1,6 @@
 import OpenAI from 'openai';
-import { getAppSecret } from '../../adapters/app-secrets.ts';
+import { getAppSecret, optionalOpenAiKey } from '../../adapters/app-secrets.ts';
 import { type Config, getConfig } from '../../config.ts';
-import { DomainError } from '../../errors.ts';
 
 /** Request timeout of the refinement call. */
 export const OPENAI_TIMEOUT_MS = 20_000;
@@ -25,19 +24,6 @@ export interface OpenAiClientDeps {
   readonly maxRetries?: number;
 }
 
-async function apiKey(
-  config: Config,
-  readSecret: (name: 'openai') => Promise<string>,
-): Promise<string | undefined> {
-  if (config.ASSAY_RUNTIME !== 'aws') return config.ASSAY_OPENAI_API_KEY;
-  try {
-    return await readSecret('openai');
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_configured') return undefined;
-    throw error;
-  }
-}
-
 /**
  * The OpenAI(-compatible) client for checklist refinement, from
  * `ASSAY_OPENAI_BASE_URL`, `ASSAY_OPENAI_API_KEY` (on AWS: the `openai`
@@ -49,7 +35,7 @@ export async function createOpenAiClient(
   config: Config = getConfig(),
   deps: OpenAiClientDeps = {},
 ): Promise<OpenAiSetup | undefined> {
-  const key = await apiKey(config, deps.readSecret ?? getAppSecret);
+  const key = await optionalOpenAiKey(config, deps.readSecret ?? getAppSecret);
   const baseURL = config.ASSAY_OPENAI_BASE_URL;
   if (!key && !baseURL) return undefined;
   const client = new OpenAI({

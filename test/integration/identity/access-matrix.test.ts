@@ -75,6 +75,15 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'GET /api/v1/orgs/{org}/crawls/{id}': { params: { id: randomUUID() } },
   'POST /api/v1/orgs/{org}/crawls/{id}/cancel': { params: { id: randomUUID() } },
   'GET /api/v1/orgs/{org}/crawls/{id}/pages': { params: { id: randomUUID() } },
+  // ---- Requirement documents and search ----
+  'POST /api/v1/orgs/{org}/documents': {
+    body: { filename: 'matrix.md', contentType: 'text/markdown', bytes: 10 },
+  },
+  'GET /api/v1/orgs/{org}/documents': {},
+  'GET /api/v1/orgs/{org}/documents/{id}': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/documents/{id}/chunks': { params: { id: randomUUID() } },
+  'DELETE /api/v1/orgs/{org}/documents/{id}': { params: { id: randomUUID() } },
+  'POST /api/v1/orgs/{org}/search': { body: { query: 'matrix', mode: 'text' } },
 };
 
 const routes = Object.entries((topology as Topology).routes);

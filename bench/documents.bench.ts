@@ -1,0 +1,390 @@
+/**
+ * `npm run bench documents`: requirement documents, on this machine.
+ *
+ * 1. Ingestion: a generated 300-page PDF (and a 30-page one, to show memory
+ *    does not grow with the document) parsed, chunked and embedded (offline
+ *    embedder), in pages/s and peak RSS above the RSS before the run (sampled
+ *    every 5 ms, after a GC); then stored in the embedded PGlite (HNSW insert).
+ *    Baseline: unpdf's own `extractText` of the whole document, the cheapest
+ *    way to get its text. Text: 1 MB of Markdown and 4 MB of plain text in MB/s,
+ *    beside parsing them to blocks alone.
+ * 2. Search latency p50/p99 at 10,000 and 100,000 chunks, hybrid vs text vs
+ *    vector, through `searchDocuments` (tenant transaction, query embedding,
+ *    both candidate lists, fusion) on PGlite — the WebAssembly Postgres, one
+ *    session, so figures are local-laptop figures, not Aurora's. The corpus
+ *    is bulk-inserted (500 rows per INSERT) with the HNSW index dropped, then
+ *    the index is built once (`CREATE INDEX … USING hnsw`), into a data
+ *    directory kept under the system temp dir (`assay-bench-documents-<n>`)
+ *    and reused by later runs. `EXPLAIN` of the vector query is printed.
+ * 3. Retrieval quality: recall@5 of each mode on the evaluation set
+ *    (test/fixtures/documents/retrieval-eval.ts).
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { type Kysely, sql } from 'kysely';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { startEmbeddedPostgres } from '../infra/local/embedded-postgres.ts';
+import { createPoolDb } from '../shared/db/connection.ts';
+import type { Database } from '../shared/db/database.ts';
+import { migrateToLatest } from '../shared/db/migrate.ts';
+import { withSystem, withTenant } from '../shared/db/tenant.ts';
+import { chunkBlocks } from '../shared/documents/chunker.ts';
+import { storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
+import { chunkEmbeddingText, createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
+import { parseDocument } from '../shared/documents/parse/index.ts';
+import { markdownBlocks, plainTextBlocks } from '../shared/documents/parse/text-formats.ts';
+import { type SearchMode, searchDocuments } from '../shared/documents/search.service.ts';
+import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
+import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
+
+const DIMENSIONS = 384;
+const embedder = createOfflineEmbedder(DIMENSIONS);
+const limits = { maxBytes: 200 * 1024 * 1024, maxCsvRows: 100_000 };
+
+// ---------------------------------------------------------------- synthetic text
+
+const WORDS = (
+  'account admin alert amount audit backup billing browser cart checkout coupon customer dashboard data delete ' +
+  'delivery deploy discount document email error export feature field filter invoice item limit link list lock ' +
+  'login message mobile order page password payment permission price product profile refund report request ' +
+  'reset return review role search session settings shipping status stock subscription tax team test ticket ' +
+  'token upload user validation warehouse webhook within must should shall when after before every each only ' +
+  'days minutes hours shown sent stored kept refused accepted required optional visible hidden'
+).split(' ');
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A sentence of Zipf-ish distributed words. */
+function sentence(next: () => number, words = 12): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(next() ** 2 * WORDS.length)] as string);
+  const text = out.join(' ');
+  return `${text[0]?.toUpperCase()}${text.slice(1)}.`;
+}
+
+function pdfPages(count: number): PdfPage[] {
+  const next = random(7);
+  return Array.from({ length: count }, (_, p) => {
+    const lines: string[] = [];
+    if (p % 3 === 0) lines.push(`# Section ${p / 3 + 1}: ${sentence(next, 3).slice(0, -1)}`);
+    for (let l = 0; l < 44; l++) lines.push(l % 8 === 7 ? '' : sentence(next, 11));
+    return { lines };
+  });
+}
+
+// ---------------------------------------------------------------- measuring
+
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakAboveMb: number }> {
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  const start = performance.now();
+  const result = await fn();
+  const ms = performance.now() - start;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { result, ms, peakAboveMb: (peak - before) / 1e6 };
+}
+
+async function ingestPdf(bytes: Buffer) {
+  const parsed = await parseDocument('pdf', async () => Readable.from([bytes]), limits);
+  const chunks = chunkBlocks(parsed.blocks);
+  const vectors = await embedder.embed(chunks.map((c) => chunkEmbeddingText(c.headingPath, c.text)));
+  const textBytes = parsed.blocks.reduce((sum, b) => sum + Buffer.byteLength(b.text), 0);
+  return { pages: parsed.pageCount ?? 0, chunks, vectors, textBytes };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+// ---------------------------------------------------------------- databases
+
+async function openDatabase(dir: string) {
+  const postgres = await startEmbeddedPostgres(dir);
+  const db = createPoolDb<Database>(
+    { connectionString: postgres.url, max: 1 },
+    { sessionRole: postgres.sessionRole },
+  );
+  await migrateToLatest(db);
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await postgres.stop();
+    },
+  };
+}
+
+async function ensureOrg(db: Kysely<Database>, login: string): Promise<string> {
+  return withSystem(db, async (trx) => {
+    const found = await trx.selectFrom('orgs').select('id').where('login', '=', login).executeTakeFirst();
+    if (found) return found.id;
+    const row = await trx
+      .insertInto('orgs')
+      .values({ login, github_account_id: Math.floor(Math.random() * 1e9), account_type: 'Organization' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+/** Fills `orgId` with `count` synthetic chunks (bulk insert without the HNSW index, then one index build). */
+async function buildCorpus(
+  db: Kysely<Database>,
+  orgId: string,
+  count: number,
+): Promise<{ insertS: number; indexS: number }> {
+  const next = random(count);
+  const perDocument = 100;
+  const insertStart = performance.now();
+  await sql`drop index if exists document_chunks_embedding_idx`.execute(db);
+  for (let d = 0; d < count / perDocument; d++) {
+    await withTenant(db, orgId, async (trx) => {
+      const doc = await trx
+        .insertInto('documents')
+        .values({
+          org_id: orgId,
+          title: `Spec ${d}`,
+          filename: `spec-${d}.md`,
+          content_type: 'text/markdown',
+          kind: 'markdown',
+          bytes: 1,
+          status: 'ready',
+          embedding_model: embedder.model,
+          embedding_dimensions: DIMENSIONS,
+          chunk_count: perDocument,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const rows = Array.from({ length: perDocument }, (_, ordinal) => {
+        const heading = [`Spec ${d}`, sentence(next, 3).slice(0, -1)];
+        const text = Array.from({ length: 6 }, () => sentence(next, 14)).join(' ');
+        return { ordinal, heading, text };
+      });
+      const vectors = await embedder.embed(rows.map((r) => chunkEmbeddingText(r.heading, r.text)));
+      const values = rows.map((row, i) => ({
+        org_id: orgId,
+        document_id: doc.id,
+        ordinal: row.ordinal,
+        heading_path: row.heading,
+        heading_text: row.heading.join(' › '),
+        text: row.text,
+        token_count: 100,
+        embedding: vectorLiteral(vectors[i] ?? []),
+        embedding_model: embedder.model,
+        embedding_dimensions: DIMENSIONS,
+      }));
+      for (let i = 0; i < values.length; i += 500)
+        await trx
+          .insertInto('document_chunks')
+          .values(values.slice(i, i + 500))
+          .execute();
+    });
+    if (d % 100 === 99) process.stdout.write(`    … ${(d + 1) * perDocument} chunks inserted\n`);
+  }
+  const insertS = (performance.now() - insertStart) / 1000;
+  const indexStart = performance.now();
+  await db.connection().execute(async (conn) => {
+    await sql`set maintenance_work_mem = '1GB'`.execute(conn);
+    await sql`create index document_chunks_embedding_idx on document_chunks using hnsw (embedding vector_cosine_ops)`.execute(
+      conn,
+    );
+    await sql`analyze document_chunks`.execute(conn);
+  });
+  return { insertS, indexS: (performance.now() - indexStart) / 1000 };
+}
+
+async function searchLatency(db: Kysely<Database>, orgId: string, queries: string[]) {
+  const out: Record<SearchMode, { p50: number; p99: number }> = {} as never;
+  for (const mode of ['hybrid', 'text', 'vector'] as const) {
+    for (const query of queries.slice(0, 5)) await searchDocuments({ db, embedder }, orgId, { query, mode }); // warm-up
+    const times: number[] = [];
+    for (const query of queries) {
+      const start = performance.now();
+      await searchDocuments({ db, embedder }, orgId, { query, mode });
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    out[mode] = { p50: percentile(times, 50), p99: percentile(times, 99) };
+  }
+  return out;
+}
+
+async function explainVector(db: Kysely<Database>, orgId: string): Promise<string> {
+  const [vector] = await embedder.embed(['password reset link expires']);
+  return withTenant(db, orgId, async (trx) => {
+    const rows = await sql<{ 'QUERY PLAN': string }>`explain select id from document_chunks
+      where embedding_model = ${embedder.model} order by embedding <=> ${vectorLiteral(vector ?? [])}::vector limit 50`.execute(
+      trx,
+    );
+    return rows.rows.map((r) => r['QUERY PLAN']).join('\n      ');
+  });
+}
+
+// ---------------------------------------------------------------- the bench
+
+export default async function bench(): Promise<void> {
+  const sizes = (process.env.ASSAY_BENCH_DOCUMENT_CHUNKS ?? '10000,100000').split(',').map(Number);
+  const queryCount = Number(process.env.ASSAY_BENCH_DOCUMENT_QUERIES ?? 100);
+
+  console.log('\n### Ingestion (parse → chunk → embed, offline embedder)');
+  const small = buildPdf(pdfPages(30));
+  const large = buildPdf(pdfPages(300));
+  await ingestPdf(small); // warm-up: loads pdf.js and the tokenizer
+  const largeRun = await withPeakRss(() => ingestPdf(large));
+  const smallRun = await withPeakRss(() => ingestPdf(small));
+  const baseline = await withPeakRss(async () => {
+    const pdf = await getDocumentProxy(new Uint8Array(large), { verbosity: 0 });
+    return (await extractText(pdf, { mergePages: true })).text.length;
+  });
+  console.log(
+    `  PDF 300 pages (${fmt(large.length / 1e6)} MB, ${fmt(largeRun.result.textBytes / 1e6, 2)} MB of text, ${largeRun.result.chunks.length} chunks): ` +
+      `${fmt(largeRun.result.pages / (largeRun.ms / 1000))} pages/s (${fmt(largeRun.ms / 1000, 2)} s), peak RSS +${fmt(largeRun.peakAboveMb)} MB`,
+  );
+  console.log(
+    `  PDF 30 pages: ${fmt(smallRun.result.pages / (smallRun.ms / 1000))} pages/s, peak RSS +${fmt(smallRun.peakAboveMb)} MB ` +
+      '(run after the 300-page one: RSS shows only growth beyond the heap the process already holds)',
+  );
+  console.log(
+    `  baseline unpdf extractText (text only, whole document): ${fmt(300 / (baseline.ms / 1000))} pages/s, peak RSS +${fmt(baseline.peakAboveMb)} MB ` +
+      `→ the pipeline takes ${fmt(largeRun.ms / baseline.ms, 2)}× its time`,
+  );
+
+  const next = random(3);
+  let markdown = '';
+  for (let s = 0; Buffer.byteLength(markdown) < 1e6; s++) {
+    markdown += `## Requirement ${s}\n\n${sentence(next, 20)} ${sentence(next, 16)}\n\n- ${sentence(next, 9)}\n- ${sentence(next, 9)}\n\n`;
+  }
+  let plain = '';
+  while (Buffer.byteLength(plain) < 4e6) plain += `${sentence(next, 18)} ${sentence(next, 14)}\n\n`;
+  for (const [kind, text, baselineOf] of [
+    ['markdown', markdown, (t: string) => markdownBlocks(t).length],
+    ['text', plain, (t: string) => plainTextBlocks(t).length],
+  ] as const) {
+    const bytes = Buffer.byteLength(text);
+    const run = await withPeakRss(async () => {
+      const parsed = await parseDocument(kind, async () => Readable.from([Buffer.from(text)]), limits);
+      const chunks = chunkBlocks(parsed.blocks);
+      await embedder.embed(chunks.map((c) => chunkEmbeddingText(c.headingPath, c.text)));
+      return chunks.length;
+    });
+    const base = await withPeakRss(async () => baselineOf(text));
+    console.log(
+      `  ${kind === 'markdown' ? 'Markdown' : 'plain text'} ${fmt(bytes / 1e6)} MB (${run.result} chunks): ${fmt(bytes / 1e6 / (run.ms / 1000), 2)} MB/s, peak RSS +${fmt(run.peakAboveMb)} MB; ` +
+        `baseline parse to blocks only: ${fmt(bytes / 1e6 / (base.ms / 1000), 2)} MB/s (pipeline ${fmt(run.ms / base.ms, 2)}× its time)`,
+    );
+  }
+
+  // Storing the 300-page PDF's chunks (HNSW insert per row) on a fresh embedded database.
+  const scratch = join(tmpdir(), `assay-bench-documents-scratch-${process.pid}`);
+  rmSync(scratch, { recursive: true, force: true });
+  const fresh = await openDatabase(scratch);
+  try {
+    const orgId = await ensureOrg(fresh.db, 'bench');
+    const id = await withTenant(
+      fresh.db,
+      orgId,
+      async (trx) =>
+        (
+          await trx
+            .insertInto('documents')
+            .values({
+              org_id: orgId,
+              title: 'big',
+              filename: 'big.pdf',
+              content_type: 'application/pdf',
+              kind: 'pdf',
+              bytes: large.length,
+              status: 'processing',
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+    );
+    const { chunks, vectors } = largeRun.result;
+    const start = performance.now();
+    await withTenant(fresh.db, orgId, (trx) =>
+      storeReadyDocument(trx, {
+        id,
+        orgId,
+        bytes: large.length,
+        pageCount: 300,
+        model: embedder.model,
+        dimensions: DIMENSIONS,
+        chunks: chunks.map((c, i) => ({ ...c, embedding: vectors[i] ?? [] })),
+      }),
+    );
+    const storeMs = performance.now() - start;
+    console.log(
+      `  storing its ${chunks.length} chunks in PGlite (HNSW + GIN inserts): ${fmt(storeMs / 1000, 2)} s (${fmt(storeMs / chunks.length)} ms per chunk)`,
+    );
+
+    console.log('\n### Retrieval quality (recall@5, 40 questions, half reworded; offline embedder)');
+    const evalOrg = await ensureOrg(fresh.db, 'eval');
+    const filenames = await ingestEvalDocuments(fresh.db, evalOrg, embedder);
+    const recall = await recallAtK(fresh.db, evalOrg, embedder, filenames);
+    for (const mode of ['hybrid', 'vector', 'text'] as const) {
+      const r = recall[mode];
+      console.log(
+        `  ${mode.padEnd(6)}: ${fmt(r.all, 3)} (literal ${fmt(r.literal, 2)}, reworded ${fmt(r.reworded, 2)})`,
+      );
+    }
+  } finally {
+    await fresh.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  console.log(`\n### Search latency (PGlite, ${queryCount} queries per mode, limit 10)`);
+  const queries = Array.from({ length: queryCount }, (_, i) =>
+    sentence(random(1000 + i), 4 + (i % 6)).slice(0, -1),
+  );
+  for (const size of sizes) {
+    const dir = join(tmpdir(), `assay-bench-documents-${size}`);
+    const marker = join(dir, 'assay-bench-complete');
+    const reuse = existsSync(marker);
+    if (!reuse) rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const database = await openDatabase(dir);
+    try {
+      const orgId = await ensureOrg(database.db, 'bench');
+      // A second tenant's rows share the index: row-level security must filter them out.
+      if (!reuse) {
+        const built = await buildCorpus(database.db, orgId, size);
+        console.log(
+          `  built ${size} chunks: bulk insert ${fmt(built.insertS)} s, HNSW index ${fmt(built.indexS)} s (kept in ${dir})`,
+        );
+        writeFileSync(marker, new Date().toISOString());
+      } else console.log(`  reusing ${size} chunks from ${dir}`);
+      const latency = await searchLatency(database.db, orgId, queries);
+      const text = latency.text;
+      console.log(
+        `  ${size} chunks: ` +
+          (['hybrid', 'text', 'vector'] as const)
+            .map((m) => `${m} p50 ${fmt(latency[m].p50)} ms p99 ${fmt(latency[m].p99)} ms`)
+            .join(' · ') +
+          ` (hybrid/text p50 ${fmt(latency.hybrid.p50 / text.p50, 2)}×)`,
+      );
+      console.log(`    EXPLAIN vector query:\n      ${await explainVector(database.db, orgId)}`);
+    } finally {
+      await database.close();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Parses an uploaded document into blocks, by kind, confirming the kind from
+ * the bytes. Every failure is a {@link DocumentFailure} with its reason:
+ * `corrupt` (bytes that are not the declared PDF or DOCX, or damaged),
+ * `encrypted`, `unsupported_type` (binary bytes for a text kind, a ZIP that is
+ * not a Word document), `too_large` (past the byte, uncompressed or row
+ * limits) or `empty` (no text at all).
+ *
+ * @module
+ */
+import { Readable } from 'node:stream';
+import { DocumentFailure, type DocumentKind, type ParsedDocument } from '../document-types.ts';
+import { decodeText, readAll } from './bytes.ts';
+import { csvBlocks } from './csv.ts';
+import { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } from './docx.ts';
+import { parsePdf } from './pdf.ts';
+import { htmlBlocks, markdownBlocks, plainTextBlocks } from './text-formats.ts';
+
+export interface ParseLimits {
+  /** Bytes read at most (the upload limit). */
+  maxBytes: number;
+  /** CSV data rows at most. */
+  maxCsvRows: number;
+  /** Uncompressed bytes a DOCX may expand to. */
+  maxDocxUncompressedBytes?: number;
+}
+
+const LABELS: Record<DocumentKind, string> = {
+  pdf: 'a PDF',
+  docx: 'a Word document',
+  markdown: 'Markdown',
+  text: 'plain text',
+  csv: 'CSV',
+  html: 'HTML',
+};
+
+/** The stream again, after its first chunk was checked to be text. */
+async function checkedTextStream(stream: Readable): Promise<Readable> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return Readable.from([]);
+  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as Uint8Array);
+  decodeText(head.subarray(0, 65_536), LABELS.csv);
+  return Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next())
+        yield next.value as Buffer;
+    })(),
+  );
+}
+
+/**
+ * Parses one document of `kind` from `open()`'s stream within `limits`.
+ * Throws {@link DocumentFailure} for every problem of the document itself.
+ */
+export async function parseDocument(
+  kind: DocumentKind,
+  open: () => Promise<Readable>,
+  limits: ParseLimits,
+): Promise<ParsedDocument> {
+  let parsed: ParsedDocument;
+  if (kind === 'csv') {
+    parsed = { blocks: await csvBlocks(await checkedTextStream(await open()), limits.maxCsvRows) };
+  } else {
+    const bytes = await readAll(await open(), limits.maxBytes);
+    if (bytes.length === 0) throw new DocumentFailure('empty', 'The file is empty (0 bytes)');
+    switch (kind) {
+      case 'pdf':
+        parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+        break;
+      case 'docx':
+        parsed = {
+          blocks: await docxBlocks(bytes, limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES),
+        };
+        break;
+      case 'markdown':
+        parsed = { blocks: markdownBlocks(decodeText(bytes, LABELS.markdown)) };
+        break;
+      case 'html':
+        parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html)) };
+        break;
+      case 'text':
+        parsed = { blocks: plainTextBlocks(decodeText(bytes, LABELS.text)) };
+        break;
+    }
+  }
+  if (parsed.blocks.length === 0) {
+    throw new DocumentFailure(
+      'empty',
+      kind === 'pdf'
+        ? 'The PDF has no extractable text (scanned pages are not read)'
+        : `The document has no text (${LABELS[kind]} with nothing to read)`,
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../shared/db/database.ts';
+import { withTenant } from '../../../shared/db/tenant.ts';
+import type { Embedder } from '../../../shared/documents/embeddings/index.ts';
+import { processDocument } from '../../../shared/documents/processing.service.ts';
+import { type SearchMode, searchDocuments } from '../../../shared/documents/search.service.ts';
+import { EVAL_DOCUMENTS, EVAL_QUESTIONS } from '../../fixtures/documents/retrieval-eval.ts';
+
+/** Stores the evaluation documents for `orgId` through the real processing path; returns id → filename. */
+export async function ingestEvalDocuments(
+  db: Kysely<Database>,
+  orgId: string,
+  embedder: Embedder,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const doc of EVAL_DOCUMENTS) {
+    const id = randomUUID();
+    const bytes = Buffer.from(doc.markdown);
+    await withTenant(db, orgId, (trx) =>
+      trx
+        .insertInto('documents')
+        .values({
+          id,
+          org_id: orgId,
+          title: doc.filename,
+          filename: doc.filename,
+          content_type: 'text/markdown',
+          kind: 'markdown',
+          bytes: bytes.length,
+        })
+        .execute(),
+    );
+    const outcome = await processDocument(
+      { db, embedder, limits: { maxBytes: 1_000_000, maxCsvRows: 1000 } },
+      { id, orgId, kind: 'markdown' },
+      async () => Readable.from([bytes]),
+      bytes.length,
+    );
+    if (outcome.status !== 'ready') throw new Error(`${doc.filename}: ${JSON.stringify(outcome)}`);
+    ids.set(id, doc.filename);
+  }
+  return ids;
+}
+
+export interface Recall {
+  literal: number;
+  reworded: number;
+  all: number;
+}
+
+/** recall@k of each search mode over the evaluation questions (a hit: the answer's section among the top k). */
+export async function recallAtK(
+  db: Kysely<Database>,
+  orgId: string,
+  embedder: Embedder,
+  filenames: Map<string, string>,
+  k = 5,
+): Promise<Record<SearchMode, Recall>> {
+  const result = {} as Record<SearchMode, Recall>;
+  for (const mode of ['hybrid', 'vector', 'text'] as const) {
+    const hits = { literal: 0, reworded: 0 };
+    for (const question of EVAL_QUESTIONS) {
+      const { results } = await searchDocuments({ db, embedder }, orgId, {
+        query: question.question,
+        mode,
+        limit: k,
+      });
+      const hit = results.some(
+        (r) => filenames.get(r.documentId) === question.filename && r.headingPath.at(-1) === question.heading,
+      );
+      if (hit) hits[question.style]++;
+    }
+    const count = (style: 'literal' | 'reworded') => EVAL_QUESTIONS.filter((q) => q.style === style).length;
+    result[mode] = {
+      literal: hits.literal / count('literal'),
+      reworded: hits.reworded / count('reworded'),
+      all: (hits.literal + hits.reworded) / EVAL_QUESTIONS.length,
+    };
+  }
+  return result;
+}
