@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { crawlPageSchema, crawlRequestSchema, crawlSchema } from '../../shared/crawl/crawl.types.ts';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 // The organisation is named by its login, exactly as in the other organisation routes.
-const orgParams = z.object({ org: z.string().min(1).max(100) });
+const orgParams = z.object({ org: text().min(1).max(100) });
 const crawlParams = orgParams.extend({ id: z.uuid() });
 const pageQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -42,7 +43,7 @@ export const getCrawls = defineRoute({
   tags: ['crawls'],
   params: orgParams,
   query: pageQuery,
-  response: z.object({ crawls: z.array(crawlSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ crawls: z.array(crawlSchema), nextCursor: text().nullable() }),
 });
 
 export const getCrawl = defineRoute({
@@ -85,5 +86,5 @@ export const getCrawlPages = defineRoute({
   tags: ['crawls'],
   params: crawlParams,
   query: pageQuery,
-  response: z.object({ pages: z.array(crawlPageSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ pages: z.array(crawlPageSchema), nextCursor: text().nullable() }),
 });

@@ -5,27 +5,28 @@ import {
   failureReasonSchema,
 } from '../../shared/documents/document-types.ts';
 import { SEARCH_MODES } from '../../shared/documents/search.service.ts';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 // ---- Requirement documents and search (shared/documents) ----
 
-const orgParams = z.object({ org: z.string().min(1).max(100) });
+const orgParams = z.object({ org: text().min(1).max(100) });
 const documentParams = orgParams.extend({ id: z.uuid() });
 
 export const documentSchema = z
   .object({
     id: z.uuid(),
-    title: z.string(),
-    filename: z.string(),
-    contentType: z.string(),
+    title: text(),
+    filename: text(),
+    contentType: text(),
     kind: z.enum(DOCUMENT_KINDS),
     bytes: z.number().int(),
     status: documentStatusSchema,
     failureReason: failureReasonSchema.optional(),
-    message: z.string().optional().meta({ description: 'Why it failed, in words' }),
+    message: text().optional().meta({ description: 'Why it failed, in words' }),
     pageCount: z.number().int().optional(),
     chunkCount: z.number().int(),
-    embeddingModel: z.string().optional(),
+    embeddingModel: text().optional(),
     createdAt: z.iso.datetime(),
     readyAt: z.iso.datetime().optional(),
   })
@@ -42,21 +43,20 @@ export const postDocument = defineRoute({
   tags: ['documents'],
   params: orgParams,
   body: z.strictObject({
-    filename: z
-      .string()
+    filename: text()
       .min(1)
       .max(255)
       .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20), 'no control characters'),
-    contentType: z.string().min(1).max(200),
+    contentType: text().min(1).max(200),
     bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    title: z.string().min(1).max(300).optional(),
+    title: text().min(1).max(300).optional(),
   }),
   response: z.object({
     document: documentSchema,
     upload: z.object({
-      url: z.string(),
+      url: text(),
       method: z.literal('PUT'),
-      headers: z.record(z.string(), z.string()),
+      headers: z.record(text(), text()),
       expiresAt: z.iso.datetime(),
     }),
   }),
@@ -75,10 +75,10 @@ export const getDocuments = defineRoute({
   params: orgParams,
   query: z.object({
     status: documentStatusSchema.optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ documents: z.array(documentSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ documents: z.array(documentSchema), nextCursor: text().nullable() }),
 });
 
 export const getDocument = defineRoute({
@@ -101,7 +101,7 @@ export const getDocumentChunks = defineRoute({
   tags: ['documents'],
   params: documentParams,
   query: z.object({
-    cursor: z.string().max(20).optional(),
+    cursor: text().max(20).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
   response: z.object({
@@ -110,14 +110,14 @@ export const getDocumentChunks = defineRoute({
         .object({
           id: z.uuid(),
           ordinal: z.number().int(),
-          headingPath: z.array(z.string()),
-          text: z.string(),
+          headingPath: z.array(text()),
+          text: text(),
           tokenCount: z.number().int(),
           page: z.number().int().optional(),
         })
         .meta({ id: 'DocumentChunk' }),
     ),
-    nextCursor: z.string().nullable(),
+    nextCursor: text().nullable(),
   }),
 });
 
@@ -144,8 +144,7 @@ export const postSearch = defineRoute({
   tags: ['documents'],
   params: orgParams,
   body: z.strictObject({
-    query: z
-      .string()
+    query: text()
       .max(2000)
       .refine((q) => q.trim().length > 0, 'must not be blank'),
     limit: z.number().int().min(1).max(50).default(10),
@@ -157,10 +156,10 @@ export const postSearch = defineRoute({
       z
         .object({
           documentId: z.uuid(),
-          documentTitle: z.string(),
+          documentTitle: text(),
           chunkId: z.uuid(),
-          headingPath: z.array(z.string()),
-          text: z.string(),
+          headingPath: z.array(text()),
+          text: text(),
           page: z.number().int().optional(),
           score: z.number(),
           ranks: z.object({ vector: z.number().int().optional(), text: z.number().int().optional() }),

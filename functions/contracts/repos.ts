@@ -1,25 +1,26 @@
 import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
-const orgParams = z.object({ org: z.string().min(1).max(100) });
+const orgParams = z.object({ org: text().min(1).max(100) });
 
-const commitSha = z.string().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
+const commitSha = text().regex(/^[0-9a-f]{40}$/i, 'a 40-character hex commit SHA');
 
 export const repositorySchema = z
   .object({
-    owner: z.string(),
-    name: z.string(),
-    fullName: z.string(),
+    owner: text(),
+    name: text(),
+    fullName: text(),
     private: z.boolean(),
-    defaultBranch: z.string().nullable(),
+    defaultBranch: text().nullable(),
     installationId: z.number().int(),
     counts: z.object({
       openIssuesWithChecklists: z.number().int(),
       openPulls: z.number().int(),
     }),
     lastValidation: z
-      .object({ conclusion: z.string(), headSha: z.string(), updatedAt: z.iso.datetime() })
+      .object({ conclusion: text(), headSha: text(), updatedAt: z.iso.datetime() })
       .nullable()
       .describe('The most recently updated validation of any commit'),
     createdAt: z.iso.datetime(),
@@ -38,10 +39,10 @@ export const getRepos = defineRoute({
   tags: ['repos'],
   params: orgParams,
   query: z.object({
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ repositories: z.array(repositorySchema), nextCursor: z.string().nullable() }),
+  response: z.object({ repositories: z.array(repositorySchema), nextCursor: text().nullable() }),
 });
 
 export const getRepo = defineRoute({
@@ -57,17 +58,17 @@ export const getRepo = defineRoute({
 
 export const ciUploadSchema = z.object({
   id: z.uuid(),
-  runId: z.string(),
-  headSha: z.string(),
+  runId: text(),
+  headSha: text(),
   pullNumber: z.number().int().nullable(),
-  ref: z.string().nullable(),
+  ref: text().nullable(),
   authenticatedBy: z.enum(['oidc', 'upload_token']),
   kind: z.enum(['junit', 'code-health']),
   status: z
     .enum(['issued', 'received', 'processed', 'invalid', 'rejected'])
     .describe('`issued`: a URL was handed out and nothing arrived yet'),
-  reason: z.string().nullable().describe('Why the upload is invalid or was rejected'),
-  counts: z.record(z.string(), z.unknown()).nullable(),
+  reason: text().nullable().describe('Why the upload is invalid or was rejected'),
+  counts: z.record(text(), z.unknown()).nullable(),
   sizeBytes: z.number().int().nullable(),
   uploadedAt: z.iso.datetime(),
   processedAt: z.iso.datetime().nullable(),
@@ -86,20 +87,20 @@ export const getCiRuns = defineRoute({
   query: z.object({
     sha: commitSha.optional(),
     pull: z.coerce.number().int().positive().max(2_147_483_647).optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ uploads: z.array(ciUploadSchema), nextCursor: z.string().nullable() }),
+  response: z.object({ uploads: z.array(ciUploadSchema), nextCursor: text().nullable() }),
 });
 
 export const webhookDeliverySchema = z
   .object({
-    id: z.string().describe('GitHub’s X-GitHub-Delivery'),
-    event: z.string(),
-    action: z.string().nullable(),
+    id: text().describe('GitHub’s X-GitHub-Delivery'),
+    event: text(),
+    action: text().nullable(),
     status: z.enum(['received', 'processed', 'ignored', 'failed']),
-    reason: z.string().nullable().describe('Why it was ignored, or the error it failed with'),
-    outcome: z.string().nullable(),
+    reason: text().nullable().describe('Why it was ignored, or the error it failed with'),
+    outcome: text().nullable(),
     attempts: z.number().int(),
     installationId: z.number().int().nullable(),
     payloadBytes: z.number().int(),
@@ -120,11 +121,11 @@ export const getWebhookDeliveries = defineRoute({
   params: orgParams,
   query: z.object({
     status: z.enum(['received', 'processed', 'ignored', 'failed']).optional(),
-    event: z.string().min(1).max(100).optional(),
-    cursor: z.string().max(200).optional(),
+    event: text().min(1).max(100).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),
-  response: z.object({ deliveries: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() }),
+  response: z.object({ deliveries: z.array(webhookDeliverySchema), nextCursor: text().nullable() }),
 });
 
 export const postWebhookRedeliver = defineRoute({
@@ -136,7 +137,7 @@ export const postWebhookRedeliver = defineRoute({
   description:
     'Puts the delivery back to `received` and on the intake queue (audited as `webhook.redelivered`). Processing is idempotent.',
   tags: ['webhooks'],
-  params: orgParams.extend({ id: z.string().regex(/^[\w.:-]{1,100}$/, 'a delivery id') }),
+  params: orgParams.extend({ id: text().regex(/^[\w.:-]{1,100}$/, 'a delivery id') }),
   successStatus: 202,
   response: webhookDeliverySchema,
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { text } from '../text/text-schema.ts';
 
 /** Hard limits on a crawl request (SPEC §8; issue "Crawling the application under test"). */
 export const CRAWL_LIMITS = { maxPages: 500, defaultMaxPages: 50, maxDepth: 20, defaultMaxDepth: 3 } as const;
@@ -16,9 +17,9 @@ export type CrawlStatus = z.infer<typeof crawlStatusSchema>;
 export const loginStepSchema = z
   .object({
     action: z.enum(['goto', 'fill', 'click', 'press', 'waitFor']),
-    url: z.string().max(2000).optional(),
-    selector: z.string().min(1).max(500).optional(),
-    value: z.string().max(1000).optional(),
+    url: text().max(2000).optional(),
+    selector: text().min(1).max(500).optional(),
+    value: text().max(1000).optional(),
   })
   .superRefine((step, ctx) => {
     const need = (field: 'url' | 'selector' | 'value') => {
@@ -40,8 +41,7 @@ export const loginStepSchema = z
   });
 export type LoginStep = z.infer<typeof loginStepSchema>;
 
-export const httpUrlSchema = z
-  .string()
+export const httpUrlSchema = text()
   .max(2000)
   .refine((value) => {
     try {
@@ -60,7 +60,7 @@ export const crawlRequestSchema = z
     maxDepth: z.number().int().min(0).max(CRAWL_LIMITS.maxDepth).default(CRAWL_LIMITS.defaultMaxDepth),
     scope: z.enum(['same-origin', 'same-hostname']).default('same-origin'),
     loginSteps: z.array(loginStepSchema).max(30).default([]),
-    exclude: z.array(z.string().min(1).max(500)).max(100).default([]),
+    exclude: z.array(text().min(1).max(500)).max(100).default([]),
     respectRobotsTxt: z.boolean().default(true),
   })
   .strict();
@@ -69,20 +69,20 @@ export type CrawlRequest = z.infer<typeof crawlRequestSchema>;
 /** A login step as the API shows it: never the value, only whether one is kept. */
 export const loginStepViewSchema = z.object({
   action: loginStepSchema.shape.action,
-  url: z.string().optional(),
-  selector: z.string().optional(),
+  url: text().optional(),
+  selector: text().optional(),
   hasValue: z.boolean(),
 });
 
 export const crawlSchema = z
   .object({
     id: z.uuid(),
-    startUrl: z.string(),
+    startUrl: text(),
     status: crawlStatusSchema,
     maxPages: z.number().int(),
     maxDepth: z.number().int(),
     scope: z.enum(['same-origin', 'same-hostname']),
-    exclude: z.array(z.string()),
+    exclude: z.array(text()),
     respectRobotsTxt: z.boolean(),
     loginSteps: z.array(loginStepViewSchema),
     pagesCrawled: z.number().int(),
@@ -93,57 +93,57 @@ export const crawlSchema = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
-    error: z.string().optional(),
+    error: text().optional(),
   })
   .meta({ id: 'Crawl' });
 export type CrawlView = z.infer<typeof crawlSchema>;
 
-const locatorSchema = z.string().meta({ example: "getByRole('button', { name: 'Sign in' })" });
+const locatorSchema = text().meta({ example: "getByRole('button', { name: 'Sign in' })" });
 
 export const crawlFieldSchema = z.object({
-  label: z.string().nullable(),
-  name: z.string().nullable(),
-  type: z.string(),
+  label: text().nullable(),
+  name: text().nullable(),
+  type: text(),
   required: z.boolean(),
   locator: locatorSchema.nullable(),
-  options: z.array(z.string()).optional(),
+  options: z.array(text()).optional(),
 });
 export const crawlFormSchema = z.object({
   locator: locatorSchema.nullable(),
-  action: z.string().nullable(),
-  method: z.string(),
+  action: text().nullable(),
+  method: text(),
   fields: z.array(crawlFieldSchema),
-  submit: z.object({ text: z.string(), locator: locatorSchema.nullable() }).optional(),
+  submit: z.object({ text: text(), locator: locatorSchema.nullable() }).optional(),
 });
 export const crawlLinkSchema = z.object({
-  href: z.string(),
-  text: z.string(),
+  href: text(),
+  text: text(),
   followed: z.boolean(),
   /** Why it was not followed: scheme, off-scope, logout, excluded, robots, depth, max-pages, invalid. */
-  reason: z.string().optional(),
+  reason: text().optional(),
 });
 
 /** What a crawl recorded about one page (without its screenshot URL, which is signed per request). */
 export const crawlPageBodySchema = z.object({
-  url: z.string(),
+  url: text(),
   depth: z.number().int(),
   /** Where the page's in-scope redirects led, when it redirected. */
-  redirectedTo: z.string().optional(),
+  redirectedTo: text().optional(),
   httpStatus: z.number().int().nullable(),
   /** `crawled` (HTML read), `failed` (error status, timeout, refused, too large) or `skipped` (not HTML, redirected off scope). */
   outcome: z.enum(['crawled', 'failed', 'skipped']),
-  error: z.string().optional(),
-  title: z.string().nullable(),
-  headings: z.array(z.object({ level: z.number().int(), text: z.string() })),
+  error: text().optional(),
+  title: text().nullable(),
+  headings: z.array(z.object({ level: z.number().int(), text: text() })),
   links: z.array(crawlLinkSchema),
   forms: z.array(crawlFormSchema),
-  buttons: z.array(z.object({ name: z.string(), locator: locatorSchema.nullable() })),
-  ariaSnapshot: z.string().nullable(),
+  buttons: z.array(z.object({ name: text(), locator: locatorSchema.nullable() })),
+  ariaSnapshot: text().nullable(),
 });
 export type CrawlPageBody = z.infer<typeof crawlPageBodySchema>;
 
 export const crawlPageSchema = crawlPageBodySchema
-  .extend({ id: z.uuid(), screenshotUrl: z.string().nullable() })
+  .extend({ id: z.uuid(), screenshotUrl: text().nullable() })
   .meta({ id: 'CrawlPage' });
 export type CrawlPageView = z.infer<typeof crawlPageSchema>;
 

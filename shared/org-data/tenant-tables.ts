@@ -72,6 +72,25 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { name: 'notifications', orgColumn: 'org_id', omit: [], description: 'In-app notifications' },
   { name: 'org_exports', orgColumn: 'org_id', omit: [], description: 'Exports of this organisation' },
   {
+    name: 'crawls',
+    orgColumn: 'org_id',
+    omit: ['login_secrets'],
+    description: 'Crawls of the application under test (never the sealed login secrets)',
+  },
+  {
+    name: 'crawl_pages',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Pages a crawl recorded, with locators',
+  },
+  { name: 'documents', orgColumn: 'org_id', omit: [], description: 'Requirement documents and their status' },
+  {
+    name: 'document_chunks',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Chunks of each document with heading path, text and embedding',
+  },
+  {
     name: 'workflow_runs',
     orgColumn: 'org_id',
     omit: [],
