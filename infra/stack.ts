@@ -18,6 +18,7 @@ import { handlerId, parseRouteKey, pascalCase } from './constructs/naming.ts';
 import { Network } from './constructs/network.ts';
 import { checkVisibilityTimeout, QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { DeploymentSettings } from './constructs/settings.ts';
+import { SharedRoles } from './constructs/shared-roles.ts';
 import { planUses } from './constructs/uses.ts';
 import type { Wiring } from './constructs/wiring.ts';
 import { Workflow } from './constructs/workflow.ts';
@@ -53,6 +54,7 @@ export class AssayStack extends Stack {
   private readonly zones: string[];
   private readonly wiring: Wiring;
   private readonly alarms: AlarmTopic;
+  private readonly shared: SharedRoles;
 
   constructor(scope: Construct, id: string, props: AssayStackProps) {
     const { settings, topology } = props;
@@ -83,6 +85,7 @@ export class AssayStack extends Stack {
       crawlScreenshotExpiryDays: settings.crawlScreenshotExpiryDays,
     });
     this.alarms = new AlarmTopic(this, 'Alarms', { email: settings.alarmEmail });
+    this.shared = new SharedRoles(this, 'Shared');
     const api = new HttpApi(this, 'Http', settings.throttle);
     const queues = new Map<string, QueueWithDlq>();
     for (const [name, entry] of Object.entries(topology.queues)) {
@@ -228,12 +231,16 @@ export class AssayStack extends Stack {
   }
 
   private addFunction(parent: Construct, id: string, kind: FunctionKind, key: string, spec: FunctionSpec) {
+    const uses = planUses(spec.uses, [...this.wiring.queues.keys()], `${kind} "${key}"`);
     const fn = new AppFunction(parent, id, {
       spec,
       kind,
-      uses: planUses(spec.uses, [...this.wiring.queues.keys()], `${kind} "${key}"`),
+      uses,
       description: `${kind} ${key} (${spec.handler})`,
       wiring: this.wiring,
+      // Routes are most of the functions: they share roles (by identical uses) and a log group.
+      logGroup: this.shared.logGroupFor(kind),
+      ...(kind === 'route' ? { role: this.shared.roleFor(uses) } : {}),
     });
     this.functions.set(fn.node.path, fn);
     return fn;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -45,6 +46,13 @@ export interface AppFunctionProps {
   /** Shown in the console; starts with the topology key so a function is easy to place. */
   readonly description: string;
   readonly wiring: Wiring;
+  /**
+   * A log group shared with other functions (one per kind keeps the stack under CloudFormation's
+   * 500-resource limit; Powertools puts `function_name` on every line). Default: one of its own.
+   */
+  readonly logGroup?: logs.ILogGroup;
+  /** An execution role shared by functions with the same uses (see `SharedRoles`). Default: its own. */
+  readonly role?: iam.IRole;
 }
 
 /**
@@ -78,10 +86,13 @@ export class AppFunction extends Construct {
       timeout: Duration.seconds(this.timeoutSeconds),
       environment: { ...wiring.environment },
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'Logs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup:
+        props.logGroup ??
+        new logs.LogGroup(this, 'Logs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+      ...(props.role ? { role: props.role } : {}),
       ...(inVpc
         ? {
             vpc: wiring.network.vpc,

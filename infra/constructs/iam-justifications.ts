@@ -5,7 +5,7 @@ const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}
 
 /** A policy attached to an Assay function's role (routes, consumers, tasks, schedules, migration). */
 const APP_FUNCTION_POLICY =
-  /^[^/]+\/(Route\w+|Queue\w+\/Consumer|Workflow\w+|Schedule\w+|Migration\/Migrate)\/Function\/ServiceRole\/DefaultPolicy\/Resource$/;
+  /^[^/]+\/((Route\w+|Queue\w+\/Consumer|Workflow\w+|Schedule\w+|Migration\/Migrate)\/Function\/ServiceRole|Shared\/\w+)\/DefaultPolicy\/Resource$/;
 
 /**
  * Every IAM wildcard or AWS-managed policy the stack may contain, and why. A

@@ -38,6 +38,16 @@ const bundleOf = (key: keyof typeof real.routes) =>
   s.assetDir(functionFor(s.json, real.routes[key]!.handler)[0]);
 
 describe('the deployable app', () => {
+  it('stays well under CloudFormation’s 500 resources per stack (roles and log groups are shared)', () => {
+    const count = Object.keys(s.json.Resources).length;
+    // 455 with 64 routes (4 resources each: function, integration, permission, route). A deploy
+    // fails past 500: before then, move the routes into nested stacks (one per route group).
+    expect(count, 'stack resources: split the routes into nested stacks').toBeLessThanOrEqual(490);
+    const roles = resourcesOfType(s.json, 'AWS::IAM::Role').length;
+    const functions = resourcesOfType(s.json, 'AWS::Lambda::Function').length;
+    expect(roles).toBeLessThan(functions / 2);
+  });
+
   it('synthesizes offline with every cdk-nag finding fixed or acknowledged', () => {
     expect(s.violations).toEqual([]);
   });
