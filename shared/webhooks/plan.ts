@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ChecklistMessage, ManifestMessage, ValidationMessage } from '../queues/messages.ts';
 import {
-  type Account,
   accountSchema,
   checkRunSchema,
   checkSuiteSchema,

@@ -92,7 +92,9 @@ describe('upload → parse → chunk → embed → search', () => {
     expect(upload.headers).toEqual({ 'content-type': 'text/markdown', 'if-none-match': '*' });
     const url = new URL(upload.url);
     expect(url.pathname).toBe(`/${getConfig().ASSAY_S3_BUCKET}/orgs/acme/documents/${document.id}/original`);
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-length;content-type;host;if-none-match',
+    );
     const expiresAt = Date.parse(upload.expiresAt);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 15 * 60_000 - 1000);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000 + 1000);
