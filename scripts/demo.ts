@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FakeOidcIssuer, startFakeOidcIssuer } from '../infra/local/fake-oidc/index.ts';
 import { type FakeCheckRun, type FakeComment, FakeGitHub } from '../infra/local/github-double/index.ts';
 import type { LocalRuntime } from '../infra/local/runtime.ts';
+import { postWebhook } from '../infra/local/webhook-delivery.ts';
 import { withSystem } from '../shared/db/tenant.ts';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from '../test/support/fake-oidc/index.ts';
-import { postWebhook } from '../test/support/webhooks.ts';
 import { waitFor } from './demo/wait.ts';
 
 /** The whole demo must finish (or fail) within this time. */

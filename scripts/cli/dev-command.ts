@@ -7,15 +7,14 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { readDevSecrets } from '../../infra/local/dev-secrets.ts';
+import { webhookRequest } from '../../infra/local/webhook-delivery.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
-import { signWebhookBody } from '../../shared/webhooks/signature.ts';
 import { openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
 import { devUsage } from './usage.ts';
@@ -112,19 +111,11 @@ async function reach(base: string, what: string, url: string, init: RequestInit)
 /** Delivers a webhook to the runtime as GitHub does; resolves to its delivery id. */
 async function deliver(target: Target, answer: unknown): Promise<string> {
   const { event, payload } = deliverySchema.parse(answer);
-  const body = JSON.stringify(payload);
-  const id = randomUUID();
-  const res = await reach(target.url, 'Assay', `${target.url}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/assay-dev',
-      'x-github-event': event,
-      'x-github-delivery': id,
-      'x-hub-signature-256': signWebhookBody(target.secret, body),
-    },
-    body,
+  const request = webhookRequest(event, payload, {
+    secret: target.secret,
+    userAgent: 'GitHub-Hookshot/assay-dev',
   });
+  const res = await reach(target.url, 'Assay', `${target.url}/webhooks/github`, request.init);
   if (res.status >= 300) {
     const text = await res.text();
     const hint =
@@ -135,7 +126,7 @@ async function deliver(target: Target, answer: unknown): Promise<string> {
       `${target.url}/webhooks/github refused the ${event} webhook: ${res.status} ${text}${hint}`,
     );
   }
-  return id;
+  return request.deliveryId;
 }
 
 async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../infra/local/fake-oidc/index.ts';
 import { FakeGitHub, type FakeIssue, randomSha } from '../../infra/local/github-double/index.ts';
 import { countLocalMessages } from '../../shared/adapters/local-queue-store.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from './fake-oidc/index.ts';
 import { startTestRuntime, type TestRuntime } from './test-runtime.ts';
 import { postWebhook, TEST_WEBHOOK_SECRET } from './webhooks.ts';
 

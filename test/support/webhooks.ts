@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { postWebhook as post } from '../../infra/local/webhook-delivery.ts';
 import { signWebhookBody } from '../../shared/webhooks/signature.ts';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -8,23 +8,16 @@ export function signBody(body: string | Buffer, secret = TEST_WEBHOOK_SECRET): s
   return signWebhookBody(secret, body);
 }
 
-/** Posts a signed webhook to a running Assay. */
-export async function postWebhook(
+/** Posts a signed webhook to a running Assay (the tests' secret unless another is given). */
+export function postWebhook(
   baseUrl: string,
   event: string,
   payload: unknown,
   options: { deliveryId?: string; secret?: string } = {},
 ): Promise<Response> {
-  const body = JSON.stringify(payload);
-  return fetch(`${baseUrl}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': event,
-      'x-github-delivery': options.deliveryId ?? randomUUID(),
-      'x-hub-signature-256': signBody(body, options.secret),
-      'user-agent': 'GitHub-Hookshot/test',
-    },
-    body,
+  return post(baseUrl, event, payload, {
+    secret: options.secret ?? TEST_WEBHOOK_SECRET,
+    userAgent: 'GitHub-Hookshot/test',
+    ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}),
   });
 }

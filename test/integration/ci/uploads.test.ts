@@ -1,13 +1,13 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../../infra/local/fake-oidc/index.ts';
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
 import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../support/fake-oidc/index.ts';
 import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
 
