@@ -12,7 +12,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createPresignGet } from '../ci/presigner.ts';
 import type { Config } from '../config.ts';
 
 /** Credentials the local S3 (s3rver) accepts; it does not check signatures. */
@@ -210,15 +210,6 @@ export function createObjectStore(config: Config, client = createS3Client(config
         removed += batch.length;
       }
     },
-    presignGet(key, expiresIn, filename) {
-      const disposition = filename
-        ? `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`
-        : undefined;
-      return getSignedUrl(
-        client,
-        new GetObjectCommand({ Bucket, Key: key, ResponseContentDisposition: disposition }),
-        { expiresIn },
-      );
-    },
+    presignGet: createPresignGet(client, Bucket),
   };
 }

@@ -55,11 +55,19 @@ export function createPresignPut(client: S3Client, bucket: string): PresignPut {
     );
 }
 
-/** Presigns one GET of `key`, valid `expiresIn` seconds. */
-export type PresignGet = (key: string, expiresIn: number) => Promise<string>;
+/** Presigns one GET of `key`, valid `expiresIn` seconds; with `filename`, served as a download of that name. */
+export type PresignGet = (key: string, expiresIn: number, filename?: string) => Promise<string>;
 
-/** A {@link PresignGet} over `client` for `bucket` (screenshots and other artifacts shown to the dashboard). */
+/** A {@link PresignGet} over `client` for `bucket` (exports, screenshots and other artifacts). */
 export function createPresignGet(client: S3Client, bucket: string): PresignGet {
-  return (key, expiresIn) =>
-    getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  return (key, expiresIn, filename) => {
+    const disposition = filename
+      ? `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`
+      : undefined;
+    return getSignedUrl(
+      client,
+      new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: disposition }),
+      { expiresIn },
+    );
+  };
 }

@@ -71,6 +71,20 @@ export interface Route {
 }
 
 const MAX_COMMENT_LENGTH = 65536;
+
+/** A comment's `body` as GitHub validates it on create and update: present, at most 65,536 characters. */
+function commentBody(ctx: Parameters<Route['handle']>[0]): string {
+  const body = optionalString(bodyObject(ctx), 'body', 'IssueComment');
+  if (!body) throw validationFailed('IssueComment', 'body');
+  if (body.length > MAX_COMMENT_LENGTH)
+    throw validationFailed(
+      'IssueComment',
+      'body',
+      'custom',
+      'Body is too long (maximum is 65536 characters)',
+    );
+  return body;
+}
 const MAX_ANNOTATIONS_PER_REQUEST = 50;
 /** GitHub's limit on a check run's `output.summary` and `output.text`, in UTF-8 bytes. */
 const MAX_OUTPUT_BYTES = 65535;
@@ -449,15 +463,7 @@ export const routes: Route[] = [
     handle: (ctx) => {
       const repository = repoOf(ctx);
       const issue = issueOf(ctx);
-      const body = optionalString(bodyObject(ctx), 'body', 'IssueComment');
-      if (!body) throw validationFailed('IssueComment', 'body');
-      if (body.length > MAX_COMMENT_LENGTH)
-        throw validationFailed(
-          'IssueComment',
-          'body',
-          'custom',
-          'Body is too long (maximum is 65536 characters)',
-        );
+      const body = commentBody(ctx);
       const bot: FakeUser = { login: `${ctx.app.slug}[bot]`, type: 'Bot' };
       const comment = ctx.state.insertComment(repository, issue.number, body, bot, true);
       return { status: 201, body: commentJson(ctx, repository, comment), write: true };
@@ -471,15 +477,7 @@ export const routes: Route[] = [
       const repository = repoOf(ctx);
       const comment = ctx.state.comments.get(intParam(ctx, 'id'));
       if (!comment || comment.repositoryId !== repository.id) throw notFound();
-      const body = optionalString(bodyObject(ctx), 'body', 'IssueComment');
-      if (!body) throw validationFailed('IssueComment', 'body');
-      if (body.length > MAX_COMMENT_LENGTH)
-        throw validationFailed(
-          'IssueComment',
-          'body',
-          'custom',
-          'Body is too long (maximum is 65536 characters)',
-        );
+      const body = commentBody(ctx);
       comment.body = body;
       comment.updatedAt = new Date(ctx.nowMs).toISOString();
       return { status: 200, body: commentJson(ctx, repository, comment), write: true };
