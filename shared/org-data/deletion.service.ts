@@ -231,62 +231,64 @@ export async function runOrgDeletion(
   return 'completed';
 }
 
-/**
- * Why a webhook delivery for `installationId` must be ignored: its
- * organisation was deleted (or is being deleted). Undefined when it is not.
- * A new installation of the App has a new installation id and so creates a
- * new organisation.
- */
-export async function deletedInstallationReason(
-  db: Kysely<Database>,
-  installationId: number | string | null,
-): Promise<string | undefined> {
-  if (installationId === null) return undefined;
-  const row = await withSystem(db, (trx) =>
-    trx
-      .selectFrom('org_deletions')
-      .select(['login', 'status'])
-      .where(sql<boolean>`installation_ids @> array[${String(installationId)}]::bigint[]`)
-      .executeTakeFirst(),
-  );
-  if (!row) return undefined;
-  return row.status === 'completed'
-    ? `organisation ${row.login} was deleted; install the App again to start anew`
-    : `organisation ${row.login} is being deleted`;
-}
+/** What a webhook delivery meets when its organisation was or is being deleted. */
+export type DeletionGate = { kind: 'ignore'; reason: string } | { kind: 'retry'; reason: string } | undefined;
 
-/**
- * Why a delivery must wait: an account it names (installation account,
- * repository owner, organisation) belongs to an organisation being deleted,
- * and applying it now would attach new rows to it. Undefined when none does.
- * Once the deletion completes the organisation row is gone and the same
- * delivery (retried by the queue) creates a new organisation.
- */
-export async function accountBeingDeletedReason(
-  db: Kysely<Database>,
-  payload: Record<string, unknown>,
-): Promise<string | undefined> {
+/** Account ids a payload names: installation account, repository owner, organisation. */
+function accountIdsOf(payload: Record<string, unknown>): number[] {
   const idOf = (value: unknown): number | undefined => {
     if (typeof value !== 'object' || value === null) return undefined;
     const id = (value as { id?: unknown }).id;
     return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
   };
   const part = (name: string) => (payload[name] as Record<string, unknown> | undefined) ?? undefined;
-  const ids = [
+  return [
     idOf(part('installation')?.account),
     idOf(part('repository')?.owner),
     idOf(payload.organization),
   ].filter((id): id is number => id !== undefined);
-  if (ids.length === 0) return undefined;
-  const row = await withSystem(db, (trx) =>
-    trx
-      .selectFrom('orgs')
-      .select('login')
-      .where('github_account_id', 'in', ids.map(String))
-      .where('deleted_at', 'is not', null)
-      .executeTakeFirst(),
-  );
-  return row ? `organisation ${row.login} is being deleted; retry once it is gone` : undefined;
+}
+
+/**
+ * One look-up, before a delivery is applied, of what an organisation deletion means for it:
+ * - `ignore` — its installation belongs to an organisation that was (or is being) deleted: recorded
+ *   ignored with the reason, until the App is installed again (a new installation id creates a new
+ *   organisation);
+ * - `retry` — an account it names belongs to an organisation being deleted, and applying it now would
+ *   attach new rows to it: the queue retries it, and once the organisation row is gone it creates a
+ *   new one;
+ * - undefined — neither.
+ */
+export async function deletionGate(
+  db: Kysely<Database>,
+  installationId: number | string | null,
+  payload: Record<string, unknown>,
+): Promise<DeletionGate> {
+  const accounts = accountIdsOf(payload).map(String);
+  if (installationId === null && accounts.length === 0) return undefined;
+  const rows = await withSystem(db, async (trx) => {
+    const result = await sql<{ kind: 'tombstone' | 'deleting'; login: string; status: string | null }>`
+      select 'tombstone' as kind, login, status from org_deletions
+        where ${installationId === null ? sql`false` : sql`installation_ids @> array[${String(installationId)}]::bigint[]`}
+      union all
+      select 'deleting' as kind, login, null as status from orgs
+        where deleted_at is not null and github_account_id = any(${accounts}::bigint[])`.execute(trx);
+    return result.rows;
+  });
+  const tombstone = rows.find((r) => r.kind === 'tombstone');
+  if (tombstone) {
+    return {
+      kind: 'ignore',
+      reason:
+        tombstone.status === 'completed'
+          ? `organisation ${tombstone.login} was deleted; install the App again to start anew`
+          : `organisation ${tombstone.login} is being deleted`,
+    };
+  }
+  const deleting = rows[0];
+  return deleting
+    ? { kind: 'retry', reason: `organisation ${deleting.login} is being deleted; retry once it is gone` }
+    : undefined;
 }
 
 /** Drops a delivery's payload (row and object): an ignored delivery of a deleted organisation keeps none of its data. */

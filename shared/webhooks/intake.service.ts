@@ -1,11 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ObjectStore } from '../adapters/object-store.ts';
 import type { Database } from '../db/database.ts';
-import {
-  accountBeingDeletedReason,
-  deletedInstallationReason,
-  scrubDeliveryPayload,
-} from '../org-data/deletion.service.ts';
+import { deletionGate, scrubDeliveryPayload } from '../org-data/deletion.service.ts';
 import { toStorableJson, toStorableText } from '../text/well-formed.ts';
 import { type ApplyDeps, applyPlan } from './apply-plan.ts';
 import { claimDelivery, finishDelivery } from './deliveries.repository.ts';
@@ -39,17 +35,16 @@ export async function processDelivery(deps: IntakeDeps, deliveryId: string): Pro
     return exists ? 'skipped' : 'unknown';
   }
   try {
-    const gone = await deletedInstallationReason(deps.db, delivery.installation_id);
-    if (gone) {
-      await scrubDeliveryPayload(deps.db, deps.objects, delivery);
-      await finishDelivery(deps.db, deliveryId, { status: 'ignored', outcome: gone });
-      return 'ignored';
-    }
     const raw = delivery.payload ?? (await deps.objects.getText(delivery.payload_key ?? ''));
     // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
     const payload = toStorableJson(JSON.parse(raw) as Record<string, unknown>);
-    const deleting = await accountBeingDeletedReason(deps.db, payload);
-    if (deleting) throw new Error(deleting);
+    const gate = await deletionGate(deps.db, delivery.installation_id, payload);
+    if (gate?.kind === 'ignore') {
+      await scrubDeliveryPayload(deps.db, deps.objects, delivery);
+      await finishDelivery(deps.db, deliveryId, { status: 'ignored', outcome: gate.reason });
+      return 'ignored';
+    }
+    if (gate?.kind === 'retry') throw new Error(gate.reason);
     const applied = await applyPlan(deps, planDelivery(delivery.event, payload), deliveryId);
     await finishDelivery(deps.db, deliveryId, applied);
     return applied.status;
