@@ -38,6 +38,7 @@ import { markdownBlocks, plainTextBlocks } from '../shared/documents/parse/text-
 import { type SearchMode, searchDocuments } from '../shared/documents/search.service.ts';
 import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
 import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
+import { mulberry32 } from '../test/support/prng.ts';
 
 const DIMENSIONS = 384;
 const embedder = createOfflineEmbedder(DIMENSIONS);
@@ -54,18 +55,6 @@ const WORDS = (
   'days minutes hours shown sent stored kept refused accepted required optional visible hidden'
 ).split(' ');
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A sentence of Zipf-ish distributed words. */
 function sentence(next: () => number, words = 12): string {
   const out: string[] = [];
@@ -75,7 +64,7 @@ function sentence(next: () => number, words = 12): string {
 }
 
 function pdfPages(count: number): PdfPage[] {
-  const next = random(7);
+  const next = mulberry32(7);
   return Array.from({ length: count }, (_, p) => {
     const lines: string[] = [];
     if (p % 3 === 0) lines.push(`# Section ${p / 3 + 1}: ${sentence(next, 3).slice(0, -1)}`);
@@ -152,7 +141,7 @@ async function buildCorpus(
   orgId: string,
   count: number,
 ): Promise<{ insertS: number; indexS: number }> {
-  const next = random(count);
+  const next = mulberry32(count);
   const perDocument = 100;
   const insertStart = performance.now();
   await sql`drop index if exists document_chunks_embedding_idx`.execute(db);
@@ -268,7 +257,7 @@ export default async function bench(): Promise<void> {
       `→ the pipeline takes ${fmt(largeRun.ms / baseline.ms, 2)}× its time`,
   );
 
-  const next = random(3);
+  const next = mulberry32(3);
   let markdown = '';
   for (let s = 0; Buffer.byteLength(markdown) < 1e6; s++) {
     markdown += `## Requirement ${s}\n\n${sentence(next, 20)} ${sentence(next, 16)}\n\n- ${sentence(next, 9)}\n- ${sentence(next, 9)}\n\n`;
@@ -354,7 +343,7 @@ export default async function bench(): Promise<void> {
 
   console.log(`\n### Search latency (PGlite, ${queryCount} queries per mode, limit 10)`);
   const queries = Array.from({ length: queryCount }, (_, i) =>
-    sentence(random(1000 + i), 4 + (i % 6)).slice(0, -1),
+    sentence(mulberry32(1000 + i), 4 + (i % 6)).slice(0, -1),
   );
   for (const size of sizes) {
     const dir = join(tmpdir(), `assay-bench-documents-${size}`);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { contracts } from '../../functions/contracts/index.ts';
 import type { RouteEntry, RouteKey } from '../../infra/topology.types.ts';
+import { mulberry32 } from '../support/prng.ts';
 import { sendRaw } from '../support/raw-http.ts';
 import { signBody } from '../support/webhooks.ts';
 
@@ -42,18 +43,6 @@ export interface FuzzReport {
   byStatus: Record<number, number>;
   failures: FuzzFailure[];
   healthy: boolean;
-}
-
-/** mulberry32: small, fast and reproducible from the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Path segments, already percent-encoded as they go on the wire. */
@@ -246,7 +235,7 @@ async function healthy(baseUrl: string): Promise<boolean> {
 
 /** Sends `options.requests` hostile requests spread over every route of `target.routes`. */
 export async function fuzzRoutes(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
-  const random = prng(options.seed);
+  const random = mulberry32(options.seed);
   const port = Number(new URL(target.baseUrl).port);
   const keysByRoute = new Map(contracts.map((c) => [c.route as string, bodyKeys(c.body)]));
   const routeKeys = Object.keys(target.routes) as RouteKey[];
