@@ -1,4 +1,4 @@
-import { Aspects, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, NestedStack, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,7 +14,7 @@ import { HttpApi } from './constructs/http-api.ts';
 import { IAM_JUSTIFICATIONS } from './constructs/iam-justifications.ts';
 import { MigrationStep } from './constructs/migration-step.ts';
 import { JustifiedIamFindings } from './constructs/nag.ts';
-import { handlerId, parseRouteKey, pascalCase } from './constructs/naming.ts';
+import { handlerId, parseRouteKey, pascalCase, type RouteGroup, routeGroup } from './constructs/naming.ts';
 import { Network } from './constructs/network.ts';
 import { checkVisibilityTimeout, QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { DeploymentSettings } from './constructs/settings.ts';
@@ -153,14 +153,28 @@ export class AssayStack extends Stack {
     return this.zones;
   }
 
-  /** One function per route, behind the HTTP API. */
+  /**
+   * One function per route, behind the HTTP API, in a nested stack per route
+   * group (`Routes{Edge,Orgs,Repos}`, see `routeGroup`): each route costs four
+   * resources (function, integration, permission, route), which would take the
+   * parent past CloudFormation's 500 per stack. Roles, log groups, queues and
+   * the API stay in the parent; CDK passes their references as parameters.
+   */
   private addRoutes(routes: Topology['routes'], api: HttpApi): void {
     const ids = new Set<string>();
+    const groups = new Map<RouteGroup, NestedStack>();
     for (const [key, entry] of Object.entries(routes) as [RouteKey, RouteEntry][]) {
       const id = `Route${handlerId(entry.handler)}`;
       if (ids.has(id)) throw new Error(`Two routes share the handler name ${id} ("${key}")`);
       ids.add(id);
-      api.addRoute(key, this.addFunction(this, id, 'route', key, entry).fn, entry.auth);
+      const group = routeGroup(key);
+      let scope = groups.get(group);
+      if (!scope) {
+        scope = new NestedStack(this, `Routes${group}`, { description: `Assay routes: ${group}` });
+        groups.set(group, scope);
+      }
+      const route = this.addFunction(scope, id, 'route', key, entry);
+      api.addRoute(route, 'Route', key, route.fn, entry.auth);
     }
   }
 

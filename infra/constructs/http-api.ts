@@ -73,16 +73,18 @@ export class HttpApi extends Construct {
     this.endpoint = this.api.apiEndpoint;
   }
 
-  /** Routes `METHOD /path` to a function (payload format 2.0). */
-  addRoute(key: RouteKey, fn: lambda.IFunction, auth: RouteAuth): void {
+  /**
+   * Routes `METHOD /path` to a function (payload format 2.0). The route, its
+   * integration and the function's invoke permission are made in `scope` (a
+   * nested stack of routes, beside the function) rather than in this construct.
+   */
+  addRoute(scope: Construct, id: string, key: RouteKey, fn: lambda.IFunction, auth: RouteAuth): void {
     const { method, path } = parseRouteKey(key);
-    const routes = this.api.addRoutes({
-      path,
-      methods: [apigw.HttpMethod[method]],
+    const route = new apigw.HttpRoute(scope, id, {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.with(path, apigw.HttpMethod[method]),
       integration: new HttpLambdaIntegration(`${method}${path}`, fn),
     });
-    for (const route of routes) {
-      acknowledge(route, { 'AwsSolutions-APIG4': AUTH_REASONS[auth] });
-    }
+    acknowledge(route, { 'AwsSolutions-APIG4': AUTH_REASONS[auth] });
   }
 }

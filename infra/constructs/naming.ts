@@ -30,3 +30,22 @@ export function handlerId(handlerPath: string): string {
   const file = handlerPath.split('/').pop() ?? handlerPath;
   return pascalCase(file.replace(/\.[cm]?[jt]s$/, ''));
 }
+
+/** The nested stacks the routes are spread over (see {@link routeGroup}). */
+export const ROUTE_GROUPS = ['Edge', 'Orgs', 'Repos'] as const;
+export type RouteGroup = (typeof ROUTE_GROUPS)[number];
+
+/**
+ * The nested stack a route's function, integration, permission and route live
+ * in, so the parent stays under CloudFormation's 500 resources per stack:
+ * `/api/v1/repos/…` → `Repos`, the rest of `/api/v1/…` → `Orgs`, everything
+ * else (health, docs, OpenAPI, webhooks, sign-in, CI uploads) → `Edge`. The
+ * group depends only on the path, so adding a route never moves another one
+ * (a move would replace the function on the next deploy).
+ */
+export function routeGroup(key: RouteKey | string): RouteGroup {
+  const { path } = parseRouteKey(key);
+  if (path.startsWith('/api/v1/repos/')) return 'Repos';
+  if (path.startsWith('/api/v1/')) return 'Orgs';
+  return 'Edge';
+}
