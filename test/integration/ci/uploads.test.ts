@@ -7,6 +7,7 @@ import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
+import { type SeededRepo, seedInstallation, seedRepo } from '../../support/ci-repos.ts';
 import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
 import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -20,42 +21,10 @@ const JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="suite" tests="1"><testcase classname="assay:T1" name="works"/></testsuite>
 `;
 
-interface Repo {
-  id: string;
-  githubId: number;
-}
+type Repo = SeededRepo;
 const ids = { org: '', otherOrg: '', installation: 7001, repoA: {} as Repo, repoB: {} as Repo };
 let adminToken = '';
 let memberToken = '';
-let githubIds = 900_000;
-
-async function seedRepo(
-  orgId: string,
-  installationId: number,
-  owner: string,
-  name: string,
-  removed = false,
-): Promise<Repo> {
-  const githubId = githubIds++;
-  const row = await withSystem(runtime.db, (trx) =>
-    trx
-      .insertInto('repositories')
-      .values({
-        org_id: orgId,
-        installation_id: installationId,
-        github_id: githubId,
-        owner,
-        name,
-        full_name: `${owner}/${name}`,
-        private: false,
-        default_branch: 'main',
-        removed_at: removed ? new Date() : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow(),
-  );
-  return { id: row.id, githubId };
-}
 
 async function seedPull(
   orgId: string,
@@ -119,22 +88,13 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   ids.org = await seedOrg(runtime.db, 'acme');
   ids.otherOrg = await seedOrg(runtime.db, 'globex');
-  await withSystem(runtime.db, (trx) =>
-    trx.insertInto('installations').values({ id: ids.installation, org_id: ids.org }).execute(),
-  );
-  await withSystem(runtime.db, (trx) =>
-    trx.insertInto('installations').values({ id: 7002, org_id: ids.otherOrg }).execute(),
-  );
-  await withSystem(runtime.db, (trx) =>
-    trx
-      .insertInto('installations')
-      .values({ id: 7003, org_id: ids.otherOrg, suspended_at: new Date() })
-      .execute(),
-  );
-  ids.repoA = await seedRepo(ids.org, ids.installation, 'acme', 'widgets');
-  ids.repoB = await seedRepo(ids.org, ids.installation, 'acme', 'gadgets');
-  await seedRepo(ids.org, ids.installation, 'acme', 'retired', true);
-  await seedRepo(ids.otherOrg, 7003, 'globex', 'paused');
+  await seedInstallation(runtime.db, ids.installation, ids.org);
+  await seedInstallation(runtime.db, 7002, ids.otherOrg);
+  await seedInstallation(runtime.db, 7003, ids.otherOrg, true);
+  ids.repoA = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'widgets');
+  ids.repoB = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'gadgets');
+  await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'retired', true);
+  await seedRepo(runtime.db, ids.otherOrg, 7003, 'globex', 'paused');
   await seedPull(ids.org, ids.repoA.id, 6, SHA, 'closed');
   await seedPull(ids.org, ids.repoA.id, 7, SHA, 'open');
   const admin = await seedUser(runtime.db, 'ada', { orgId: ids.org, role: 'admin' });
@@ -430,7 +390,7 @@ describe('repository upload tokens', () => {
   });
 
   it('answers 403 once its repository left the installation', async () => {
-    const extra = await seedRepo(ids.org, ids.installation, 'acme', 'leaving');
+    const extra = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'leaving');
     const { token } = (await createToken('leaving')).body;
     expect((await upload(token, { kind: 'junit', sha: SHA })).status).toBe(201);
     await withSystem(runtime.db, (trx) =>
