@@ -149,7 +149,10 @@ async function upload(args: string[], io: UploadIo): Promise<number> {
   io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   if (result.error) {
     io.stderr(`${result.error}\n`);
-    workflowCommand(io, result.exitCode === UPLOAD_EXIT.ok ? 'warning' : 'error', result.error);
+    workflowCommand(io, 'error', result.error);
+  } else if (result.unmatched.length > 0) {
+    const patterns = result.unmatched.map((u) => `${u.kind} "${u.pattern}"`).join(', ');
+    workflowCommand(io, 'warning', `No file matched ${patterns}`);
   }
   reportToGithub(io.env, result);
   return result.exitCode;

@@ -1,20 +1,25 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startActionsTokenEndpoint } from '../../infra/local/fake-oidc/actions-token-endpoint.ts';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../infra/local/fake-oidc/index.ts';
+import type { FakeOidcIssuer } from '../../infra/local/fake-oidc/index.ts';
 import { createS3Client } from '../../shared/adapters/object-store.ts';
 import { getConfig } from '../../shared/config.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
 import { callApi } from '../support/api-client.ts';
-import { type SeededRepo, seedInstallation, seedRepo } from '../support/ci-repos.ts';
+import {
+  listObjectKeys,
+  type SeededRepo,
+  seedInstallation,
+  seedRepo,
+  startRuntimeWithFakeOidc,
+} from '../support/ci-repos.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../support/identity.ts';
+import { seedOrg, seedSession, seedUser } from '../support/identity.ts';
 import { runCommand } from '../support/run-command.ts';
-import { startTestRuntime, type TestRuntime } from '../support/test-runtime.ts';
+import type { TestRuntime } from '../support/test-runtime.ts';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin', 'assay.js');
@@ -69,14 +74,6 @@ async function assayUpload(cwd: string, args: string[], env: NodeJS.ProcessEnv =
   return { ...result, json };
 }
 
-async function listKeys(prefix: string): Promise<string[]> {
-  const config = getConfig();
-  const listed = await createS3Client(config).send(
-    new ListObjectsV2Command({ Bucket: config.ASSAY_S3_BUCKET, Prefix: prefix }),
-  );
-  return (listed.Contents ?? []).map((o) => o.Key ?? '').sort();
-}
-
 async function objectText(key: string): Promise<string> {
   const config = getConfig();
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
@@ -98,11 +95,7 @@ async function runRow(runId: string) {
 }
 
 beforeAll(async () => {
-  oidc = await startFakeOidcIssuer();
-  process.env.ASSAY_GITHUB_OIDC_ISSUER = oidc.issuer;
-  process.env.ASSAY_GITHUB_OIDC_JWKS_URL = oidc.jwksUrl;
-  process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
-  runtime = await startTestRuntime();
+  ({ runtime, oidc } = await startRuntimeWithFakeOidc());
   proxy = await startFaultProxy(runtime.url);
   const orgId = await seedOrg(runtime.db, 'acme');
   await seedInstallation(runtime.db, 8101, orgId);
@@ -193,7 +186,7 @@ describe('npx assay upload with an upload token', () => {
     const keys = result.json.files.map((f: { key: string }) => f.key);
     expect(new Set(keys).size).toBe(20);
     expect(result.json.files.every((f: { runId: string }) => f.runId === 'matrix-20')).toBe(true);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/matrix-20/')).toEqual([...keys].sort());
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/matrix-20/')).toEqual([...keys].sort());
     // node_modules is skipped unless a pattern names it.
     expect(result.json.files.map((f: { file: string }) => f.file)).not.toContain(
       'build/node_modules/dep/TEST-dep.xml',
@@ -217,14 +210,14 @@ describe('npx assay upload with an upload token', () => {
       expect.objectContaining({ file: 'out/health.json', kind: 'code-health', status: 'not_attempted' }),
     ]);
     expect(refused.stderr).toMatch(/invalid junit report out\/truncated\.xml/);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/invalid-1/')).toEqual([]);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/invalid-1/')).toEqual([]);
 
     const forced = await assayUpload(dir, [...args, '--run-id', 'invalid-2', '--force'], {
       ASSAY_UPLOAD_TOKEN: uploadToken,
     });
     expect(forced.code).toBe(0);
     expect(forced.json.uploaded).toBe(3);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/invalid-2/')).toHaveLength(3);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/invalid-2/')).toHaveLength(3);
   });
 
   it('refuses a report listed under the wrong kind', async () => {
@@ -266,7 +259,37 @@ describe('npx assay upload with an upload token', () => {
     expect(result.stderr).toMatch(/junit\.xml: HTTP 429, retrying in 0\.0 s \(attempt 2\)/);
     expect(result.code).toBe(0);
     expect(proxy.requests().slice(before)).toEqual(['POST /ci/uploads', 'POST /ci/uploads']);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/retry-429/')).toHaveLength(1);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/retry-429/')).toHaveLength(1);
+  });
+
+  it('retries a 503 from the object store, and counts a 412 after a lost answer as uploaded', async () => {
+    // The API's answers point the PUT at a second proxy in front of the object store (same Host header: the signature holds).
+    const store = await startFaultProxy(runtime.s3Endpoint);
+    proxy.rewrite((body) => body.replaceAll(runtime.s3Endpoint.replace(/\/+$/, ''), store.url));
+    try {
+      store.inject('PUT', '*', [{ status: 503, headers: { 'retry-after': '0' } }]);
+      const dir = workspace('store-flaky', { 'a.xml': JUNIT(1) });
+      const args = ['--url', proxy.url, '--junit', 'a.xml', '--sha', SHA];
+      const env = { ASSAY_UPLOAD_TOKEN: uploadToken, ASSAY_UPLOAD_MAX_DELAY_MS: '10' };
+      const flaky = await assayUpload(dir, [...args, '--run-id', 'store-503'], env);
+      expect(flaky.code).toBe(0);
+      expect(flaky.stderr).toMatch(/a\.xml: HTTP 503, retrying/);
+      expect(store.requests().filter((r) => r.startsWith('PUT '))).toHaveLength(2);
+      expect(await listObjectKeys('orgs/acme/repos/widgets/runs/store-503/')).toHaveLength(1);
+
+      // The first PUT is stored but its answer is lost; the retry meets the write-once condition (412).
+      store.inject('PUT', '*', [{ status: 502, forward: true }]);
+      const lost = await assayUpload(dir, [...args, '--run-id', 'store-lost'], env);
+      expect(lost.stderr).toMatch(/a\.xml: HTTP 502, retrying/);
+      expect(lost.code).toBe(0);
+      expect(store.requests().filter((r) => r.startsWith('PUT '))).toHaveLength(4);
+      expect(lost.json.files[0]).toMatchObject({ status: 'uploaded' });
+      const [key] = await listObjectKeys('orgs/acme/repos/widgets/runs/store-lost/');
+      expect(await objectText(key ?? '')).toBe(JUNIT(1));
+    } finally {
+      proxy.rewrite(undefined);
+      await store.close();
+    }
   });
 
   it('gives up after the attempts with exit 1 when the API keeps failing', async () => {
@@ -384,8 +407,8 @@ describe('the GitHub Action (.github/actions/upload)', () => {
       expect(result.stderr).toMatch(/^::add-mask::ey/m);
       expect(result.output).toBe('uploaded=3\nrun-id=777-2\npull-number=\n');
       expect(result.summary).toContain('| `reports/unit/junit.xml` | junit | uploaded |');
-      expect(await listKeys('orgs/acme/repos/widgets/runs/777-2/junit/')).toHaveLength(2);
-      expect(await listKeys('orgs/acme/repos/widgets/runs/777-2/code-health/')).toHaveLength(1);
+      expect(await listObjectKeys('orgs/acme/repos/widgets/runs/777-2/junit/')).toHaveLength(2);
+      expect(await listObjectKeys('orgs/acme/repos/widgets/runs/777-2/code-health/')).toHaveLength(1);
       expect(await runRow('777-2')).toMatchObject({ head_sha: SHA, auth_kind: 'oidc' });
     } finally {
       await endpoint.close();
@@ -448,5 +471,10 @@ describe('the GitHub Action (.github/actions/upload)', () => {
     });
     expect(missing.code).toBe(5);
     expect(missing.stderr).toMatch(/^::error::No junit report matched/m);
+
+    const nothing = await runAction(dir, { url: runtime.url, junit: 'build/*.xml', token: uploadToken });
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toMatch(/^::warning::No file matched junit "build\/\*\.xml"/m);
+    expect(nothing.output).toBe('uploaded=0\nrun-id=\npull-number=\n');
   });
 });

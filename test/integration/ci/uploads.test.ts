@@ -1,16 +1,22 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../../infra/local/fake-oidc/index.ts';
+import type { FakeOidcIssuer } from '../../../infra/local/fake-oidc/index.ts';
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
-import { type SeededRepo, seedInstallation, seedRepo } from '../../support/ci-repos.ts';
+import {
+  listObjectKeys,
+  type SeededRepo,
+  seedInstallation,
+  seedRepo,
+  startRuntimeWithFakeOidc,
+} from '../../support/ci-repos.ts';
 import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
-import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
-import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
+import { seedOrg, seedSession, seedUser } from '../../support/identity.ts';
+import type { TestRuntime } from '../../support/test-runtime.ts';
 
 let runtime: TestRuntime;
 let oidc: FakeOidcIssuer;
@@ -72,20 +78,8 @@ async function upload(bearer: string | undefined, body: unknown) {
 const api = (bearer: string, method: string, path: string, body?: unknown) =>
   callApi(runtime.url, bearer, method, path, body);
 
-async function listKeys(prefix: string): Promise<string[]> {
-  const config = getConfig();
-  const listed = await createS3Client(config).send(
-    new ListObjectsV2Command({ Bucket: config.ASSAY_S3_BUCKET, Prefix: prefix }),
-  );
-  return (listed.Contents ?? []).map((o) => o.Key ?? '');
-}
-
 beforeAll(async () => {
-  oidc = await startFakeOidcIssuer();
-  process.env.ASSAY_GITHUB_OIDC_ISSUER = oidc.issuer;
-  process.env.ASSAY_GITHUB_OIDC_JWKS_URL = oidc.jwksUrl;
-  process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
-  runtime = await startTestRuntime();
+  ({ runtime, oidc } = await startRuntimeWithFakeOidc());
   ids.org = await seedOrg(runtime.db, 'acme');
   ids.otherOrg = await seedOrg(runtime.db, 'globex');
   await seedInstallation(runtime.db, ids.installation, ids.org);
@@ -129,7 +123,7 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
 
     const put = await fetch(res.body.url, { method: 'PUT', headers: res.body.headers, body: JUNIT });
     expect(put.status).toBe(200);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/9001-1/')).toEqual([res.body.key]);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/9001-1/')).toEqual([res.body.key]);
     const config = getConfig();
     const object = await createS3Client(config).send(
       new GetObjectCommand({ Bucket: config.ASSAY_S3_BUCKET, Key: res.body.key }),
@@ -304,7 +298,7 @@ describe('repository upload tokens', () => {
     expect(res.body.pullNumber).toBe(7);
     const put = await fetch(res.body.url, { method: 'PUT', headers: res.body.headers, body: JUNIT });
     expect(put.status).toBe(200);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/jenkins-42/')).toEqual([res.body.key]);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/jenkins-42/')).toEqual([res.body.key]);
     const run = await withSystem(runtime.db, (trx) =>
       trx.selectFrom('ci_runs').selectAll().where('run_id', '=', 'jenkins-42').executeTakeFirstOrThrow(),
     );

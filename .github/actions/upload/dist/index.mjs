@@ -27558,7 +27558,10 @@ ${uploadUsage}`);
   if (result.error) {
     io.stderr(`${result.error}
 `);
-    workflowCommand(io, result.exitCode === UPLOAD_EXIT.ok ? "warning" : "error", result.error);
+    workflowCommand(io, "error", result.error);
+  } else if (result.unmatched.length > 0) {
+    const patterns2 = result.unmatched.map((u) => `${u.kind} "${u.pattern}"`).join(", ");
+    workflowCommand(io, "warning", `No file matched ${patterns2}`);
   }
   reportToGithub(io.env, result);
   return result.exitCode;
