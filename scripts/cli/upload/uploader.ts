@@ -142,6 +142,12 @@ function refusal(status: number, body: string, credential: Credential): UploadEr
       `${said}. Install the Assay GitHub App on the repository (or add the repository to the App's installation).`,
     );
   }
+  if (status === 404 || status === 405) {
+    return new UploadError(
+      UPLOAD_EXIT.failed,
+      `${said} — is --url Assay's API URL (the one serving /ci/uploads)?`,
+    );
+  }
   return new UploadError(UPLOAD_EXIT.failed, said);
 }
 

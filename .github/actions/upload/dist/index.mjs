@@ -27223,6 +27223,12 @@ function refusal(status, body, credential) {
       `${said}. Install the Assay GitHub App on the repository (or add the repository to the App's installation).`
     );
   }
+  if (status === 404 || status === 405) {
+    return new UploadError(
+      UPLOAD_EXIT.failed,
+      `${said} \u2014 is --url Assay's API URL (the one serving /ci/uploads)?`
+    );
+  }
   return new UploadError(UPLOAD_EXIT.failed, said);
 }
 async function uploadOne(target, ctx) {
