@@ -15,6 +15,7 @@ import {
   queuesUsage,
   reportUsage,
   tokenUsage,
+  uploadUsage,
 } from './usage.ts';
 
 /** What a command module exports. */
@@ -32,6 +33,7 @@ export const commands: Record<string, CommandEntry> = {
   queues: { usage: queuesUsage, load: () => import('./queues-command.ts') },
   token: { usage: tokenUsage, load: () => import('./token-command.ts') },
   report: { usage: reportUsage, load: () => import('./report-command.ts') },
+  upload: { usage: uploadUsage, load: () => import('./upload-command.ts') },
   criteria: { usage: criteriaUsage, load: () => import('./criteria-command.ts') },
   crawl: { usage: crawlUsage, load: () => import('./crawl-command.ts') },
   documents: { usage: documentsUsage, load: () => import('./documents-command.ts') },

@@ -44,3 +44,14 @@ export const documentsUsage = `  documents upload <file>… --org <login> [--tit
                                      search the organisation's documents (JSON)
   (with --url/--token or ASSAY_URL/ASSAY_TOKEN: through the API; otherwise straight on the local data directory)
 `;
+
+export const uploadUsage = `  upload --url <assay> [--junit <glob>]… [--code-health <glob>]… [--token <upload token>]
+         [--sha <sha>] [--ref <ref>] [--run-id <id>] [--force] [--fail-on-missing]
+                                     upload CI reports to Assay, one presigned URL per file (JSON summary);
+                                     OIDC inside GitHub Actions (id-token: write), else an upload token
+                                     (--token or ASSAY_UPLOAD_TOKEN) with --sha/--ref/--run-id defaulting
+                                     from GitHub, GitLab, CircleCI, Jenkins or Buildkite variables; each
+                                     file is checked like \`assay report\` first (--force skips the check).
+                                     Exit 0 ok · 1 upload failed · 2 usage · 3 auth refused or missing ·
+                                     4 invalid report (nothing uploaded) · 5 no file with --fail-on-missing
+`;

@@ -6,10 +6,9 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { DomainError, UnauthorizedError } from '../errors.ts';
-import { commitShaSchema, gitRefSchema } from './upload-kinds.ts';
+import { commitShaSchema, gitRefSchema, OIDC_AUDIENCE } from './upload-kinds.ts';
 
-/** The audience a workflow must request (`core.getIDToken('assay')`). */
-export const OIDC_AUDIENCE = 'assay';
+export { OIDC_AUDIENCE };
 
 /** The claims that scope an upload; the rest of GitHub's claims are ignored. */
 const claimsSchema = z.object({

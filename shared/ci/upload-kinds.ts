@@ -22,6 +22,16 @@ export const UPLOAD_FORMATS: Readonly<Record<UploadKind, { ext: string; contentT
   'code-health': { ext: 'json', contentType: 'application/json' },
 };
 
+/**
+ * The audience a workflow must request for its GitHub Actions OIDC token
+ * (`core.getIDToken('assay')`, or `&audience=assay` on `ACTIONS_ID_TOKEN_REQUEST_URL`).
+ * Here, not in `oidc.ts`, so the upload client uses it without loading `jose`.
+ */
+export const OIDC_AUDIENCE = 'assay';
+
+/** Prefix of upload tokens, so they are told from OIDC tokens (and found by secret scanners). */
+export const UPLOAD_TOKEN_PREFIX = 'assay_upl_';
+
 /** How long a presigned upload URL stays valid: 15 minutes. */
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 

@@ -14,9 +14,9 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { NotFoundError, UnauthorizedError } from '../errors.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
+import { UPLOAD_TOKEN_PREFIX } from './upload-kinds.ts';
 
-/** Prefix of upload tokens, so they are told from OIDC tokens (and found by secret scanners). */
-export const UPLOAD_TOKEN_PREFIX = 'assay_upl_';
+export { UPLOAD_TOKEN_PREFIX };
 
 /** How many characters are kept in clear to tell tokens apart (`assay_upl_` + 4). */
 export const UPLOAD_TOKEN_DISPLAY_LENGTH = UPLOAD_TOKEN_PREFIX.length + 4;

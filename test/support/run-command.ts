@@ -10,15 +10,15 @@ export interface CommandResult {
 
 const root = join(import.meta.dirname, '../..');
 
-/** Runs a command in the repository as a user would, collecting its output (optionally in its own process group). */
+/** Runs a command in the repository (or `cwd`) as a user would, collecting its output (optionally in its own process group). */
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; detached?: boolean },
+  options: { env: NodeJS.ProcessEnv; detached?: boolean; cwd?: string },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
-      cwd: root,
+      cwd: options.cwd ?? root,
       env: options.env,
       detached: options.detached ?? false,
       stdio: ['ignore', 'pipe', 'pipe'],

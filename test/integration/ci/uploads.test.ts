@@ -1,15 +1,22 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOidcIssuer, startFakeOidcIssuer } from '../../../infra/local/fake-oidc/index.ts';
+import type { FakeOidcIssuer } from '../../../infra/local/fake-oidc/index.ts';
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { hashToken } from '../../../shared/auth/secrets.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
+import {
+  listObjectKeys,
+  type SeededRepo,
+  seedInstallation,
+  seedRepo,
+  startRuntimeWithFakeOidc,
+} from '../../support/ci-repos.ts';
 import { bracketed, expectOffsetWithin } from '../../support/clock.ts';
-import { seedOrg, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
-import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
+import { seedOrg, seedSession, seedUser } from '../../support/identity.ts';
+import type { TestRuntime } from '../../support/test-runtime.ts';
 
 let runtime: TestRuntime;
 let oidc: FakeOidcIssuer;
@@ -20,42 +27,10 @@ const JUNIT = `<?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="suite" tests="1"><testcase classname="assay:T1" name="works"/></testsuite>
 `;
 
-interface Repo {
-  id: string;
-  githubId: number;
-}
+type Repo = SeededRepo;
 const ids = { org: '', otherOrg: '', installation: 7001, repoA: {} as Repo, repoB: {} as Repo };
 let adminToken = '';
 let memberToken = '';
-let githubIds = 900_000;
-
-async function seedRepo(
-  orgId: string,
-  installationId: number,
-  owner: string,
-  name: string,
-  removed = false,
-): Promise<Repo> {
-  const githubId = githubIds++;
-  const row = await withSystem(runtime.db, (trx) =>
-    trx
-      .insertInto('repositories')
-      .values({
-        org_id: orgId,
-        installation_id: installationId,
-        github_id: githubId,
-        owner,
-        name,
-        full_name: `${owner}/${name}`,
-        private: false,
-        default_branch: 'main',
-        removed_at: removed ? new Date() : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow(),
-  );
-  return { id: row.id, githubId };
-}
 
 async function seedPull(
   orgId: string,
@@ -103,38 +78,17 @@ async function upload(bearer: string | undefined, body: unknown) {
 const api = (bearer: string, method: string, path: string, body?: unknown) =>
   callApi(runtime.url, bearer, method, path, body);
 
-async function listKeys(prefix: string): Promise<string[]> {
-  const config = getConfig();
-  const listed = await createS3Client(config).send(
-    new ListObjectsV2Command({ Bucket: config.ASSAY_S3_BUCKET, Prefix: prefix }),
-  );
-  return (listed.Contents ?? []).map((o) => o.Key ?? '');
-}
-
 beforeAll(async () => {
-  oidc = await startFakeOidcIssuer();
-  process.env.ASSAY_GITHUB_OIDC_ISSUER = oidc.issuer;
-  process.env.ASSAY_GITHUB_OIDC_JWKS_URL = oidc.jwksUrl;
-  process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
-  runtime = await startTestRuntime();
+  ({ runtime, oidc } = await startRuntimeWithFakeOidc());
   ids.org = await seedOrg(runtime.db, 'acme');
   ids.otherOrg = await seedOrg(runtime.db, 'globex');
-  await withSystem(runtime.db, (trx) =>
-    trx.insertInto('installations').values({ id: ids.installation, org_id: ids.org }).execute(),
-  );
-  await withSystem(runtime.db, (trx) =>
-    trx.insertInto('installations').values({ id: 7002, org_id: ids.otherOrg }).execute(),
-  );
-  await withSystem(runtime.db, (trx) =>
-    trx
-      .insertInto('installations')
-      .values({ id: 7003, org_id: ids.otherOrg, suspended_at: new Date() })
-      .execute(),
-  );
-  ids.repoA = await seedRepo(ids.org, ids.installation, 'acme', 'widgets');
-  ids.repoB = await seedRepo(ids.org, ids.installation, 'acme', 'gadgets');
-  await seedRepo(ids.org, ids.installation, 'acme', 'retired', true);
-  await seedRepo(ids.otherOrg, 7003, 'globex', 'paused');
+  await seedInstallation(runtime.db, ids.installation, ids.org);
+  await seedInstallation(runtime.db, 7002, ids.otherOrg);
+  await seedInstallation(runtime.db, 7003, ids.otherOrg, true);
+  ids.repoA = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'widgets');
+  ids.repoB = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'gadgets');
+  await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'retired', true);
+  await seedRepo(runtime.db, ids.otherOrg, 7003, 'globex', 'paused');
   await seedPull(ids.org, ids.repoA.id, 6, SHA, 'closed');
   await seedPull(ids.org, ids.repoA.id, 7, SHA, 'open');
   const admin = await seedUser(runtime.db, 'ada', { orgId: ids.org, role: 'admin' });
@@ -169,7 +123,7 @@ describe('POST /ci/uploads with a GitHub Actions OIDC token', () => {
 
     const put = await fetch(res.body.url, { method: 'PUT', headers: res.body.headers, body: JUNIT });
     expect(put.status).toBe(200);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/9001-1/')).toEqual([res.body.key]);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/9001-1/')).toEqual([res.body.key]);
     const config = getConfig();
     const object = await createS3Client(config).send(
       new GetObjectCommand({ Bucket: config.ASSAY_S3_BUCKET, Key: res.body.key }),
@@ -344,7 +298,7 @@ describe('repository upload tokens', () => {
     expect(res.body.pullNumber).toBe(7);
     const put = await fetch(res.body.url, { method: 'PUT', headers: res.body.headers, body: JUNIT });
     expect(put.status).toBe(200);
-    expect(await listKeys('orgs/acme/repos/widgets/runs/jenkins-42/')).toEqual([res.body.key]);
+    expect(await listObjectKeys('orgs/acme/repos/widgets/runs/jenkins-42/')).toEqual([res.body.key]);
     const run = await withSystem(runtime.db, (trx) =>
       trx.selectFrom('ci_runs').selectAll().where('run_id', '=', 'jenkins-42').executeTakeFirstOrThrow(),
     );
@@ -430,7 +384,7 @@ describe('repository upload tokens', () => {
   });
 
   it('answers 403 once its repository left the installation', async () => {
-    const extra = await seedRepo(ids.org, ids.installation, 'acme', 'leaving');
+    const extra = await seedRepo(runtime.db, ids.org, ids.installation, 'acme', 'leaving');
     const { token } = (await createToken('leaving')).body;
     expect((await upload(token, { kind: 'junit', sha: SHA })).status).toBe(201);
     await withSystem(runtime.db, (trx) =>
