@@ -62,32 +62,36 @@ async function writeBatch(
     a.identity.identity < b.identity.identity ? -1 : 1,
   );
   await withTenant(db, target.orgId, async (trx) => {
-    await trx
-      .insertInto('test_cases')
-      .values(
-        distinct.map((r) => ({
-          org_id: target.orgId,
-          repository_id: target.repositoryId,
-          identity: r.identity.identity,
-          suite: r.identity.suite,
-          classname: r.identity.classname,
-          name: r.identity.name,
-          truncated: r.identity.truncated,
-          tids: JSON.stringify(r.tids),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['repository_id', 'identity']).doNothing())
-      .execute();
-    const rows = await trx
-      .selectFrom('test_cases')
-      .select(['id', 'identity', 'tids'])
-      .where('repository_id', '=', target.repositoryId)
-      .where(
-        'identity',
-        'in',
-        distinct.map((r) => r.identity.identity),
-      )
-      .execute();
+    // Known identities first (after a repository's first reports, nearly all are): only new ones are inserted.
+    const known = async (
+      identities: readonly string[],
+    ): Promise<{ id: string; identity: string; tids: string[] }[]> =>
+      identities.length === 0
+        ? []
+        : trx
+            .selectFrom('test_cases')
+            .select(['id', 'identity', 'tids'])
+            .where('repository_id', '=', target.repositoryId)
+            .where(sql<boolean>`identity = any(${sql.val(identities)}::text[])`)
+            .execute();
+    const rows = await known(distinct.map((r) => r.identity.identity));
+    const found = new Set(rows.map((row) => row.identity));
+    const missing = distinct.filter((r) => !found.has(r.identity.identity));
+    if (missing.length > 0) {
+      const column = <T>(pick: (r: Pending) => T) => sql.val(missing.map(pick));
+      await sql`
+        insert into test_cases (org_id, repository_id, identity, suite, classname, name, truncated, tids)
+        select ${target.orgId}, ${target.repositoryId}, u.identity, u.suite, u.classname, u.name, u.truncated, u.tids::jsonb
+        from unnest(
+          ${column((r) => r.identity.identity)}::text[], ${column((r) => r.identity.suite)}::text[],
+          ${column((r) => r.identity.classname)}::text[], ${column((r) => r.identity.name)}::text[],
+          ${column((r) => r.identity.truncated)}::boolean[], ${column((r) => JSON.stringify(r.tids))}::text[]
+        ) as u(identity, suite, classname, name, truncated, tids)
+        order by u.identity
+        on conflict (repository_id, identity) do nothing`.execute(trx);
+      // Inserted here or, at the same moment, by another report: read them back either way.
+      rows.push(...(await known(missing.map((r) => r.identity.identity))));
+    }
     const ids = new Map(rows.map((row) => [row.identity, row.id]));
     // A test that gained (or changed) its TIDs keeps the newest ones.
     for (const row of rows) {
@@ -99,22 +103,18 @@ async function writeBatch(
           .where('id', '=', row.id)
           .execute();
     }
-    await trx
-      .insertInto('test_results')
-      .values(
-        batch.map((r) => ({
-          org_id: target.orgId,
-          test_case_id: ids.get(r.identity.identity)!,
-          upload_id: target.uploadId,
-          ordinal: r.ordinal,
-          status: r.status,
-          duration_ms:
-            r.durationMs === undefined ? null : Math.min(MAX_DURATION_MS, Math.round(r.durationMs)),
-          retried: r.retried,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['upload_id', 'ordinal']).doNothing())
-      .execute();
+    // One statement with one array per column: a handful of parameters whatever the batch size.
+    const column = <T>(pick: (r: Pending) => T) => sql.val(batch.map(pick));
+    await sql`
+      insert into test_results (org_id, test_case_id, upload_id, ordinal, status, duration_ms, retried)
+      select ${target.orgId}, u.test_case_id, ${target.uploadId}, u.ordinal, u.status, u.duration_ms, u.retried
+      from unnest(
+        ${column((r) => ids.get(r.identity.identity)!)}::uuid[], ${column((r) => r.ordinal)}::int[],
+        ${column((r) => r.status)}::text[],
+        ${column((r) => (r.durationMs === undefined ? null : Math.min(MAX_DURATION_MS, Math.round(r.durationMs))))}::int[],
+        ${column((r) => r.retried)}::boolean[]
+      ) as u(test_case_id, ordinal, status, duration_ms, retried)
+      on conflict (upload_id, ordinal) do nothing`.execute(trx);
   });
 }
 
