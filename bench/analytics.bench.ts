@@ -28,16 +28,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
-import { startEmbeddedPostgres } from '../infra/local/embedded-postgres.ts';
 import { repositoryMetrics } from '../shared/analytics/metrics.service.ts';
 import { rollupAll } from '../shared/analytics/rollup.service.ts';
 import { listTests } from '../shared/analytics/tests.service.ts';
-import { createPoolDb } from '../shared/db/connection.ts';
 import type { Database } from '../shared/db/database.ts';
-import { migrateToLatest } from '../shared/db/migrate.ts';
 import { withSystem, withTenant } from '../shared/db/tenant.ts';
 import { readJUnitResults } from '../shared/validation/junit-results.ts';
 import { handleUploadedObject } from '../shared/validation/report-intake.service.ts';
+import { openBenchDatabase } from './support/embedded-db.ts';
 
 const REPORTS = Number(process.env.ASSAY_BENCH_ANALYTICS_REPORTS ?? 1_000);
 const TESTS = Number(process.env.ASSAY_BENCH_ANALYTICS_TESTS ?? 500);
@@ -78,22 +76,6 @@ function report(r: number, attempt: number): string {
     );
   }
   return `<?xml version="1.0"?>\n<testsuites><testsuite name="bench">${cases.join('')}</testsuite></testsuites>\n`;
-}
-
-async function openDatabase(dir: string) {
-  const postgres = await startEmbeddedPostgres(dir);
-  const db = createPoolDb<Database>(
-    { connectionString: postgres.url, max: 1 },
-    { sessionRole: postgres.sessionRole },
-  );
-  await migrateToLatest(db);
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      await postgres.stop();
-    },
-  };
 }
 
 async function seed(db: Kysely<Database>): Promise<{ orgId: string; repositoryId: string }> {
@@ -180,7 +162,7 @@ async function ingestBefore(db: Kysely<Database>, orgId: string, key: string, xm
 
 export default async function analyticsBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-analytics-'));
-  const { db, close } = await openDatabase(dir);
+  const { db, close } = await openBenchDatabase(dir);
   try {
     const target = await seed(db);
     const sha = (n: number) => n.toString(16).padStart(40, '0');
@@ -239,9 +221,9 @@ export default async function analyticsBench(): Promise<void> {
     const sizes = await sql<{ bytes: string }>`
       select sum(pg_total_relation_size(c.oid))::bigint as bytes from pg_class c
       where c.relname in ('test_results', 'test_cases', 'test_daily', 'test_flaky_shas')`.execute(db);
-    const resultsOnly = await sql<{ bytes: string }>`select pg_total_relation_size('test_results')::bigint as bytes`.execute(
-      db,
-    );
+    const resultsOnly = await sql<{
+      bytes: string;
+    }>`select pg_total_relation_size('test_results')::bigint as bytes`.execute(db);
     const bytes = Number(sizes.rows[0]?.bytes ?? 0);
 
     const rollupStart = performance.now();
@@ -252,7 +234,8 @@ export default async function analyticsBench(): Promise<void> {
     const flakyList = await latencies(READS, () =>
       listTests(db, target.orgId, params, { flaky: true, limit: 50 }, 14),
     );
-    const flakyCount = (await listTests(db, target.orgId, params, { flaky: true, limit: 200 }, 14)).tests.length;
+    const flakyCount = (await listTests(db, target.orgId, params, { flaky: true, limit: 200 }, 14)).tests
+      .length;
     const scan = await latencies(5, () =>
       withTenant(db, target.orgId, (trx) =>
         sql`select count(*), avg(duration_ms) from test_results`.execute(trx),

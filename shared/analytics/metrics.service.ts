@@ -9,11 +9,11 @@
  * @module
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { AnalyticsDailyTable, Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
-import { ALL_BRANCHES, addDays, utcDay } from './rollup.service.ts';
+import { ALL_BRANCHES, addDays, utcBounds, utcDay } from './rollup.service.ts';
 
 /** Longest range a metrics read covers, in days. */
 export const MAX_RANGE_DAYS = 366;
@@ -110,20 +110,11 @@ async function criteriaOf(trx: Transaction<Database>, repositoryId: string): Pro
   return rows.rows[0] ?? { active: 0, proven: 0, failing: 0, skipped: 0, missing: 0 };
 }
 
-interface DailyRow {
+/** A rollup row as read (its day as `YYYY-MM-DD`). */
+type DailyRow = Omit<AnalyticsDailyTable, 'org_id' | 'repository_id' | 'branch' | 'day' | 'rolled_up_at'> & {
   day: string;
-  reports: number;
-  results: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  median_duration_ms: number | null;
-  flaky_tests: number;
-  criteria_active: number;
-  criteria_proven: number;
   rolled_up_at: Date;
-}
+};
 
 /** Sums the rollup rows per day (one repository, or an organisation's repositories). */
 function assemble(
@@ -231,8 +222,7 @@ async function flakyOf(
   branch: string | null,
 ): Promise<{ tests: number; known: number }> {
   if (repositoryIds.length === 0) return { tests: 0, known: 0 };
-  const start = sql`(${range.from}::timestamp at time zone 'utc')`;
-  const end = sql`(${addDays(range.to, 1)}::timestamp at time zone 'utc')`;
+  const { start, end } = utcBounds(range.from, range.to);
   const ids = sql`(${sql.join(repositoryIds)})`;
   const row = await sql<{ tests: number; known: number }>`
     select
@@ -251,8 +241,7 @@ async function pullsOf(
   range: { from: string; to: string },
 ): Promise<Metrics['pullRequests']> {
   if (repositoryIds.length === 0) return { validated: 0, green: 0, flaggedForMerge: 0, overridden: 0 };
-  const start = sql`(${range.from}::timestamp at time zone 'utc')`;
-  const end = sql`(${addDays(range.to, 1)}::timestamp at time zone 'utc')`;
+  const { start, end } = utcBounds(range.from, range.to);
   const row = await sql<Metrics['pullRequests']>`
     select
       (count(*) filter (where v.conclusion is not null and v.conclusion <> 'pending'))::int as validated,

@@ -15,7 +15,7 @@
  * @module
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { AnalyticsDailyTable, Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { runBranch } from './run-branch.ts';
 
@@ -37,16 +37,29 @@ export function addDays(day: string, n: number): string {
   return utcDay(d);
 }
 
-interface DayRow {
-  branch: string;
-  reports: number;
-  results: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  flaky_tests: number;
-  median_duration_ms: number | null;
+/** The counters of one rollup row, as computed. */
+type DayRow = Pick<
+  AnalyticsDailyTable,
+  | 'branch'
+  | 'reports'
+  | 'results'
+  | 'passed'
+  | 'failed'
+  | 'errored'
+  | 'skipped'
+  | 'flaky_tests'
+  | 'median_duration_ms'
+>;
+
+/**
+ * SQL bounds of the UTC days `first` … `last` (`YYYY-MM-DD`) as timestamps:
+ * `start` inclusive, `end` exclusive, whatever the session's time zone.
+ */
+export function utcBounds(first: string, last: string) {
+  return {
+    start: sql`(${first}::timestamp at time zone 'utc')`,
+    end: sql`(${addDays(last, 1)}::timestamp at time zone 'utc')`,
+  };
 }
 
 /**
@@ -61,10 +74,7 @@ export async function rollupDay(
   target: { orgId: string; repositoryId: string },
   day: string,
 ): Promise<number> {
-  const next = addDays(day, 1);
-  // Timestamps compared with the day's bounds in UTC, whatever the session's time zone.
-  const from = sql`(${day}::timestamp at time zone 'utc')`;
-  const to = sql`(${next}::timestamp at time zone 'utc')`;
+  const { start: from, end: to } = utcBounds(day, day);
   const counters = await sql<DayRow>`
     with uploads as (
       select u.id, ${runBranch('run')} as branch

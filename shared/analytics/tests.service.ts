@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database, TestResultStatus } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
@@ -80,6 +80,16 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export function windowStart(days: number, now = new Date()): string {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   return start.toISOString().slice(0, 10);
+}
+
+/** SQL: a test's (`t`) counters summed over the window's `test_daily` rows that match `onBranch` (on `d`). */
+function windowCounts(since: string, onBranch: RawBuilder<unknown>) {
+  return sql`(
+    select coalesce(sum(d.runs), 0)::int as runs, coalesce(sum(d.passed), 0)::int as passed,
+      coalesce(sum(d.failed + d.errored), 0)::int as failed, coalesce(sum(d.skipped), 0)::int as skipped,
+      coalesce(sum(d.shas), 0)::int as shas, coalesce(sum(d.flaky_shas), 0)::int as flaky_shas
+    from test_daily d where d.test_case_id = t.id and d.day >= ${since}::date and ${onBranch}
+  )`;
 }
 
 interface ListRow {
@@ -164,12 +174,7 @@ export async function listTests(
         ${branch === undefined ? sql`t.last_status` : sql`last.last_status`} as last_status,
         ${branch === undefined ? sql`t.last_seen_at` : sql`last.last_at`} as last_at
       from test_cases t
-      cross join lateral (
-        select coalesce(sum(d.runs), 0)::int as runs, coalesce(sum(d.passed), 0)::int as passed,
-          coalesce(sum(d.failed + d.errored), 0)::int as failed, coalesce(sum(d.skipped), 0)::int as skipped,
-          coalesce(sum(d.shas), 0)::int as shas, coalesce(sum(d.flaky_shas), 0)::int as flaky_shas
-        from test_daily d where d.test_case_id = t.id and d.day >= ${since}::date and ${onBranch}
-      ) agg
+      cross join lateral ${windowCounts(since, onBranch)} agg
       left join lateral (
         select d.last_status, d.last_at from test_daily d where d.test_case_id = t.id and ${onBranch}
         order by d.day desc, d.last_at desc limit 1
@@ -247,12 +252,7 @@ export async function testHistory(
         agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
         t.last_status, t.last_seen_at as last_at
       from test_cases t
-      cross join lateral (
-        select coalesce(sum(d.runs), 0)::int as runs, coalesce(sum(d.passed), 0)::int as passed,
-          coalesce(sum(d.failed + d.errored), 0)::int as failed, coalesce(sum(d.skipped), 0)::int as skipped,
-          coalesce(sum(d.shas), 0)::int as shas, coalesce(sum(d.flaky_shas), 0)::int as flaky_shas
-        from test_daily d where d.test_case_id = t.id and d.day >= ${since}::date
-      ) agg
+      cross join lateral ${windowCounts(since, sql`true`)} agg
       where t.id = ${target.testId} and t.repository_id = ${repository.id} and t.runs > 0`.execute(trx);
     const row = test.rows[0];
     if (!row) throw new NotFoundError(`Test ${target.testId} not found in ${repository.full_name}`);
