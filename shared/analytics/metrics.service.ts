@@ -116,6 +116,19 @@ type DailyRow = Omit<AnalyticsDailyTable, 'org_id' | 'repository_id' | 'branch' 
   rolled_up_at: Date;
 };
 
+/** The rollup columns that add up across repositories. */
+const SUMMED = [
+  'reports',
+  'results',
+  'passed',
+  'failed',
+  'errored',
+  'skipped',
+  'flaky_tests',
+  'criteria_active',
+  'criteria_proven',
+] as const;
+
 /** Sums the rollup rows per day (one repository, or an organisation's repositories). */
 function assemble(
   range: { from: string; to: string },
@@ -132,18 +145,7 @@ function assemble(
       byDay.set(row.day, { ...row });
       continue;
     }
-    for (const key of [
-      'reports',
-      'results',
-      'passed',
-      'failed',
-      'errored',
-      'skipped',
-      'flaky_tests',
-      'criteria_active',
-      'criteria_proven',
-    ] as const)
-      seen[key] += row[key];
+    for (const key of SUMMED) seen[key] += row[key];
     if (row.rolled_up_at > seen.rolled_up_at) seen.rolled_up_at = row.rolled_up_at;
   }
   const days = [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
@@ -196,20 +198,7 @@ function assemble(
 function dailyRows(trx: Transaction<Database>, range: { from: string; to: string }) {
   return trx
     .selectFrom('analytics_daily')
-    .select([
-      sql<string>`day::text`.as('day'),
-      'reports',
-      'results',
-      'passed',
-      'failed',
-      'errored',
-      'skipped',
-      'median_duration_ms',
-      'flaky_tests',
-      'criteria_active',
-      'criteria_proven',
-      'rolled_up_at',
-    ])
+    .select([sql<string>`day::text`.as('day'), ...SUMMED, 'median_duration_ms', 'rolled_up_at'])
     .where(sql`day`, '>=', sql`${range.from}::date`)
     .where(sql`day`, '<=', sql`${range.to}::date`);
 }

@@ -155,25 +155,29 @@ export async function rollupRepository(
   target: { orgId: string; repositoryId: string },
   today: string,
 ): Promise<number> {
-  return withTenant(db, target.orgId, async (trx) => {
-    const bounds = await sql<{ last: string | null; first: string | null }>`
+  const bounds = await withTenant(db, target.orgId, (trx) =>
+    sql<{ last: string | null; first: string | null }>`
       select
-        (select max(day)::text from analytics_daily where repository_id = ${target.repositoryId} and branch = ${ALL_BRANCHES}) as last,
+        (select max(day)::text from analytics_daily
+          where repository_id = ${target.repositoryId} and branch = ${ALL_BRANCHES}) as last,
         least(
           (select min(day) from test_daily where repository_id = ${target.repositoryId}),
-          (select min(created_at at time zone 'utc')::date from checklist_items where repository_id = ${target.repositoryId})
-        )::text as first`.execute(trx);
-    const { last, first } = bounds.rows[0] ?? { last: null, first: null };
-    let day = last ?? first;
-    if (day === null) return 0;
-    if (day < addDays(today, -MAX_BACKFILL_DAYS)) day = addDays(today, -MAX_BACKFILL_DAYS);
-    let days = 0;
-    for (; day <= today; day = addDays(day, 1)) {
-      await rollupDay(trx, target, day);
-      days += 1;
-    }
-    return days;
-  });
+          (select min(created_at at time zone 'utc')::date from checklist_items
+            where repository_id = ${target.repositoryId})
+        )::text as first`.execute(trx),
+  );
+  const { last, first } = bounds.rows[0] ?? { last: null, first: null };
+  let day = last ?? first;
+  if (day === null) return 0;
+  if (day < addDays(today, -MAX_BACKFILL_DAYS)) day = addDays(today, -MAX_BACKFILL_DAYS);
+  let days = 0;
+  // One short transaction per day: a long backfill never holds the connection for long.
+  for (; day <= today; day = addDays(day, 1)) {
+    const current = day;
+    await withTenant(db, target.orgId, (trx) => rollupDay(trx, target, current));
+    days += 1;
+  }
+  return days;
 }
 
 /**
