@@ -319,6 +319,25 @@ describe('the regression-only gate', () => {
   });
 });
 
+describe('one branch', () => {
+  it('counts, and takes the last status on, only the branch asked for', async () => {
+    // On main: run 3001 (T1, T2, checkout total pass; legacy import fails), then 3201 (T2 fails).
+    const main = await api('/repos/acme/widgets/tests?branch=main');
+    expect((main.body.tests as TestRow[]).map((t) => [t.name, t.runs, t.lastStatus])).toEqual([
+      ['checkout total', 1, 'passed'],
+      ['legacy import', 1, 'failed'],
+      ['T1::shows an error', 1, 'passed'],
+      ['T2::accepts a valid email', 2, 'failed'],
+    ]);
+    const failing = await api('/repos/acme/widgets/tests?branch=main&failing');
+    expect((failing.body.tests as TestRow[]).map((t) => t.name)).toEqual([
+      'legacy import',
+      'T2::accepts a valid email',
+    ]);
+    expect((await api('/repos/acme/widgets/tests?branch=no-such-branch')).body.tests).toEqual([]);
+  });
+});
+
 describe('metrics from the daily rollup', () => {
   it('rolls up idempotently and serves repository and organisation metrics', async () => {
     await rollupAll(h.runtime.db);
