@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomSha } from '../../../infra/local/github-double/index.ts';
+import { createResultSink } from '../../../shared/analytics/ingest.ts';
 import { addDays, rollupAll, rollupRepository, utcDay } from '../../../shared/analytics/rollup.service.ts';
 import { withSystem, withTenant } from '../../../shared/db/tenant.ts';
 import { callApi } from '../../support/api-client.ts';
@@ -212,6 +213,39 @@ describe('test history and flaky detection', () => {
     expect(after.status.status).toBe('invalid');
     expect(after.results).toEqual([]);
     expect(await testNamed('bulk 0001')).toMatchObject({ runs: 1 });
+  });
+
+  it('a retried ingest (the consumer crashed after writing batches) inserts nothing twice', async () => {
+    const upload = await withTenant(h.runtime.db, orgId, (trx) =>
+      trx
+        .selectFrom('ci_uploads as u')
+        .innerJoin('ci_runs as c', 'c.id', 'u.ci_run_id')
+        .select('u.id')
+        .where('c.run_id', '=', '2001-1')
+        .executeTakeFirstOrThrow(),
+    );
+    const count = () =>
+      withTenant(h.runtime.db, orgId, (trx) =>
+        trx
+          .selectFrom('test_results')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('upload_id', '=', upload.id)
+          .executeTakeFirstOrThrow(),
+      );
+    const before = await count();
+    const sink = createResultSink(h.runtime.db, { orgId, repositoryId, uploadId: upload.id }, 2);
+    for (const name of ['T1::shows an error', 'T2::accepts a valid email', 'legacy import'])
+      await sink.add({
+        suite: 'signup',
+        classname: 'signup',
+        name,
+        status: 'passed',
+        flaky: false,
+        tids: [],
+      });
+    await sink.flush();
+    expect(await count()).toEqual(before);
+    expect(before.n).toBe(3);
   });
 
   it('answers 404 for an unknown repository or test and 400 for a cursor it did not give', async () => {
