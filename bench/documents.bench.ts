@@ -25,10 +25,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { startEmbeddedPostgres } from '../infra/local/embedded-postgres.ts';
-import { createPoolDb } from '../shared/db/connection.ts';
 import type { Database } from '../shared/db/database.ts';
-import { migrateToLatest } from '../shared/db/migrate.ts';
 import { withSystem, withTenant } from '../shared/db/tenant.ts';
 import { chunkBlocks } from '../shared/documents/chunker.ts';
 import { storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
@@ -39,6 +36,7 @@ import { type SearchMode, searchDocuments } from '../shared/documents/search.ser
 import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
 import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
 import { mulberry32 } from '../test/support/prng.ts';
+import { openBenchDatabase } from './support/embedded-db.ts';
 
 const DIMENSIONS = 384;
 const embedder = createOfflineEmbedder(DIMENSIONS);
@@ -105,22 +103,6 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 // ---------------------------------------------------------------- databases
-
-async function openDatabase(dir: string) {
-  const postgres = await startEmbeddedPostgres(dir);
-  const db = createPoolDb<Database>(
-    { connectionString: postgres.url, max: 1 },
-    { sessionRole: postgres.sessionRole },
-  );
-  await migrateToLatest(db);
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      await postgres.stop();
-    },
-  };
-}
 
 async function ensureOrg(db: Kysely<Database>, login: string): Promise<string> {
   return withSystem(db, async (trx) => {
@@ -285,7 +267,7 @@ export default async function bench(): Promise<void> {
   // Storing the 300-page PDF's chunks (HNSW insert per row) on a fresh embedded database.
   const scratch = join(tmpdir(), `assay-bench-documents-scratch-${process.pid}`);
   rmSync(scratch, { recursive: true, force: true });
-  const fresh = await openDatabase(scratch);
+  const fresh = await openBenchDatabase(scratch);
   try {
     const orgId = await ensureOrg(fresh.db, 'bench');
     const id = await withTenant(
@@ -351,7 +333,7 @@ export default async function bench(): Promise<void> {
     const reuse = existsSync(marker);
     if (!reuse) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const database = await openDatabase(dir);
+    const database = await openBenchDatabase(dir);
     try {
       const orgId = await ensureOrg(database.db, 'bench');
       // A second tenant's rows share the index: row-level security must filter them out.

@@ -262,6 +262,32 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    // --- Test analytics ---
+    'PATCH /api/v1/repos/{owner}/{repo}/settings': {
+      handler: 'functions/api/patch-repo-settings.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/tests': {
+      handler: 'functions/api/get-repo-tests.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/tests/{testId}/history': {
+      handler: 'functions/api/get-repo-test-history.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/repos/{owner}/{repo}/metrics': {
+      handler: 'functions/api/get-repo-metrics.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/metrics': {
+      handler: 'functions/api/get-org-metrics.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
     // --- Crawls ---
     'POST /api/v1/orgs/{org}/crawls': {
       handler: 'functions/api/post-crawl.ts',
@@ -432,6 +458,13 @@ export const topology = {
       everyMinutes: 5,
       everyMinutesSetting: 'ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES',
       timeoutSeconds: 60,
+    },
+    'rollup-test-analytics': {
+      handler: 'functions/schedules/rollup-test-analytics.ts',
+      uses: ['db'],
+      everyMinutes: 15,
+      everyMinutesSetting: 'ASSAY_ANALYTICS_ROLLUP_EVERY_MINUTES',
+      timeoutSeconds: 600,
     },
   },
 } as const satisfies Topology;

@@ -83,6 +83,14 @@ const baseSchema = z.object({
    * `sweep-webhook-deliveries`: the local scheduler and CDK's rule read it).
    */
   ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  // --- Test analytics (shared/analytics) ---
+  /** Days over which a test's flaky rate is taken and within which one flaky commit flags it flaky. */
+  ASSAY_FLAKY_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /**
+   * How often the daily metrics rollup runs, in minutes (the topology's `everyMinutesSetting` of
+   * `rollup-test-analytics`); each run recomputes today and fills any day missed since the last.
+   */
+  ASSAY_ANALYTICS_ROLLUP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // --- Crawls (shared/crawl) ---
   /**
    * `host[:port]` entries a crawl may reach even though they resolve to loopback, private or

@@ -1,4 +1,5 @@
 import type { RouteContract } from '../kit/route-contract.ts';
+import { getOrgMetrics, getRepoMetrics, getRepoTestHistory, getRepoTests } from './analytics.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import {
   getCodeHealthRun,
@@ -54,7 +55,7 @@ import {
 } from './notifications.ts';
 import { deleteOrg, getOrgExport, getOrgExports, postOrgExport } from './org-data.ts';
 import { getCiRuns, getRepo, getRepos, getWebhookDeliveries, postWebhookRedeliver } from './repos.ts';
-import { getRepoSettings, putRepoSettings } from './repositories.ts';
+import { getRepoSettings, patchRepoSettings, putRepoSettings } from './repositories.ts';
 import { postGithubWebhook } from './webhooks.ts';
 
 /** Every route's contract; a test checks it matches the topology one-to-one. */
@@ -106,6 +107,11 @@ export const contracts: readonly RouteContract[] = [
   deleteOrg,
   getRepoSettings,
   putRepoSettings,
+  patchRepoSettings,
+  getRepoTests,
+  getRepoTestHistory,
+  getRepoMetrics,
+  getOrgMetrics,
   getRepos,
   getRepo,
   getCiRuns,

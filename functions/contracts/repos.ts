@@ -15,6 +15,10 @@ export const repositorySchema = z
     private: z.boolean(),
     defaultBranch: text().nullable(),
     installationId: z.number().int(),
+    gate: z
+      .enum(['all', 'regressions'])
+      .describe('What blocks the `Assay` check (set with `PATCH …/settings`)'),
+    quarantineFlaky: z.boolean().describe('Flaky tests do not block the check'),
     counts: z.object({
       openIssuesWithChecklists: z.number().int(),
       openPulls: z.number().int(),

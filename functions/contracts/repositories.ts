@@ -3,17 +3,43 @@ import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
+const testWorkflows = z
+  .array(text().trim().min(1).max(255))
+  .max(50)
+  .describe(
+    'Names (`Tests`) or paths (`.github/workflows/test.yml`) of the workflows that upload test reports. ' +
+      'Empty: every workflow run of a commit must complete before Assay says no report came.',
+  );
+export const gateSchema = z
+  .enum(['all', 'regressions'])
+  .describe(
+    '`all` (default): every failed or errored test blocks the check, tagged with a TID or not. ' +
+      '`regressions`: a failing test blocks only when it passed on the base — the base branch’s latest ' +
+      'commit with test results at or before the merge base; tests already failing there are known failures.',
+  );
+const quarantineFlaky = z
+  .boolean()
+  .describe(
+    'Tests flagged flaky (within `ASSAY_FLAKY_WINDOW_DAYS`, or on the head commit) do not block; they are listed.',
+  );
+
 export const repositorySettingsSchema = z
-  .object({
-    testWorkflows: z
-      .array(text().trim().min(1).max(255))
-      .max(50)
-      .describe(
-        'Names (`Tests`) or paths (`.github/workflows/test.yml`) of the workflows that upload test reports. ' +
-          'Empty: every workflow run of a commit must complete before Assay says no report came.',
-      ),
-  })
+  .object({ testWorkflows, gate: gateSchema, quarantineFlaky })
   .meta({ id: 'RepositorySettings' });
+
+const putSettingsBody = z
+  .object({ testWorkflows, gate: gateSchema.optional(), quarantineFlaky: quarantineFlaky.optional() })
+  .meta({ id: 'RepositorySettingsReplacement' });
+
+const patchSettingsBody = z
+  .object({
+    testWorkflows: testWorkflows.optional(),
+    gate: gateSchema.optional(),
+    quarantineFlaky: quarantineFlaky.optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one setting to change' })
+  .meta({ id: 'RepositorySettingsChange' });
 
 export const getRepoSettings = defineRoute({
   route: 'GET /api/v1/repos/{owner}/{repo}/settings',
@@ -37,6 +63,22 @@ export const putRepoSettings = defineRoute({
     'action required). Audited (`repository.settings_updated`). Idempotent.',
   tags: ['repositories'],
   params: repoParams,
-  body: repositorySettingsSchema,
+  body: putSettingsBody,
+  response: repositorySettingsSchema,
+});
+
+export const patchRepoSettings = defineRoute({
+  route: 'PATCH /api/v1/repos/{owner}/{repo}/settings',
+  auth: 'session',
+  action: 'repos:settings',
+  orgParam: 'owner',
+  summary: "Change some of a repository's settings",
+  description:
+    'Sets the gate of the `Assay` check (`gate`: `all` | `regressions`, `quarantineFlaky`) and/or the test ' +
+    'workflows; absent fields stay as they are. Admins. Audited (`repository.settings_updated`, with the ' +
+    'previous values). Idempotent. Read back with `GET /api/v1/repos/{owner}/{repo}` or `…/settings`.',
+  tags: ['repositories'],
+  params: repoParams,
+  body: patchSettingsBody,
   response: repositorySettingsSchema,
 });

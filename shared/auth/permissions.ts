@@ -38,6 +38,8 @@ export const permissions = {
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',
   'ci-runs:read': 'viewer',
+  'tests:read': 'viewer',
+  'metrics:read': 'viewer',
   'webhook-deliveries:read': 'admin',
   'webhook-deliveries:redeliver': 'admin',
   'crawls:read': 'viewer',

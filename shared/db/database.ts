@@ -54,6 +54,10 @@ export interface RepositoriesTable {
   default_branch: string | null;
   /** Names or paths of the workflows that upload test reports (empty: every workflow counts). */
   test_workflows: Json<string[]>;
+  /** What blocks the check: every failing test, or only those that passed on the base (issue 19). */
+  gate: Generated<'all' | 'regressions'>;
+  /** Tests flagged flaky do not block (they are listed). */
+  quarantine_flaky: Generated<boolean>;
   removed_at: NullableTimestamp;
   /** Set when another repository took this full name: the row no longer answers to it. */
   renamed_at: NullableTimestamp;
@@ -565,6 +569,93 @@ export interface DocumentChunksTable {
   created_at: Generated<Date>;
 }
 
+export type TestResultStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+
+/** A test identity of a repository (`shared/analytics`). */
+export interface TestCasesTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  /** SHA-256 (hex) of the normalised suite, classname and full name. */
+  identity: string;
+  suite: string;
+  classname: string;
+  name: string;
+  /** A part was longer than stored and is cut (the identity covers it whole). */
+  truncated: Generated<boolean>;
+  tids: Json<string[]>;
+  runs: Generated<number>;
+  passed: Generated<number>;
+  failed: Generated<number>;
+  errored: Generated<number>;
+  skipped: Generated<number>;
+  last_status: TestResultStatus | null;
+  last_seen_at: NullableTimestamp;
+  last_flaky_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+/** One result of one test in one processed report. */
+export interface TestResultsTable {
+  id: Generated<string>;
+  org_id: string;
+  test_case_id: string;
+  upload_id: string;
+  ordinal: number;
+  status: TestResultStatus;
+  duration_ms: number | null;
+  retried: boolean;
+  created_at: Generated<Date>;
+}
+
+/** Counters per test, branch and day (`''`: branch unknown). */
+export interface TestDailyTable {
+  org_id: string;
+  repository_id: string;
+  test_case_id: string;
+  branch: string;
+  day: ColumnType<string, string, string>;
+  runs: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  shas: number;
+  flaky_shas: number;
+  last_status: TestResultStatus;
+  last_at: Timestamp;
+}
+
+/** A commit on which a test was flaky. */
+export interface TestFlakyShasTable {
+  org_id: string;
+  repository_id: string;
+  test_case_id: string;
+  head_sha: string;
+  branch: string;
+  reason: 'passed_and_failed' | 'retried';
+  detected_at: Generated<Date>;
+}
+
+/** The daily metrics rollup per repository and branch (`'*'`: all branches). */
+export interface AnalyticsDailyTable {
+  org_id: string;
+  repository_id: string;
+  branch: string;
+  day: ColumnType<string, string, string>;
+  reports: number;
+  results: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  median_duration_ms: number | null;
+  flaky_tests: number;
+  criteria_active: number;
+  criteria_proven: number;
+  rolled_up_at: Generated<Date>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   installations: InstallationsTable;
@@ -599,4 +690,9 @@ export interface Database {
   crawl_pages: CrawlPagesTable;
   documents: DocumentsTable;
   document_chunks: DocumentChunksTable;
+  test_cases: TestCasesTable;
+  test_results: TestResultsTable;
+  test_daily: TestDailyTable;
+  test_flaky_shas: TestFlakyShasTable;
+  analytics_daily: AnalyticsDailyTable;
 }

@@ -24,6 +24,7 @@ import {
   parseCheckRun,
   parseComment,
   parseComments,
+  parseComparison,
   parseIssue,
   parsePermission,
   parsePull,
@@ -399,6 +400,19 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       );
     },
 
+    compareCommits(ref, base, head) {
+      const op = operationOf('GET', ref, `/compare/${base}...${head}`);
+      return run(ref, op, async (octokit) => {
+        const { data } = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+          owner: ref.owner,
+          repo: ref.repo,
+          basehead: `${base}...${head}`,
+          per_page: 1,
+        });
+        return parseComparison(data, op);
+      });
+    },
+
     getCollaboratorPermission(ref, username): Promise<RepositoryPermission> {
       const op = operationOf('GET', ref, `/collaborators/${username}/permission`);
       return run(ref, op, async (octokit) => {
@@ -495,6 +509,7 @@ export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>)
     createCheckRun: async (...args) => (await resolve()).createCheckRun(...args),
     updateCheckRun: async (...args) => (await resolve()).updateCheckRun(...args),
     getCollaboratorPermission: async (...args) => (await resolve()).getCollaboratorPermission(...args),
+    compareCommits: async (...args) => (await resolve()).compareCommits(...args),
     // Nothing is cached before the client exists.
     forgetInstallation: (installationId) => loaded?.forgetInstallation(installationId),
   };

@@ -53,6 +53,14 @@ export interface GitHubPullFile {
   patch?: string;
 }
 
+/** What `GET /repos/{o}/{r}/compare/{base}...{head}` tells about the merge base. */
+export interface GitHubComparison {
+  /** The best common ancestor of base and head. */
+  mergeBaseSha: string;
+  /** Its committer date (ISO 8601), when GitHub gives it. */
+  mergeBaseDate: string | null;
+}
+
 export interface CheckRunOutput {
   title: string;
   summary: string;
@@ -90,6 +98,8 @@ export interface GitHubClient {
   createCheckRun(ref: RepoRef, input: CheckRunInput): Promise<{ id: number }>;
   updateCheckRun(ref: RepoRef, checkRunId: number, input: Partial<CheckRunInput>): Promise<{ id: number }>;
   getCollaboratorPermission(ref: RepoRef, username: string): Promise<RepositoryPermission>;
+  /** The merge base of `base` (a branch or SHA) and `head` (compare API). */
+  compareCommits(ref: RepoRef, base: string, head: string): Promise<GitHubComparison>;
   /** Drops the cached token (and client) of an installation at once: it was deleted or suspended. */
   forgetInstallation(installationId: number): void;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type {
   GitHubComment,
+  GitHubComparison,
   GitHubIssue,
   GitHubPull,
   GitHubPullFile,
@@ -161,4 +162,20 @@ export function parsePermission(data: unknown, operation: string): RepositoryPer
   const body = parse(Permission, data, operation);
   if (isRole(body.role_name)) return body.role_name;
   return isRole(body.permission) ? body.permission : 'none';
+}
+
+const Comparison = z.object({
+  merge_base_commit: z.object({
+    sha: z.string().regex(/^[0-9a-f]{40}$/i),
+    commit: z.object({ committer: z.object({ date: z.string().nullish() }).nullish() }).nullish(),
+  }),
+});
+
+/** Parses `GET /repos/{o}/{r}/compare/{base}...{head}`: the merge base and its committer date. */
+export function parseComparison(data: unknown, operation: string): GitHubComparison {
+  const comparison = parse(Comparison, data, operation);
+  return {
+    mergeBaseSha: comparison.merge_base_commit.sha.toLowerCase(),
+    mergeBaseDate: comparison.merge_base_commit.commit?.committer?.date ?? null,
+  };
 }

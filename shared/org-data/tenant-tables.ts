@@ -96,6 +96,31 @@ export const TENANT_TABLES: readonly TenantTable[] = [
     omit: [],
     description: 'GitHub workflow runs seen per commit',
   },
+  {
+    name: 'test_cases',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Test identities per repository with counters',
+  },
+  { name: 'test_results', orgColumn: 'org_id', omit: [], description: 'Every test result of every report' },
+  {
+    name: 'test_daily',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Per test, branch and day: result counters',
+  },
+  {
+    name: 'test_flaky_shas',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Commits on which a test was flaky',
+  },
+  {
+    name: 'analytics_daily',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Daily metrics rollup per repository',
+  },
 ];
 
 /**

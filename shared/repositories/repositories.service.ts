@@ -20,6 +20,10 @@ export interface RepositoryView {
   private: boolean;
   defaultBranch: string | null;
   installationId: number;
+  /** The check's gate: every failing test (`all`) or regressions against the base only. */
+  gate: 'all' | 'regressions';
+  /** Flaky tests do not block the check. */
+  quarantineFlaky: boolean;
   counts: { openIssuesWithChecklists: number; openPulls: number };
   lastValidation: { conclusion: string; headSha: string; updatedAt: string } | null;
   createdAt: string;
@@ -38,6 +42,8 @@ function repositoriesWithCounts(trx: Transaction<Database>) {
       'r.private',
       'r.default_branch',
       'r.installation_id',
+      'r.gate',
+      'r.quarantine_flaky',
       'r.created_at',
       'r.updated_at',
       sql<string>`lower(r.full_name)`.as('sort_key'),
@@ -66,6 +72,8 @@ function view(row: Row): RepositoryView {
     private: row.private,
     defaultBranch: row.default_branch,
     installationId: Number(row.installation_id),
+    gate: row.gate,
+    quarantineFlaky: row.quarantine_flaky,
     counts: { openIssuesWithChecklists: row.open_issues, openPulls: row.open_pulls },
     lastValidation: last
       ? {

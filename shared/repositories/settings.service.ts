@@ -13,6 +13,27 @@ export interface RepositorySettings {
    * when deciding that no report came.
    */
   testWorkflows: string[];
+  /**
+   * What blocks the `Assay` check: `all` (default) — every failed or errored
+   * test, tagged with a TID or not; `regressions` — only tests that passed on
+   * the base (see `shared/analytics/gate.ts`).
+   */
+  gate: 'all' | 'regressions';
+  /** Tests flagged flaky do not block the check (they are listed). */
+  quarantineFlaky: boolean;
+}
+
+/** A change to some settings (`PATCH`); absent fields stay as they are. */
+export type RepositorySettingsPatch = Partial<RepositorySettings>;
+
+const settingsColumns = ['test_workflows', 'gate', 'quarantine_flaky'] as const;
+
+function settingsOf(row: {
+  test_workflows: string[];
+  gate: 'all' | 'regressions';
+  quarantine_flaky: boolean;
+}): RepositorySettings {
+  return { testWorkflows: row.test_workflows, gate: row.gate, quarantineFlaky: row.quarantine_flaky };
 }
 
 /** The settings of a repository of the organisation; 404 for an unknown one. */
@@ -25,46 +46,67 @@ export async function getRepositorySettings(
     const repository = await findRepositoryByName(trx, target);
     const row = await trx
       .selectFrom('repositories')
-      .select('test_workflows')
+      .select(settingsColumns)
       .where('id', '=', repository.id)
       .executeTakeFirstOrThrow();
-    return { testWorkflows: row.test_workflows };
+    return settingsOf(row);
   });
 }
 
 /**
- * Replaces a repository's settings (entries trimmed, empty and duplicate ones
- * dropped). Audited as `repository.settings_updated` when something changed;
- * the same settings again change nothing. 404 for an unknown repository.
+ * Replaces a repository's settings (`PUT`: `testWorkflows`, and the gate
+ * fields when given) or changes some of them (`PATCH`). Workflow entries are
+ * trimmed, empty and duplicate ones dropped. Audited as
+ * `repository.settings_updated` with the previous values when something
+ * changed; the same settings again change nothing. 404 for an unknown
+ * repository.
  */
 export async function putRepositorySettings(
   db: Kysely<Database>,
   access: OrgAccess,
   actor: Actor,
   target: { owner: string; repo: string },
-  settings: RepositorySettings,
+  change: RepositorySettingsPatch,
 ): Promise<RepositorySettings> {
-  const testWorkflows = [...new Set(settings.testWorkflows.map((w) => w.trim()).filter((w) => w !== ''))];
   return withTenant(db, access.orgId, async (trx) => {
     const repository = await findRepositoryByName(trx, target);
-    const before = await trx
+    const row = await trx
       .selectFrom('repositories')
-      .select('test_workflows')
+      .select(settingsColumns)
       .where('id', '=', repository.id)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (JSON.stringify(before.test_workflows) === JSON.stringify(testWorkflows)) return { testWorkflows };
+    const before = settingsOf(row);
+    const after: RepositorySettings = {
+      testWorkflows:
+        change.testWorkflows === undefined
+          ? before.testWorkflows
+          : [...new Set(change.testWorkflows.map((w) => w.trim()).filter((w) => w !== ''))],
+      gate: change.gate ?? before.gate,
+      quarantineFlaky: change.quarantineFlaky ?? before.quarantineFlaky,
+    };
+    if (JSON.stringify(before) === JSON.stringify(after)) return after;
     await trx
       .updateTable('repositories')
-      .set({ test_workflows: JSON.stringify(testWorkflows) })
+      .set({
+        test_workflows: JSON.stringify(after.testWorkflows),
+        gate: after.gate,
+        quarantine_flaky: after.quarantineFlaky,
+      })
       .where('id', '=', repository.id)
       .execute();
+    const changed = (Object.keys(after) as (keyof RepositorySettings)[]).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    );
     await recordAudit(trx, access.orgId, actor, {
       action: 'repository.settings_updated',
       targetType: 'repository',
       targetId: repository.full_name,
-      details: { testWorkflows, previous: { testWorkflows: before.test_workflows } },
+      details: {
+        ...Object.fromEntries(changed.map((key) => [key, after[key]])),
+        previous: Object.fromEntries(changed.map((key) => [key, before[key]])),
+      },
     });
-    return { testWorkflows };
+    return after;
   });
 }

@@ -69,16 +69,20 @@ function annotationOf(test: JUnitTestCase): CheckRunAnnotation | undefined {
 /**
  * Parses a JUnit report (streaming) and collects its {@link StoredJUnitResults},
  * with NUL and lone surrogates replaced by U+FFFD (third-party content).
- * `stored` is meaningful only when `result.valid`.
+ * `stored` is meaningful only when `result.valid`. `onTestCase`, when given,
+ * also receives every test case (awaited: back-pressure on the stream) — the
+ * analytics store each result this way (`shared/analytics/ingest.ts`).
  */
 export async function readJUnitResults(
   source: JUnitSource,
   maxBytes = DEFAULT_MAX_BYTES,
+  onTestCase?: (test: JUnitTestCase) => Promise<void>,
 ): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
   const stored: StoredJUnitResults = { version: 1, tests: [], annotations: [] };
   const result = await parseJUnit(source, {
     maxBytes,
-    onTestCase: (test) => {
+    onTestCase: async (test) => {
+      await onTestCase?.(test);
       if (test.tids.length > 0) {
         const { suite, classname, name, status, flaky } = test;
         stored.tests.push({ suite, classname, name, tids: [...test.tids], status, flaky });

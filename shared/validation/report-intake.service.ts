@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { normalizeEtag } from '../adapters/object-store.ts';
+import { countUploadResults, createResultSink, discardUploadResults } from '../analytics/ingest.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
@@ -191,14 +192,20 @@ export async function handleUploadedObject(
   }
   const etag = object.etag ?? eventEtag;
   if (upload.kind === 'junit') {
-    const { result, stored } = await readJUnitResults(object.body, deps.maxBytes);
-    if (!result.valid) return finish('invalid', { etag }, result.reason);
+    // Every result goes to the analytics in batches while the report streams (never held whole).
+    const target = { orgId: upload.org_id, repositoryId: upload.repository_id, uploadId: upload.id };
+    const sink = createResultSink(deps.db, target);
+    const { result, stored } = await readJUnitResults(object.body, deps.maxBytes, (test) => sink.add(test));
+    if (!result.valid)
+      return finish('invalid', { etag }, result.reason, (trx) => discardUploadResults(trx, upload.id));
+    await sink.flush();
     const { passed, failed, errored, skipped, flaky, tests, suites } = result;
-    return finish('processed', {
-      etag,
-      counts: { suites, tests, passed, failed, errored, skipped, flaky },
-      results: stored,
-    });
+    return finish(
+      'processed',
+      { etag, counts: { suites, tests, passed, failed, errored, skipped, flaky }, results: stored },
+      undefined,
+      (trx) => countUploadResults(trx, { ...target, ciRunId: upload.ci_run_id, headSha: upload.head_sha }),
+    );
   }
   // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
   const health = toStorableJson(await parseCodeHealthStream(object.body, { maxBytes: deps.maxBytes }));

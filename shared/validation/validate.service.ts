@@ -1,6 +1,10 @@
 import type { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
+import { decideGate, gatedConclusion } from '../analytics/gate.ts';
+import { failingTestsOf, findBaseCommit, statusesOn } from '../analytics/gate-inputs.ts';
+import { windowStart } from '../analytics/tests.service.ts';
 import { latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
+import { getConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { CheckRunAnnotation, GitHubClient, RepoRef } from '../github/github-client.types.ts';
@@ -24,6 +28,8 @@ export interface ValidateDeps {
   /** Opens a stored report for reading. */
   openObject: (key: string) => Promise<Readable>;
   publicUrl?: string;
+  /** Flaky window for the gate's quarantine (default `ASSAY_FLAKY_WINDOW_DAYS`). */
+  flakyWindowDays?: number;
 }
 
 export interface ValidationOutcome {
@@ -67,13 +73,14 @@ export async function validateHeadSha(
     onlyIfReports?: boolean;
   },
 ): Promise<ValidationOutcome> {
-  const { expected, reports, fullName, pullNumber, codeHealth, runs, testWorkflows } = await withTenant(
-    deps.db,
-    target.orgId,
-    async (trx) => {
+  const flakySince = new Date(
+    `${windowStart(deps.flakyWindowDays ?? getConfig().ASSAY_FLAKY_WINDOW_DAYS)}T00:00:00Z`,
+  );
+  const { expected, reports, fullName, pullNumber, codeHealth, runs, testWorkflows, gate, failing, baseRef } =
+    await withTenant(deps.db, target.orgId, async (trx) => {
       const repo = await trx
         .selectFrom('repositories')
-        .select(['full_name', 'test_workflows'])
+        .select(['full_name', 'test_workflows', 'gate', 'quarantine_flaky'])
         .where('id', '=', target.repositoryId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -105,6 +112,16 @@ export async function validateHeadSha(
           byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
       }
       const codeHealth = await latestCodeHealthOfSha(trx, target.repositoryId, target.headSha);
+      const pullNumber = manifests[0]?.pull_number;
+      const pull =
+        pullNumber === undefined
+          ? undefined
+          : await trx
+              .selectFrom('pull_requests')
+              .select('base_ref')
+              .where('repository_id', '=', target.repositoryId)
+              .where('number', '=', pullNumber)
+              .executeTakeFirst();
       return {
         codeHealth,
         runs,
@@ -112,10 +129,19 @@ export async function validateHeadSha(
         expected: [...byTid.values()],
         reports: uploads.map((u) => ({ key: u.object_key, results: u.results })),
         fullName: repo.full_name,
-        pullNumber: manifests[0]?.pull_number,
+        pullNumber,
+        gate: { mode: repo.gate, quarantineFlaky: repo.quarantine_flaky },
+        failing:
+          uploads.length === 0
+            ? { failing: [], total: 0 }
+            : await failingTestsOf(trx, {
+                repositoryId: target.repositoryId,
+                headSha: target.headSha,
+                flakySince,
+              }),
+        baseRef: pull?.base_ref,
       };
-    },
-  );
+    });
   if (expected.length === 0 || (target.onlyIfReports && reports.length === 0)) {
     const conclusion = expected.length === 0 ? ('neutral' as const) : ('pending' as const);
     return { conclusion, items: expected.length, reports: reports.length, check: 'none' };
@@ -150,6 +176,15 @@ export async function validateHeadSha(
       unplaced.push(`\`${annotation.path}:${annotation.start_line}\` ${annotation.title ?? ''}`.trimEnd());
   }
   const results = expected.map((item) => itemResult(item, summaries.get(`T${item.tid}`)));
+  // The base of the gate: the merge base from GitHub's compare API (outside any transaction), only
+  // when some test failed. Unreachable or unknown → no merge base (see shared/analytics/gate.ts).
+  const mergeBase =
+    failing.total > 0 && baseRef !== undefined
+      ? await deps.github.compareCommits(target.ref, baseRef, target.headSha).then(
+          (c) => ({ sha: c.mergeBaseSha, date: c.mergeBaseDate }),
+          () => null,
+        )
+      : null;
   const detailsUrl =
     deps.publicUrl && pullNumber !== undefined
       ? validationViewUrl(deps.publicUrl, fullName, pullNumber, target.headSha)
@@ -181,13 +216,38 @@ export async function validateHeadSha(
       );
       return { conclusion: 'pending' as const, items: expected.length, reports: 0, check: check.action };
     }
-    const conclusion = conclusionOf(results);
+    const base =
+      failing.total > 0 && baseRef !== undefined
+        ? await findBaseCommit(trx, {
+            repositoryId: target.repositoryId,
+            headSha: target.headSha,
+            baseBranch: baseRef,
+            mergeBase,
+          })
+        : null;
+    const decision = decideGate({
+      ...gate,
+      failing: failing.failing,
+      failingTotal: failing.total,
+      base,
+      baseStatus: base
+        ? await statusesOn(trx, {
+            repositoryId: target.repositoryId,
+            sha: base.sha,
+            testIds: failing.failing.map((t) => t.id),
+          })
+        : new Map(),
+    });
+    const conclusion = gatedConclusion(conclusionOf(results), decision, failing.total);
     const counts = {
       passed: results.filter((r) => r.status === 'passed').length,
       failed: results.filter((r) => r.status === 'failed').length,
       skipped: results.filter((r) => r.status === 'skipped').length,
       missing: results.filter((r) => r.status === 'missing').length,
       flaky: results.filter((r) => r.flaky).length,
+      blockingTests: decision.blocking.length + decision.unlisted,
+      knownFailures: decision.knownFailures.length,
+      quarantinedTests: decision.quarantined.length,
     };
     const previous = await trx
       .selectFrom('validations')
@@ -230,6 +290,7 @@ export async function validateHeadSha(
     });
     const output = renderCheckSummary(conclusion, results, {
       reports: reports.length,
+      gate: decision,
       detailsUrl,
       unplaced,
       codeHealth: codeHealth && {

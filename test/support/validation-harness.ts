@@ -56,7 +56,7 @@ export interface ValidationHarness {
   /** Posts {@link pullPayload} as a signed delivery (the queues are not drained). */
   pullEvent(action: string, number: number, pull?: FakeIssue): Promise<Response>;
   /** Opens a pull request fixing the issue; resolves to its head SHA. */
-  openPull(options?: { headRef?: string; baseRef?: string }): Promise<string>;
+  openPull(options?: { headRef?: string; baseRef?: string; baseSha?: string }): Promise<string>;
   /** Uploads `body` for `sha` as run `runId` via OIDC and a presigned PUT; resolves to the object key. */
   upload(sha: string, runId: string, body: string | Uint8Array, options?: UploadOptions): Promise<string>;
   /** Waits for the object-created event of an upload. */

@@ -592,6 +592,42 @@ export const routes: Route[] = [
     },
   },
   {
+    // The merge base of a pull request's base (branch or SHA) and head: the double knows commits only
+    // through its pull requests, so it answers for a head SHA it has a pull request for (the base SHA
+    // of that pull request is the merge base, committed when the pull request was opened).
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/compare/(?<base>.+?)\\.\\.\\.(?<head>[^/]+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const base = decodeURIComponent(ctx.params.base ?? '');
+      const head = decodeURIComponent(ctx.params.head ?? '');
+      const issue = [...repository.items.values()].find(
+        (item) => item.pull?.headSha === head && (item.pull.baseRef === base || item.pull.baseSha === base),
+      );
+      if (!issue?.pull) throw notFound();
+      const commitJson = (sha: string) => ({
+        sha,
+        url: `${repoApiUrl(ctx, repository)}/commits/${sha}`,
+        commit: { committer: { name: 'octocat', date: issue.createdAt }, message: 'base' },
+      });
+      return {
+        status: 200,
+        body: {
+          url: `${repoApiUrl(ctx, repository)}/compare/${base}...${head}`,
+          status: 'ahead',
+          ahead_by: 1,
+          behind_by: 0,
+          total_commits: 1,
+          base_commit: commitJson(issue.pull.baseSha),
+          merge_base_commit: commitJson(issue.pull.baseSha),
+          commits: [],
+          files: [],
+        },
+      };
+    },
+  },
+  {
     method: 'GET',
     pattern: new RegExp(`^${REPO}/collaborators/(?<username>[^/]+)/permission$`),
     auth: 'repository',

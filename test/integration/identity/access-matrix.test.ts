@@ -56,6 +56,17 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
     params: { repo: 'no-repo' },
     body: { testWorkflows: ['test'] },
   },
+  // ---- Test analytics ----
+  'PATCH /api/v1/repos/{owner}/{repo}/settings': {
+    params: { repo: 'no-repo' },
+    body: { gate: 'regressions' },
+  },
+  'GET /api/v1/repos/{owner}/{repo}/tests': { params: { repo: 'no-repo' } },
+  'GET /api/v1/repos/{owner}/{repo}/tests/{testId}/history': {
+    params: { repo: 'no-repo', testId: randomUUID() },
+  },
+  'GET /api/v1/repos/{owner}/{repo}/metrics': { params: { repo: 'no-repo' } },
+  'GET /api/v1/orgs/{org}/metrics': {},
   'GET /api/v1/orgs/{org}/repos': {},
   'GET /api/v1/repos/{owner}/{repo}': { params: { repo: 'no-repo' } },
   'GET /api/v1/repos/{owner}/{repo}/ci-runs': { params: { repo: 'no-repo' } },

@@ -363,11 +363,16 @@ describe('which workflow runs mean "no report came"', () => {
       '.github/workflows/ci-tests.yml',
     ]);
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
+    // The gate settings (issue 19) are part of the same settings, unchanged by a PUT that leaves them out.
+    const gateDefaults = { gate: 'all', quarantineFlaky: false };
+    expect(await saved.json()).toEqual({
+      testWorkflows: ['.github/workflows/ci-tests.yml'],
+      ...gateDefaults,
+    });
     const read = await fetch(`${h.runtime.url}/api/v1/repos/acme/widgets/settings`, {
       headers: { authorization: `Bearer ${member}` },
     });
-    expect(await read.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'] });
+    expect(await read.json()).toEqual({ testWorkflows: ['.github/workflows/ci-tests.yml'], ...gateDefaults });
     const sha = await openPull();
     await workflowRun(sha, { id: 601, name: 'lint', action: 'completed', conclusion: 'success' });
     await drain();

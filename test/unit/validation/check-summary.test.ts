@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { codeHealthLine, MAX_SUMMARY, renderCheckSummary } from '../../../shared/validation/check-summary.ts';
+import { decideGate } from '../../../shared/analytics/gate.ts';
+import {
+  codeHealthLine,
+  MAX_GATE_ROWS,
+  MAX_SUMMARY,
+  renderCheckSummary,
+} from '../../../shared/validation/check-summary.ts';
 import type { ItemResult, ItemStatus } from '../../../shared/validation/item-status.ts';
 
 const statuses: ItemStatus[] = ['passed', 'failed', 'skipped', 'missing'];
@@ -69,5 +75,66 @@ describe('the Assay check summary', () => {
       codeHealth: { score: 87, baseBranch: 'main', baseScore: 90, delta: -3 },
     });
     expect(summary).toContain('Code health: **87/100**');
+  });
+});
+
+describe('the gate in the check summary (issue 19)', () => {
+  const failing = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `${prefix}-${i}`,
+      suite: 's',
+      classname: 'checkout',
+      name: `${prefix} ${i} | pipes ${'y'.repeat(400)}`,
+      tids: i === 0 ? ['T9'] : [],
+      status: 'failed' as const,
+      flaky: false,
+    }));
+
+  it('says which mode decided and on which base, then lists blocking tests and known failures with their base status', () => {
+    const gate = decideGate({
+      mode: 'regressions',
+      quarantineFlaky: false,
+      failing: [...failing(40, 'broken'), ...failing(2, 'old')],
+      failingTotal: 42,
+      base: { sha: 'abcdef1234567890abcdef1234567890abcdef12', branch: 'main', how: 'merge base' },
+      baseStatus: new Map([
+        ['broken-0', 'passed'],
+        ['old-0', 'failed'],
+        ['old-1', 'errored'],
+      ]),
+    });
+    const { title, summary } = renderCheckSummary('failure', items(4).slice(0, 1), { reports: 1, gate });
+    expect(title).toBe('Failing tests block the check');
+    expect(summary).toContain(
+      'Gate: **regressions only** (`regressions`): a failing test blocks unless it also failed on the base. Base: `abcdef1` on `main` (the merge base). 40 blocking test(s), 2 known failure(s), 0 quarantined.',
+    );
+    expect(summary).toMatch(/\*\*Blocking tests\*\* \(40\)/);
+    expect(summary).toContain(
+      `| \`checkout › broken 0 \\| pipes ${'y'.repeat(121)}…\` (T9) | failed | ✅ passed |`,
+    );
+    expect(summary).toContain('| failed | not run |');
+    expect(summary.match(/\| failed \| not run \|/g)).toHaveLength(MAX_GATE_ROWS - 1);
+    expect(summary).toContain('… and 10 more.');
+    expect(summary).toMatch(
+      /\*\*Known failures — failing on the base too, not blocking\*\* \(2\)[\s\S]*❌ failed[\s\S]*❌ errored/,
+    );
+    expect(summary).not.toContain('Quarantined');
+    // The criteria table comes before the failing tests.
+    expect(summary.indexOf('| TID |')).toBeLessThan(summary.indexOf('**Blocking tests**'));
+  });
+
+  it('keeps the whole summary within GitHub’s limit with thousands of criteria and failing tests', () => {
+    const gate = decideGate({
+      mode: 'all',
+      quarantineFlaky: true,
+      failing: failing(1000, 'many').map((t, i) => ({ ...t, flaky: i % 2 === 0 })),
+      failingTotal: 5000,
+      base: null,
+      baseStatus: new Map(),
+    });
+    const { summary } = renderCheckSummary('failure', items(5000), { reports: 1, gate });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(MAX_SUMMARY);
+    expect(summary).toContain('**Blocking tests** (4500)');
+    expect(summary).toContain('**Quarantined flaky tests — not blocking** (500)');
   });
 });

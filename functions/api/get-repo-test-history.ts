@@ -1,0 +1,11 @@
+import { testHistory } from '../../shared/analytics/tests.service.ts';
+import { getConfig } from '../../shared/config.ts';
+import { getDb } from '../../shared/db/connection.ts';
+import { getRepoTestHistory } from '../contracts/analytics.ts';
+import { httpHandler } from '../kit/http-handler.ts';
+
+const config = getConfig();
+
+export const handler = httpHandler(getRepoTestHistory, async ({ params, query }, { access }) =>
+  testHistory(await getDb(), access!.orgId, params, query, config.ASSAY_FLAKY_WINDOW_DAYS),
+);

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { text } from '../../shared/text/text-schema.ts';
+import { defineRoute } from '../kit/route-contract.ts';
+import { repoParams } from './params.ts';
+
+/** `?flaky`, `?flaky=true`, `?flaky=1` → true; `false` / `0` → false. */
+const flag = z
+  .enum(['', 'true', '1', 'false', '0'])
+  .optional()
+  .transform((value) => value !== undefined && value !== 'false' && value !== '0');
+
+const day = text()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (UTC)')
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    'a calendar day',
+  );
+
+const status = z.enum(['passed', 'failed', 'errored', 'skipped']);
+
+export const testSchema = z
+  .object({
+    id: z.uuid(),
+    suite: text(),
+    classname: text(),
+    name: text(),
+    truncated: z
+      .boolean()
+      .describe('A part was longer than 1,000 characters and is shown cut (the identity covers it whole)'),
+    tids: z.array(text()),
+    runs: z.number().int(),
+    passed: z.number().int(),
+    failed: z.number().int().describe('Failed or errored'),
+    skipped: z.number().int(),
+    failureRate: z.number().describe('failed / (runs − skipped), over the window'),
+    flakyRate: z
+      .number()
+      .describe('Commits on which it was flaky / commits on which it ran, over the window'),
+    flaky: z.boolean().describe('Flaky on at least one commit within the window'),
+    lastStatus: status.nullable(),
+    lastSeenAt: z.iso.datetime().nullable(),
+    medianDurationMs: z.number().int().nullable().describe('Median of its latest 50 durations'),
+  })
+  .meta({ id: 'Test' });
+
+export const getRepoTests = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/tests',
+  auth: 'session',
+  action: 'tests:read',
+  orgParam: 'owner',
+  summary: "A repository's tests with failure and flaky rates",
+  description:
+    'Every test seen in a processed JUnit report (identity: suite + classname + name, normalised), by name, ' +
+    'cursor-paginated. Counts and rates cover the last `ASSAY_FLAKY_WINDOW_DAYS` UTC days (`windowDays`). ' +
+    'A test is flaky on a commit when it passed and failed (or errored) there — across every report of the ' +
+    'commit: retries, matrix jobs, re-runs — or passed only after a retry. `flaky` keeps tests flaky within ' +
+    'the window, `failing` those whose latest result failed or errored, `branch` counts one branch only, ' +
+    '`q` matches suite, classname or name.',
+  tags: ['analytics'],
+  params: repoParams,
+  query: z.object({
+    flaky: flag,
+    failing: flag,
+    branch: text().min(1).max(255).optional(),
+    q: text().min(1).max(200).optional(),
+    cursor: text().max(2_000).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({
+    tests: z.array(testSchema),
+    windowDays: z.number().int(),
+    nextCursor: text().nullable(),
+  }),
+});
+
+export const getRepoTestHistory = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/tests/{testId}/history',
+  auth: 'session',
+  action: 'tests:read',
+  orgParam: 'owner',
+  summary: "One test's results, newest first",
+  description: 'Each result with its commit, branch, pull request and CI run; cursor-paginated.',
+  tags: ['analytics'],
+  params: repoParams.extend({ testId: z.uuid() }),
+  query: z.object({
+    cursor: text().max(20).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  }),
+  response: z.object({
+    test: testSchema,
+    results: z.array(
+      z.object({
+        status,
+        durationMs: z.number().int().nullable(),
+        retried: z.boolean().describe('Passed only after a retry in its report'),
+        sha: text(),
+        branch: text().nullable(),
+        pullNumber: z.number().int().nullable(),
+        runId: text(),
+        uploadId: z.uuid(),
+        recordedAt: z.iso.datetime(),
+      }),
+    ),
+    nextCursor: text().nullable(),
+  }),
+});
+
+export const metricsSchema = z
+  .object({
+    from: text(),
+    to: text(),
+    branch: text().nullable(),
+    criteria: z.object({
+      active: z.number().int(),
+      proven: z.number().int(),
+      failing: z.number().int(),
+      skipped: z.number().int(),
+      missing: z.number().int(),
+      coverage: z.number().describe('proven / active, on the default branch, now'),
+    }),
+    tests: z.object({
+      runs: z.number().int().describe('Processed JUnit reports'),
+      results: z.number().int(),
+      passRate: z.number().describe('passed / (results − skipped)'),
+      medianDurationMs: z.number().int().nullable(),
+    }),
+    flaky: z.object({ tests: z.number().int(), rate: z.number() }),
+    pullRequests: z.object({
+      validated: z.number().int(),
+      green: z.number().int(),
+      flaggedForMerge: z.number().int(),
+      overridden: z.number().int(),
+    }),
+    trend: z.array(
+      z.object({
+        day: text(),
+        coverage: z.number(),
+        passRate: z.number(),
+        runs: z.number().int(),
+        flakyTests: z.number().int(),
+      }),
+    ),
+    rolledUpAt: z.iso.datetime().nullable().describe('When the newest daily rollup read was computed'),
+  })
+  .meta({ id: 'Metrics' });
+
+const range = {
+  from: day.optional().describe('First UTC day (default: 29 days before `to`)'),
+  to: day.optional().describe('Last UTC day (default: today); at most 366 days after `from`'),
+};
+
+export const getRepoMetrics = defineRoute({
+  route: 'GET /api/v1/repos/{owner}/{repo}/metrics',
+  auth: 'session',
+  action: 'metrics:read',
+  orgParam: 'owner',
+  summary: "A repository's criteria coverage, pass rate, flaky tests, pull-request outcomes and daily trend",
+  description:
+    'Read from the daily rollup (the `rollup-test-analytics` schedule; today as of its last run, `rolledUpAt`) ' +
+    'and the current criteria. `from` after `to`, or a range over 366 days, is a 400.',
+  tags: ['analytics'],
+  params: repoParams,
+  query: z.object({ ...range, branch: text().min(1).max(255).optional() }),
+  response: metricsSchema,
+});
+
+export const getOrgMetrics = defineRoute({
+  route: 'GET /api/v1/orgs/{org}/metrics',
+  auth: 'session',
+  action: 'metrics:read',
+  orgParam: 'org',
+  summary: "The organisation's metrics, every repository together",
+  tags: ['analytics'],
+  params: z.object({ org: text().min(1).max(100) }),
+  query: z.object(range),
+  response: metricsSchema,
+});
