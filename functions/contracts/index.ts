@@ -1,4 +1,19 @@
 import type { RouteContract } from '../kit/route-contract.ts';
+import {
+  getAgentRun,
+  getAgentRunApprovals,
+  getAgentRunArtifact,
+  getAgentRunArtifacts,
+  getAgentRunEvents,
+  getAgentRunEventsStream,
+  getAgentRunExport,
+  getAgentRuns,
+  getUsage,
+  postAgentRun,
+  postAgentRunApproval,
+  postAgentRunCancel,
+  putAgentRunArtifact,
+} from './agents.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import {
   getCodeHealthRun,
@@ -123,4 +138,17 @@ export const contracts: readonly RouteContract[] = [
   getDocumentChunks,
   deleteDocument,
   postSearch,
+  postAgentRun,
+  getAgentRuns,
+  getAgentRun,
+  postAgentRunCancel,
+  getAgentRunApprovals,
+  postAgentRunApproval,
+  getAgentRunEvents,
+  getAgentRunEventsStream,
+  getAgentRunArtifacts,
+  getAgentRunArtifact,
+  putAgentRunArtifact,
+  getAgentRunExport,
+  getUsage,
 ];
