@@ -118,13 +118,14 @@ export function planFor(text: string, crawl: CrawlFacts): Plan | null {
   const located = (form?.fields ?? []).filter(
     (f): f is LocatedField => f.locator !== null && f.type !== 'hidden',
   );
-  const named = located.filter((f) => overlap(words, f.label ?? f.name) > 0);
-  const fields = (named.length > 0 ? named : located).slice(0, 6);
   const submit = form?.submit?.locator ? { text: form.submit.text, locator: form.submit.locator } : null;
   const allButtons = page.buttons.filter(
     (b): b is { name: string; locator: string } => b.locator !== null && b.locator !== submit?.locator,
   );
   const namedButtons = allButtons.filter((b) => overlap(words, b.name) > 0);
+  const named = located.filter((f) => overlap(words, f.label ?? f.name) > 0);
+  // Named elements win; with none named, the form's fields, else the page's buttons.
+  const fields = (named.length > 0 ? named : namedButtons.length > 0 ? [] : located).slice(0, 6);
   const buttons = (namedButtons.length > 0 ? namedButtons : fields.length > 0 ? [] : allButtons).slice(0, 3);
   return {
     page,
