@@ -408,6 +408,8 @@ export const topology = {
         'queue:manifest',
         'queue:validation',
         'secret:github-app',
+        // `/assay approve|reject` decides agent-run approvals (SendTaskSuccess/Failure).
+        'workflow:agent-run:decide',
       ],
       batchSize: 10,
       timeoutSeconds: 30,

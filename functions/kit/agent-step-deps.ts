@@ -1,8 +1,10 @@
 import { createWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
 import type { StepDeps } from '../../shared/agents/agent-run-steps.service.ts';
+import { githubApprovalNotice } from '../../shared/agents/agent-run-github.ts';
 import { createAgentToolkit } from '../../shared/agents/agent-toolkit.ts';
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
+import { getGitHubClient } from '../../shared/github/github-client.ts';
 
 let toolkit: StepDeps['agents'] | undefined;
 
@@ -10,5 +12,15 @@ let toolkit: StepDeps['agents'] | undefined;
 export async function agentStepDeps(): Promise<StepDeps> {
   const config = getConfig();
   toolkit ??= createAgentToolkit(config);
-  return { db: await getDb(), config, workflow: createWorkflowStarter(config), agents: toolkit };
+  const db = await getDb();
+  return {
+    db,
+    config,
+    workflow: createWorkflowStarter(config),
+    agents: toolkit,
+    // The approval request is also a comment on the run's first issue, when a GitHub App is configured.
+    ...(config.ASSAY_GITHUB_APP_ID
+      ? { onApprovalRequested: githubApprovalNotice({ db, github: getGitHubClient, publicUrl: config.ASSAY_PUBLIC_URL }) }
+      : {}),
+  };
 }

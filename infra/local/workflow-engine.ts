@@ -17,7 +17,12 @@ import {
   readLocalTaskToken,
   stopRequestedLocalExecutions,
 } from '../../shared/adapters/local-workflow-store.ts';
-import { type AslDefinition, placeholdersOf } from '../constructs/workflow-definition.ts';
+import {
+  type AslDefinition,
+  localTaskArn,
+  placeholdersOf,
+  substitutePlaceholders,
+} from '../constructs/workflow-definition.ts';
 import type { StateMachineEntry } from '../topology.types.ts';
 import { loadHandler } from './handler-loader.ts';
 import { createLambdaContext } from './lambda-context.ts';
@@ -190,9 +195,9 @@ export class LocalWorkflowEngine {
         return;
       }
       const handlers = this.handlersFor(execution, entry, definition, waits.signal);
-      const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
-        validationOptions: { checkArn: false },
-      });
+      const machine = new StateMachine(
+        substitutePlaceholders(definition, localTaskArn) as unknown as StateMachineDefinition,
+      );
       const run = machine.run(execution.input as JsonValue, {
         overrides: { taskResourceLocalHandlers: handlers },
         context: {

@@ -63,8 +63,17 @@ const catchAll = [
 
 const ids = { 'orgId.$': '$.orgId', 'runId.$': '$.runId' };
 
-/** A step task over the run's ids. */
-function step(task: string, next: string | undefined, resultPath: string | null, extra: Record<string, unknown> = {}) {
+/**
+ * A step task over the run's ids. Inside a Map's processor (`caught: false`)
+ * errors are left to the Map's own Catch: a nested state cannot reach RecordFailure.
+ */
+function step(
+  task: string,
+  next: string | undefined,
+  resultPath: string | null,
+  extra: Record<string, unknown> = {},
+  caught = true,
+) {
   return {
     Type: 'Task',
     Resource: taskRef(task),
@@ -72,7 +81,7 @@ function step(task: string, next: string | undefined, resultPath: string | null,
     ResultPath: resultPath,
     TimeoutSeconds: STEP_TIMEOUT_SECONDS,
     Retry: retry,
-    Catch: catchAll,
+    ...(caught ? { Catch: catchAll } : {}),
     ...(next ? { Next: next } : { End: true }),
   };
 }
@@ -104,7 +113,7 @@ function perRequirement(task: string, stateName: string, next: string) {
     ItemProcessor: {
       ProcessorConfig: { Mode: 'INLINE' },
       StartAt: stateName,
-      States: { [stateName]: step(task, undefined, null, { 'requirementId.$': '$.requirementId' }) },
+      States: { [stateName]: step(task, undefined, null, { 'requirementId.$': '$.requirementId' }, false) },
     },
     ResultPath: null,
     Catch: catchAll,
