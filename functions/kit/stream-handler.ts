@@ -103,7 +103,13 @@ export function streamHandler<C extends RouteContract>(
     }
   };
 
-  const lambda = (globalThis as { awslambda?: LambdaStreamGlobal }).awslambda;
+  // Lambda's Node.js runtime provides `awslambda.streamifyResponse`; elsewhere (other libraries may define a
+  // partial `awslambda` global) the handler is the plain function and the local server calls `local`.
+  const global = (globalThis as { awslambda?: Partial<LambdaStreamGlobal> }).awslambda;
+  const lambda =
+    typeof global?.streamifyResponse === 'function' && global.HttpResponseStream
+      ? (global as LambdaStreamGlobal)
+      : undefined;
   const onAws = async (event: APIGatewayProxyEventV2, stream: Writable, context: Context): Promise<void> => {
     const controller = new AbortController();
     stream.on('close', () => controller.abort());
