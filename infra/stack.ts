@@ -10,6 +10,7 @@ import { AppFunction, type FunctionKind, type FunctionSpec } from './constructs/
 import { AppSecrets } from './constructs/app-secrets.ts';
 import { ArtifactBucket } from './constructs/artifact-bucket.ts';
 import { Database } from './constructs/database.ts';
+import { StreamingRoute } from './constructs/event-stream.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { IAM_JUSTIFICATIONS } from './constructs/iam-justifications.ts';
 import { MigrationStep } from './constructs/migration-step.ts';
@@ -160,7 +161,9 @@ export class AssayStack extends Stack {
       const id = `Route${handlerId(entry.handler)}`;
       if (ids.has(id)) throw new Error(`Two routes share the handler name ${id} ("${key}")`);
       ids.add(id);
-      api.addRoute(key, this.addFunction(this, id, 'route', key, entry).fn, entry.auth);
+      const fn = this.addFunction(this, id, 'route', key, entry).fn;
+      if (entry.stream) new StreamingRoute(fn, 'Stream', { fn, routeKey: key });
+      else api.addRoute(key, fn, entry.auth);
     }
   }
 
