@@ -31,7 +31,10 @@ export async function createLlmProvider(
   config: Config = getConfig(),
   deps: OpenAiClientDeps = {},
 ): Promise<LlmProvider> {
-  const setup = await createOpenAiClient(config, { timeoutMs: AGENT_LLM_TIMEOUT_MS, ...deps });
+  const setup = await createOpenAiClient(config, {
+    ...deps,
+    timeoutMs: deps.timeoutMs ?? AGENT_LLM_TIMEOUT_MS,
+  });
   if (!setup) return offlineProvider();
   return openAiProvider(setup.client, setup.model);
 }

@@ -28,6 +28,7 @@ export function specPath(requirement: Pick<Requirement, 'id' | 'title'>): string
   const slug = requirement.title
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 48)
