@@ -79,7 +79,7 @@ const deliveryOutcome = (deliveryId: string) =>
     const row = await withSystem(runtime.db, (trx) =>
       trx.selectFrom('webhook_deliveries').selectAll().where('delivery_id', '=', deliveryId).executeTakeFirst(),
     );
-    return row && row.status !== 'received' && row.status !== 'processing' ? row : undefined;
+    return row && (row.status === 'processed' || row.status === 'ignored') ? row : undefined;
   });
 
 /** Reads an SSE stream until `event: end`, returning the events (id, type) in order and the raw text. */
