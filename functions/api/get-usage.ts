@@ -4,8 +4,6 @@ import { getDb } from '../../shared/db/connection.ts';
 import { getUsage } from '../contracts/agents.ts';
 import { httpHandler } from '../kit/http-handler.ts';
 
-const config = getConfig();
-
 export const handler = httpHandler(getUsage, async (_input, { access }) =>
-  readUsage(await getDb(), config, access!.orgId),
+  readUsage(await getDb(), getConfig(), access!.orgId),
 );

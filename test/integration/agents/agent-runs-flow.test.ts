@@ -1,91 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub, type FakeIssue } from '../../../infra/local/github-double/index.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { parseJUnit } from '../../../shared/reports/junit/index.ts';
-import { callApi } from '../../support/api-client.ts';
+import { type AgentWorld, startAgentWorld } from '../../support/agent-runs.ts';
 import { type CrawlSite, startCrawlSite } from '../../support/crawl-site.ts';
-import { auditEventsOf, seedSession, seedUser, TEST_SESSION_SECRET } from '../../support/identity.ts';
-import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
-import { postWebhook, TEST_WEBHOOK_SECRET } from '../../support/webhooks.ts';
+import { auditEventsOf } from '../../support/identity.ts';
 
 // The whole agent pipeline through HTTP on the local runtime: a GitHub issue's checklist (TIDs), a real crawl
 // of the test site, the real state machine on aws-local-stepfunctions with the offline LLM, approvals through
 // the API and through `/assay approve` on the issue, events by polling and SSE (Last-Event-ID resume), the
 // artifacts, verify (a real Playwright run against the site) and export.zip.
-let runtime: TestRuntime;
-let github: FakeGitHub;
+let w: AgentWorld;
 let site: CrawlSite;
-let orgId: string;
-const as: Record<string, string> = {};
-let issue: FakeIssue;
 let crawlId: string;
 
 const ORG = 'agentco';
-const repository = {
-  id: 8801,
-  name: 'shop',
-  full_name: `${ORG}/shop`,
-  default_branch: 'main',
-  owner: { id: 88, login: ORG, type: 'Organization' },
-};
-
-const call = (who: string, method: string, path: string, body?: unknown) =>
-  callApi(runtime.url, as[who] ?? '', method, path, body);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-const runStatus = (id: string, statuses: string[]) =>
-  until(`run ${id} in ${statuses.join('/')}`, async () => {
-    const res = await call('member', 'GET', `/orgs/${ORG}/agent-runs/${id}`);
-    return statuses.includes(res.body.status) ? res.body : undefined;
-  });
-
-const pendingApproval = (id: string, stage: string) =>
-  until(`${stage} approval of ${id}`, async () => {
-    const res = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${id}/approvals`);
-    return res.body.approvals.find((a: { stage: string; status: string }) => a.stage === stage && a.status === 'pending');
-  });
-
-async function comment(body: string, login: string, deliveryId = randomUUID()) {
-  const res = await postWebhook(
-    runtime.url,
-    'issue_comment',
-    {
-      action: 'created',
-      installation: { id: 8080 },
-      repository,
-      issue: { number: issue.number, title: issue.title, state: 'open' },
-      comment: { body, user: { login, type: 'User' } },
-      sender: { login },
-    },
-    { deliveryId },
-  );
-  expect(res.status).toBeLessThan(300);
-  return deliveryId;
-}
-
-const deliveryOutcome = (deliveryId: string) =>
-  until(`delivery ${deliveryId}`, async () => {
-    const row = await withSystem(runtime.db, (trx) =>
-      trx.selectFrom('webhook_deliveries').selectAll().where('delivery_id', '=', deliveryId).executeTakeFirst(),
-    );
-    return row && (row.status === 'processed' || row.status === 'ignored') ? row : undefined;
-  });
+const call = (who: 'member' | 'viewer', method: string, path: string, body?: unknown) => w.call(who, method, path, body);
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => w.until(what, probe);
+const runStatus = (id: string, statuses: string[]) => w.runStatus(id, statuses);
+const pendingApproval = (id: string, stage: string) => w.pendingApproval(id, stage);
+const comment = (body: string, login: string, deliveryId?: string) => w.comment(body, login, deliveryId);
+const deliveryOutcome = (deliveryId: string) => w.deliveryOutcome(deliveryId);
 
 /** Reads an SSE stream until `event: end`, returning the events (id, type) in order and the raw text. */
 async function readStream(path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${runtime.url}/api/v1${path}`, {
-    headers: { authorization: `Bearer ${as.viewer}`, ...headers },
+  const response = await fetch(`${w.runtime.url}/api/v1${path}`, {
+    headers: { authorization: `Bearer ${w.as.viewer}`, ...headers },
   });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -99,43 +40,11 @@ async function readStream(path: string, headers: Record<string, string> = {}) {
 
 beforeAll(async () => {
   site = await startCrawlSite({ app: true });
-  github = await new FakeGitHub().start();
-  github.state.addInstallation({ id: 8080, account: ORG, repositories: ['shop'] });
-  github.state.setRole(`${ORG}/shop`, 'mona', 'write');
-  github.state.setRole(`${ORG}/shop`, 'eve', 'read');
-  process.env.ASSAY_GITHUB_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;
-  process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
-  process.env.ASSAY_GITHUB_API_URL = github.url;
-  process.env.ASSAY_GITHUB_APP_ID = github.credentials.appId;
-  process.env.ASSAY_GITHUB_PRIVATE_KEY = github.credentials.privateKey;
   process.env.ASSAY_CRAWL_ALLOWED_HOSTS = `127.0.0.1:${site.port}`;
   process.env.ASSAY_CRAWL_DELAY_MS = '0';
   process.env.ASSAY_CRAWL_SETTLE_MS = '500';
   process.env.ASSAY_EVENTS_HEARTBEAT_SECONDS = '1';
-  delete process.env.ASSAY_OPENAI_API_KEY;
-  runtime = await startTestRuntime();
-
-  issue = github.state.addIssue(`${ORG}/shop`, {
-    title: 'Sign in with email and password',
-    body: '## Acceptance criteria\n- A customer can enter their email address and password to sign in\n- Signing in with an empty email address is rejected\n',
-  });
-  await postWebhook(runtime.url, 'issues', {
-    action: 'opened',
-    installation: { id: 8080 },
-    repository,
-    issue: { number: issue.number, title: issue.title, state: 'open', user: { login: 'mona' } },
-  });
-  await until('the checklist', async () => {
-    const items = await withSystem(runtime.db, (trx) => trx.selectFrom('checklist_items').select('tid').execute());
-    return items.length === 2 ? items : undefined;
-  });
-  orgId = await withSystem(runtime.db, (trx) =>
-    trx.selectFrom('orgs').select('id').where('login', '=', ORG).executeTakeFirstOrThrow(),
-  ).then((o) => o.id);
-  for (const [name, role] of [['member', 'member'], ['viewer', 'viewer']] as const) {
-    const userId = await seedUser(runtime.db, `${ORG}-${name}`, { orgId, role });
-    as[name] = (await seedSession(runtime.db, userId)).token;
-  }
+  w = await startAgentWorld(ORG, 8080);
   const crawl = await call('member', 'POST', `/orgs/${ORG}/crawls`, {
     startUrl: `${site.origin}/`,
     maxPages: 8,
@@ -151,8 +60,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await runtime?.dispose();
-  await github?.stop();
+  await w?.dispose();
   await site?.stop();
   for (const key of ['ASSAY_CRAWL_ALLOWED_HOSTS', 'ASSAY_CRAWL_DELAY_MS', 'ASSAY_CRAWL_SETTLE_MS', 'ASSAY_EVENTS_HEARTBEAT_SECONDS'])
     delete process.env[key];
@@ -164,7 +72,7 @@ describe('an agent run from an issue to verified Playwright tests', () => {
   it('starts (202), waits for the requirements approval, and posts it on the issue', async () => {
     const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, {
       repository: `${ORG}/shop`,
-      issues: [issue.number],
+      issues: [w.issue.number],
       crawlId,
       instructions: 'Focus on sign-in.',
     });
@@ -172,17 +80,17 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(res.body).toEqual({ run: { id: expect.any(String), status: 'running' } });
     runId = res.body.run.id;
     const run = await runStatus(runId, ['awaiting_approval']);
-    expect(run).toMatchObject({ stage: 'analyst', repository: `${ORG}/shop`, issues: [issue.number], crawlId, approvals: 'each-stage' });
+    expect(run).toMatchObject({ stage: 'analyst', repository: `${ORG}/shop`, issues: [w.issue.number], crawlId, approvals: 'each-stage' });
     expect(run.tokens.total).toBeGreaterThan(0);
     expect(run.tokens.byStage.analyst).toBe(run.tokens.total);
     expect(run.model).toBeTruthy();
     expect(Object.keys(run.promptVersions).length).toBeGreaterThan(0);
 
-    const comments = github.state.commentsOn(`${ORG}/shop`, issue.number);
+    const comments = w.github.state.commentsOn(`${ORG}/shop`, w.issue.number);
     const notice = comments.find((c) => c.body.includes(`<!-- assay:agent-run:${runId} -->`));
     expect(notice?.body).toContain('requirements (analyst)');
     expect(notice?.body).toContain('/assay approve');
-    const notifications = await withSystem(runtime.db, (trx) =>
+    const notifications = await withSystem(w.runtime.db, (trx) =>
       trx.selectFrom('notifications').select(['user_id', 'kind']).where('kind', '=', 'agent_run_awaiting_approval').execute(),
     );
     expect(notifications.length).toBeGreaterThanOrEqual(2);
@@ -222,7 +130,7 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(v2.body.content[0].title).toMatch(/\(reviewed\)$/);
     const v1 = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${requirements.id}?version=1`);
     expect(v1.body).toMatchObject({ version: 1, latestVersion: 2, source: 'agent' });
-    const audits = await auditEventsOf(runtime.db, orgId, 'agent_run.approval_decided');
+    const audits = await auditEventsOf(w.runtime.db, w.orgId, 'agent_run.approval_decided');
     expect(audits.map((a) => a.target_id)).toContain(runId);
   }, 60_000);
 
@@ -261,7 +169,7 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     const parsed = await parseJUnit(report.content, { onTestCase: (c) => void names.push(c.name) });
     expect(parsed.valid).toBe(true);
     expect(names.some((name) => name.includes('T1::'))).toBe(true);
-    const finished = await withSystem(runtime.db, (trx) =>
+    const finished = await withSystem(w.runtime.db, (trx) =>
       trx.selectFrom('notifications').select('kind').where('kind', '=', 'agent_run_finished').execute(),
     );
     expect(finished).toHaveLength(1);
@@ -289,17 +197,17 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(full.text.startsWith('retry: 2000\n: heartbeat\n\n')).toBe(true);
     const resumed = await readStream(`/orgs/${ORG}/agent-runs/${runId}/events/stream`, { 'last-event-id': middle });
     expect(resumed.events.filter((e) => e.id).map((e) => e.id)).toEqual(after.map((e: { id: string }) => e.id));
-    const bad = await fetch(`${runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`, {
-      headers: { authorization: `Bearer ${as.viewer}`, 'last-event-id': 'nope' },
+    const bad = await fetch(`${w.runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`, {
+      headers: { authorization: `Bearer ${w.as.viewer}`, 'last-event-id': 'nope' },
     });
     expect(bad.status).toBe(400);
-    const anonymous = await fetch(`${runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`);
+    const anonymous = await fetch(`${w.runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`);
     expect(anonymous.status).toBe(401);
   }, 60_000);
 
   it('exports the artifacts as a ZIP through a presigned download', async () => {
-    const res = await fetch(`${runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/export.zip`, {
-      headers: { authorization: `Bearer ${as.viewer}` },
+    const res = await fetch(`${w.runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/export.zip`, {
+      headers: { authorization: `Bearer ${w.as.viewer}` },
       redirect: 'manual',
     });
     expect(res.status).toBe(302);
@@ -326,7 +234,7 @@ describe('an agent run from an issue to verified Playwright tests', () => {
 
 describe('runs that end otherwise', () => {
   it('is rejected with /assay reject <reason>', async () => {
-    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [issue.number] });
+    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [w.issue.number] });
     const id = res.body.run.id;
     await pendingApproval(id, 'analyst');
     const deliveryId = await comment('/assay reject the criteria are out of date', 'mona');
@@ -337,7 +245,7 @@ describe('runs that end otherwise', () => {
   }, 120_000);
 
   it('is cancelled while it waits, which stops its execution', async () => {
-    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [issue.number] });
+    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [w.issue.number] });
     const id = res.body.run.id;
     const approval = await pendingApproval(id, 'analyst');
     const cancelled = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/cancel`);
@@ -345,7 +253,7 @@ describe('runs that end otherwise', () => {
     expect(cancelled.body.status).toBe('cancelled');
     expect((await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/cancel`)).body.status).toBe('cancelled');
     const execution = await until('the execution to stop', async () => {
-      const rows = await runtime.db
+      const rows = await w.runtime.db
         .selectFrom('assay_local.workflow_executions' as never)
         .selectAll()
         .where('id' as never, '=', `local:agent-run:${id}` as never)
@@ -362,7 +270,7 @@ describe('runs that end otherwise', () => {
   it('stops as budget_exceeded when its token budget cannot cover a call', async () => {
     const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, {
       repository: `${ORG}/shop`,
-      issues: [issue.number],
+      issues: [w.issue.number],
       approvals: 'none',
       tokenBudget: 10,
     });
