@@ -5,7 +5,9 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
 import { getDb } from '../db/connection.ts';
 import { DomainError } from '../errors.ts';
 import { answerLocalTaskToken, insertLocalExecution, requestLocalStop } from './local-workflow-store.ts';
@@ -80,20 +82,23 @@ export function createSfnWorkflowStarter(
   };
 }
 
-/** The local runner's side: executions and tokens in the embedded database (`local-workflow-store.ts`). */
-export function createLocalWorkflowStarter(): WorkflowStarter {
+/**
+ * The local runner's side: executions and tokens in the embedded database
+ * (`local-workflow-store.ts`), the process's own (`getDb`) unless another is given (the CLI's).
+ */
+export function createLocalWorkflowStarter(database: () => Promise<Kysely<Database>> = getDb): WorkflowStarter {
   return {
     async start(stateMachine, name, input) {
-      return insertLocalExecution(await getDb(), stateMachine, name, input);
+      return insertLocalExecution(await database(), stateMachine, name, input);
     },
     async stop(executionId) {
-      await requestLocalStop(await getDb(), executionId);
+      await requestLocalStop(await database(), executionId);
     },
     async sendTaskSuccess(taskToken, output) {
-      if (!(await answerLocalTaskToken(await getDb(), taskToken, { output }))) throw new StaleTaskTokenError();
+      if (!(await answerLocalTaskToken(await database(), taskToken, { output }))) throw new StaleTaskTokenError();
     },
     async sendTaskFailure(taskToken, error, cause) {
-      if (!(await answerLocalTaskToken(await getDb(), taskToken, { error, cause })))
+      if (!(await answerLocalTaskToken(await database(), taskToken, { error, cause })))
         throw new StaleTaskTokenError();
     },
   };
