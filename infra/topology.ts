@@ -507,7 +507,12 @@ export const topology = {
     'agent-run': {
       definition: 'infra/workflows/agent-run.ts',
       tasks: {
-        analyst: { handler: 'functions/steps/analyst.ts', uses: ['db', 'secret:openai'], timeoutSeconds: 900, memoryMb: 1024 },
+        analyst: {
+          handler: 'functions/steps/analyst.ts',
+          uses: ['db', 'secret:openai'],
+          timeoutSeconds: 900,
+          memoryMb: 1024,
+        },
         // Records the task token of the `.waitForTaskToken` state; answers it itself when a replayed
         // stage was already decided.
         approval: {
@@ -515,7 +520,12 @@ export const topology = {
           uses: ['db', 'secret:github-app', 'workflow:agent-run:decide'],
           timeoutSeconds: 30,
         },
-        qa: { handler: 'functions/steps/qa.ts', uses: ['db', 'secret:openai'], timeoutSeconds: 900, memoryMb: 1024 },
+        qa: {
+          handler: 'functions/steps/qa.ts',
+          uses: ['db', 'secret:openai'],
+          timeoutSeconds: 900,
+          memoryMb: 1024,
+        },
         automation: {
           handler: 'functions/steps/automation.ts',
           uses: ['db', 'secret:openai'],

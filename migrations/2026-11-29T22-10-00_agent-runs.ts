@@ -93,7 +93,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('agent_run_events_run_dedupe', ['run_id', 'dedupe_key'])
     .execute();
-  await db.schema.createIndex('agent_run_events_run_idx').on('agent_run_events').columns(['run_id', 'id']).execute();
+  await db.schema
+    .createIndex('agent_run_events_run_idx')
+    .on('agent_run_events')
+    .columns(['run_id', 'id'])
+    .execute();
 
   // Artifacts keep a stable id; each edit (agent or human) adds a version row.
   await db.schema

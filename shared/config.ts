@@ -126,8 +126,6 @@ const baseSchema = z.object({
   ASSAY_APPROVAL_TIMEOUT_HOURS: z.coerce.number().positive().max(8760).default(72),
   /** ARN of the agent-run state machine (AWS; set by the stack for the functions that start or stop runs). */
   ASSAY_AGENT_RUN_STATE_MACHINE_ARN: optionalString,
-  /** Base URL of the streaming events endpoint (AWS: the Lambda function URL); unset: the API's own URL. */
-  ASSAY_EVENTS_STREAM_URL: optionalString,
   /** Idle seconds before the events stream sends a heartbeat comment. */
   ASSAY_EVENTS_HEARTBEAT_SECONDS: z.coerce.number().positive().max(300).default(15),
   // ---- end agent runs ----

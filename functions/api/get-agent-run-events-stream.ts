@@ -6,11 +6,13 @@ import { streamHandler } from '../kit/stream-handler.ts';
 
 const config = getConfig();
 
-export const handler = streamHandler(getAgentRunEventsStream, async ({ params, query, headers }, { access, sink }) =>
-  streamAgentRunEvents(
-    { db: await getDb(), heartbeatMs: config.ASSAY_EVENTS_HEARTBEAT_SECONDS * 1000 },
-    access!.orgId,
-    params.id,
-    { after: headers['last-event-id'] ?? query.after, sink },
-  ),
+export const handler = streamHandler(
+  getAgentRunEventsStream,
+  async ({ params, query, headers }, { access, sink }) =>
+    streamAgentRunEvents(
+      { db: await getDb(), heartbeatMs: config.ASSAY_EVENTS_HEARTBEAT_SECONDS * 1000 },
+      access!.orgId,
+      params.id,
+      { after: headers['last-event-id'] ?? query.after, sink },
+    ),
 );

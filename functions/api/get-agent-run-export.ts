@@ -3,8 +3,8 @@ import { exportAgentRun } from '../../shared/agents/agent-run-export.service.ts'
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
 import { getAgentRunExport } from '../contracts/agents.ts';
-import { HttpResponse } from '../kit/http-response.ts';
 import { httpHandler } from '../kit/http-handler.ts';
+import { HttpResponse } from '../kit/http-response.ts';
 
 const objects = createObjectStore(getConfig());
 

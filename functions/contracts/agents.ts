@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ARTIFACT_KINDS } from '../../shared/agents/agents.types.ts';
 import {
   agentRunEventSchema,
   agentRunRequestSchema,
@@ -9,6 +8,7 @@ import {
   artifactSchema,
   usageSchema,
 } from '../../shared/agents/agent-runs.types.ts';
+import { ARTIFACT_KINDS } from '../../shared/agents/agents.types.ts';
 import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
@@ -36,7 +36,10 @@ export const postAgentRun = defineRoute({
   body: agentRunRequestSchema,
   response: z.object({ run: z.object({ id: z.uuid(), status: z.literal('running') }) }),
   successStatus: 202,
-  errors: { 404: 'A repository, issue, document or crawl is unknown in this organisation', 409: 'The crawl has not finished' },
+  errors: {
+    404: 'A repository, issue, document or crawl is unknown in this organisation',
+    409: 'The crawl has not finished',
+  },
 });
 
 export const getAgentRuns = defineRoute({
@@ -75,7 +78,8 @@ export const postAgentRunCancel = defineRoute({
   action: 'agent-runs:cancel',
   orgParam: 'org',
   summary: 'Cancel an agent run',
-  description: 'Stops the execution; the run is `cancelled`. Cancelling again answers the same; a finished run → 409 `run_finished`.',
+  description:
+    'Stops the execution; the run is `cancelled`. Cancelling again answers the same; a finished run → 409 `run_finished`.',
   tags,
   params: runParams,
   response: agentRunSchema,
@@ -122,7 +126,11 @@ export const getAgentRunEvents = defineRoute({
     '`artifact_created`, `artifact_edited`, `approval_requested`, `approval_decided`, `stage_finished`, `run_finished`.',
   tags,
   params: runParams,
-  query: z.object({ after: text().regex(/^\d{1,18}$/, 'an event id').optional() }),
+  query: z.object({
+    after: text()
+      .regex(/^\d{1,18}$/, 'an event id')
+      .optional(),
+  }),
   response: z.object({ events: z.array(agentRunEventSchema), status: agentRunSchema.shape.status }),
 });
 
@@ -139,7 +147,11 @@ export const getAgentRunEventsStream = defineRoute({
     'authenticated the same way (bearer token or session cookie).',
   tags,
   params: runParams,
-  query: z.object({ after: text().regex(/^\d{1,18}$/, 'an event id').optional() }),
+  query: z.object({
+    after: text()
+      .regex(/^\d{1,18}$/, 'an event id')
+      .optional(),
+  }),
   produces: 'text/event-stream',
 });
 
@@ -149,7 +161,8 @@ export const getAgentRunArtifacts = defineRoute({
   action: 'agent-runs:read',
   orgParam: 'org',
   summary: "An agent run's artifacts",
-  description: 'Requirements, test cases, Playwright files and the verify report, each at its latest version.',
+  description:
+    'Requirements, test cases, Playwright files and the verify report, each at its latest version.',
   tags,
   params: runParams,
   query: z.object({ kind: z.enum(ARTIFACT_KINDS).optional() }),
@@ -175,7 +188,8 @@ export const putAgentRunArtifact = defineRoute({
   action: 'agent-runs:edit',
   orgParam: 'org',
   summary: 'Edit an artifact',
-  description: 'Stores `content` as a new version (validated for the artifact’s kind: 400 naming each failing field). Audited.',
+  description:
+    'Stores `content` as a new version (validated for the artifact’s kind: 400 naming each failing field). Audited.',
   tags,
   params: artifactParams,
   body: z.object({ content: z.unknown() }).strict(),
@@ -204,7 +218,8 @@ export const getUsage = defineRoute({
   action: 'usage:read',
   orgParam: 'org',
   summary: "The organisation's LLM token usage this month",
-  description: 'Tokens (prompt, completion, total) and calls this calendar month (UTC), and what is left of `ASSAY_ORG_MONTHLY_TOKEN_BUDGET`.',
+  description:
+    'Tokens (prompt, completion, total) and calls this calendar month (UTC), and what is left of `ASSAY_ORG_MONTHLY_TOKEN_BUDGET`.',
   tags,
   params: orgParams,
   response: usageSchema,

@@ -1,6 +1,6 @@
 import { createWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
-import type { StepDeps } from '../../shared/agents/agent-run-steps.service.ts';
 import { githubApprovalNotice } from '../../shared/agents/agent-run-github.ts';
+import type { StepDeps } from '../../shared/agents/agent-run-steps.service.ts';
 import { createAgentToolkit } from '../../shared/agents/agent-toolkit.ts';
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
@@ -20,7 +20,13 @@ export async function agentStepDeps(): Promise<StepDeps> {
     agents: toolkit,
     // The approval request is also a comment on the run's first issue, when a GitHub App is configured.
     ...(config.ASSAY_GITHUB_APP_ID
-      ? { onApprovalRequested: githubApprovalNotice({ db, github: getGitHubClient, publicUrl: config.ASSAY_PUBLIC_URL }) }
+      ? {
+          onApprovalRequested: githubApprovalNotice({
+            db,
+            github: getGitHubClient,
+            publicUrl: config.ASSAY_PUBLIC_URL,
+          }),
+        }
       : {}),
   };
 }

@@ -35,6 +35,8 @@ export function stepHandler<I extends z.ZodType, O extends z.ZodType>(
     if (!result.success) throw new StepOutputError(`Step output is invalid: ${result.error.message}`);
     return result.data;
   };
-  const wrapped = middy<unknown, z.output<O>>(base).use(injectLambdaContext(getLogger(), { resetKeys: true }));
+  const wrapped = middy<unknown, z.output<O>>(base).use(
+    injectLambdaContext(getLogger(), { resetKeys: true }),
+  );
   return (event, context) => wrapped(event, context);
 }

@@ -22,7 +22,11 @@ export interface StreamContext extends Guarded {
 }
 
 /** A streaming route: Lambda's `streamifyResponse` shape on AWS, `local` for the local HTTP server. */
-export type StreamRouteHandler = ((event: APIGatewayProxyEventV2, stream: Writable, context: Context) => Promise<void>) & {
+export type StreamRouteHandler = ((
+  event: APIGatewayProxyEventV2,
+  stream: Writable,
+  context: Context,
+) => Promise<void>) & {
   contract: RouteContract;
   streaming: true;
   local(event: APIGatewayProxyEventV2, context: Context, sink: ResponseSink): Promise<void>;
@@ -39,7 +43,10 @@ interface LambdaStreamGlobal {
  * The path parameters of `rawPath` under the contract's route template (a
  * Lambda function URL event has no `pathParameters`; API Gateway's has).
  */
-export function pathParametersOf(contract: RouteContract, rawPath: string): Record<string, string> | undefined {
+export function pathParametersOf(
+  contract: RouteContract,
+  rawPath: string,
+): Record<string, string> | undefined {
   const template = contract.route.slice(contract.route.indexOf(' ') + 1).split('/');
   const parts = rawPath.split('/');
   if (template.length !== parts.length) return undefined;
@@ -88,7 +95,8 @@ export function streamHandler<C extends RouteContract>(
       });
     } catch (error) {
       const mapped = mapError(error, requestId);
-      if (mapped.internal) getLogger().error('Unhandled error', { correlationId: requestId, error: error as Error });
+      if (mapped.internal)
+        getLogger().error('Unhandled error', { correlationId: requestId, error: error as Error });
       try {
         const body = sink.open(mapped.status, {
           'content-type': 'application/json',

@@ -28,7 +28,8 @@ export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, 
         const client = getGitHubClient();
         return client.getCollaboratorPermission(ref, username);
       },
-      decideAgentApproval: async (command) => decideFromGitHubComment({ db: await getDb(), workflow }, command),
+      decideAgentApproval: async (command) =>
+        decideFromGitHubComment({ db: await getDb(), workflow }, command),
       forgetInstallation: (installationId) => {
         if (!config.ASSAY_GITHUB_APP_ID) return;
         // Only a client already loaded in this process can hold a token.

@@ -3,4 +3,6 @@ import { planSchema, runRefSchema } from '../../shared/agents/agent-runs.types.t
 import { agentStepDeps } from '../kit/agent-step-deps.ts';
 import { stepHandler } from '../kit/step-handler.ts';
 
-export const handler = stepHandler(runRefSchema, planSchema, async (ref) => analystStep(await agentStepDeps(), ref));
+export const handler = stepHandler(runRefSchema, planSchema, async (ref) =>
+  analystStep(await agentStepDeps(), ref),
+);

@@ -4,6 +4,8 @@ import { failureStepSchema } from '../../shared/agents/agent-runs.types.ts';
 import { agentStepDeps } from '../kit/agent-step-deps.ts';
 import { stepHandler } from '../kit/step-handler.ts';
 
-export const handler = stepHandler(failureStepSchema, z.object({ status: z.string() }), async ({ error, ...ref }) =>
-  failStep(await agentStepDeps(), ref, error),
+export const handler = stepHandler(
+  failureStepSchema,
+  z.object({ status: z.string() }),
+  async ({ error, ...ref }) => failStep(await agentStepDeps(), ref, error),
 );

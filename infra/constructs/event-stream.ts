@@ -29,7 +29,11 @@ export class StreamingRoute extends Construct {
       function: props.fn,
       authType: lambda.FunctionUrlAuthType.NONE,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
-      cors: { allowedOrigins: ['*'], allowedMethods: [lambda.HttpMethod.GET], allowedHeaders: ['authorization', 'last-event-id'] },
+      cors: {
+        allowedOrigins: ['*'],
+        allowedMethods: [lambda.HttpMethod.GET],
+        allowedHeaders: ['authorization', 'last-event-id'],
+      },
     });
     new CfnOutput(this, 'Output', {
       key: `EventsStreamUrl${pascalCase(id)}`,

@@ -71,18 +71,25 @@ function applyUse(fn: lambda.Function, spec: UseSpec, wiring: Wiring): void {
       });
       fn.addEnvironment(stateMachineArnVariable(spec.machine), machineArn);
       if (spec.access === 'start') {
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
+        );
         const executions = stack.formatArn({
           service: 'states',
           resource: 'execution',
           resourceName: `${name}:*`,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         });
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+        );
       } else {
         // Task tokens are answered against the state machine they belong to (as grantTaskResponse does).
         fn.addToRolePolicy(
-          new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [machineArn] }),
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [machineArn],
+          }),
         );
       }
       return;

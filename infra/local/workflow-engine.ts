@@ -54,7 +54,9 @@ interface TaskBinding {
 }
 
 /** Every Task state of a definition (nested Map and Parallel states included), by state name. */
-export function taskBindings(definition: { States: Readonly<Record<string, unknown>> }): Map<string, TaskBinding> {
+export function taskBindings(definition: {
+  States: Readonly<Record<string, unknown>>;
+}): Map<string, TaskBinding> {
   const found = new Map<string, TaskBinding>();
   const visit = (states: Readonly<Record<string, unknown>>) => {
     for (const [name, raw] of Object.entries(states)) {
@@ -112,7 +114,10 @@ export class LocalWorkflowEngine {
   readonly owner = `local-${process.pid}-${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly executions = new Map<string, { abort: () => void; done: Promise<void>; waits: AbortController }>();
+  private readonly executions = new Map<
+    string,
+    { abort: () => void; done: Promise<void>; waits: AbortController }
+  >();
   private wake: (() => void) | undefined;
   private readonly signal = () => this.wake?.();
 
@@ -181,17 +186,27 @@ export class LocalWorkflowEngine {
 
   private begin(execution: LocalExecution): void {
     const waits = new AbortController();
-    let abort = () => undefined as void;
+    let abort: () => void = () => undefined;
     const started = performance.now();
     const done = (async () => {
       const entry = this.options.machines[execution.stateMachine];
       const definition = this.options.definitions[execution.stateMachine];
       if (!entry || !definition) {
-        await finishLocalExecution(this.options.db, execution.id, this.owner, 'failed', 'Unknown state machine');
+        await finishLocalExecution(
+          this.options.db,
+          execution.id,
+          this.owner,
+          'failed',
+          'Unknown state machine',
+        );
         return;
       }
       if (execution.attempts > MAX_LOCAL_ATTEMPTS) {
-        await this.giveUp(execution, entry, `The local runtime stopped during this execution ${MAX_LOCAL_ATTEMPTS} times`);
+        await this.giveUp(
+          execution,
+          entry,
+          `The local runtime stopped during this execution ${MAX_LOCAL_ATTEMPTS} times`,
+        );
         return;
       }
       const handlers = this.handlersFor(execution, entry, definition, waits.signal);
@@ -236,7 +251,10 @@ export class LocalWorkflowEngine {
     if (fail) {
       const handler = await loadHandler<StepFunction>(this.options.root, fail.handler);
       const input = execution.input as Record<string, unknown>;
-      await handler({ ...input, error: { Error: 'States.Runtime', Cause: cause } }, createLambdaContext('fail', 60));
+      await handler(
+        { ...input, error: { Error: 'States.Runtime', Cause: cause } },
+        createLambdaContext('fail', 60),
+      );
     }
     await finishLocalExecution(this.options.db, execution.id, this.owner, 'failed', cause);
   }
@@ -253,7 +271,14 @@ export class LocalWorkflowEngine {
       if (!spec) throw new Error(`State ${stateName} names task ${binding.task}, which the topology lacks`);
       const invoke = async (payload: unknown) => {
         const handler = await loadHandler<StepFunction>(this.options.root, spec.handler);
-        return handler(payload, createLambdaContext(`${execution.stateMachine}-${binding.task}`, spec.timeoutSeconds ?? 30, spec.memoryMb));
+        return handler(
+          payload,
+          createLambdaContext(
+            `${execution.stateMachine}-${binding.task}`,
+            spec.timeoutSeconds ?? 30,
+            spec.memoryMb,
+          ),
+        );
       };
       handlers[stateName] = binding.callback
         ? async (input) => {
@@ -284,8 +309,10 @@ export class LocalWorkflowEngine {
     while (!signal.aborted) {
       const state = await readLocalTaskToken(this.options.db, token);
       if (state?.status === 'succeeded') return state.output;
-      if (state?.status === 'failed') throw new TaskFailure(state.error ?? 'States.TaskFailed', state.cause ?? '');
-      if (!state || state.status === 'expired') throw new TaskFailure('States.TaskFailed', 'The task token expired');
+      if (state?.status === 'failed')
+        throw new TaskFailure(state.error ?? 'States.TaskFailed', state.cause ?? '');
+      if (!state || state.status === 'expired')
+        throw new TaskFailure('States.TaskFailed', 'The task token expired');
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

@@ -25,9 +25,12 @@ export const AGENT_MAP_CONCURRENCY = 4;
 const STEP_TIMEOUT_SECONDS = 900;
 
 /** Approval wait in seconds from `ASSAY_APPROVAL_TIMEOUT_HOURS` (hours, fractions allowed; default 72). */
-export function approvalTimeoutSeconds(hours: string | undefined = process.env.ASSAY_APPROVAL_TIMEOUT_HOURS): number {
+export function approvalTimeoutSeconds(
+  hours: string | undefined = process.env.ASSAY_APPROVAL_TIMEOUT_HOURS,
+): number {
   const parsed = hours === undefined || hours.trim() === '' ? 72 : Number(hours);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`ASSAY_APPROVAL_TIMEOUT_HOURS must be a positive number, got "${hours}"`);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new Error(`ASSAY_APPROVAL_TIMEOUT_HOURS must be a positive number, got "${hours}"`);
   return Math.max(1, Math.round(parsed * 3600));
 }
 
@@ -162,11 +165,17 @@ export function agentRunDefinition(options: { approvalTimeoutSeconds: number }):
         Choices: [{ Variable: '$.outcome.status', StringEquals: 'failed', Next: 'RunFailed' }],
         Default: 'RunStopped',
       },
-      RunFailed: { Type: 'Fail', Error: 'AgentRunFailed', Cause: 'The agent run failed; its error is on the run' },
+      RunFailed: {
+        Type: 'Fail',
+        Error: 'AgentRunFailed',
+        Cause: 'The agent run failed; its error is on the run',
+      },
       RunStopped: { Type: 'Succeed' },
     },
   };
 }
 
 /** The definition the topology loads (`stateMachines['agent-run'].definition`). */
-export const definition: AslDefinition = agentRunDefinition({ approvalTimeoutSeconds: approvalTimeoutSeconds() });
+export const definition: AslDefinition = agentRunDefinition({
+  approvalTimeoutSeconds: approvalTimeoutSeconds(),
+});

@@ -1,19 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { WorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
-import { decideApproval } from '../../shared/agents/agent-run-approvals.service.ts';
+import { APPROVAL_KINDS, decideApproval } from '../../shared/agents/agent-run-approvals.service.ts';
 import { listArtifacts } from '../../shared/agents/agent-run-artifacts.service.ts';
-import { APPROVAL_KINDS } from '../../shared/agents/agent-run-approvals.service.ts';
-import type { AgentRunEventView, ApprovalDecision, ArtifactView } from '../../shared/agents/agent-runs.types.ts';
 import { getAgentRun, listAgentRunEvents } from '../../shared/agents/agent-runs.service.ts';
+import type {
+  AgentRunEventView,
+  ApprovalDecision,
+  ArtifactView,
+} from '../../shared/agents/agent-runs.types.ts';
 import type { Actor } from '../../shared/audit/audit.ts';
 import type { Database } from '../../shared/db/database.ts';
 
 /** Who the audit log names for agent runs started and decided from the command line. */
-export const cliActor: Actor = { type: 'system', id: null, login: 'assay-cli', ip: null, userAgent: 'assay-cli' };
+export const cliActor: Actor = {
+  type: 'system',
+  id: null,
+  login: 'assay-cli',
+  ip: null,
+  userAgent: 'assay-cli',
+};
 
 /** Asked when a stage waits for approval: the stage and its artifacts; answers the decision. */
-export type ApprovalPrompt = (stage: 'analyst' | 'qa', artifacts: ArtifactView[]) => Promise<ApprovalDecision>;
+export type ApprovalPrompt = (
+  stage: 'analyst' | 'qa',
+  artifacts: ArtifactView[],
+) => Promise<ApprovalDecision>;
 
 /** One line for an event, as the terminal shows it. */
 export function describeEvent(event: AgentRunEventView): string {
@@ -65,7 +77,8 @@ export async function followAgentRun(
         );
       }
     }
-    if (events.length === 0 && !['running', 'awaiting_approval'].includes(status)) return getAgentRun(deps.db, orgId, runId);
+    if (events.length === 0 && !['running', 'awaiting_approval'].includes(status))
+      return getAgentRun(deps.db, orgId, runId);
     if (events.length === 0) await sleep(options.pollMs ?? 300);
   }
 }
@@ -81,7 +94,9 @@ export function summarizeArtifacts(artifacts: readonly ArtifactView[]): string {
         for (const c of (item.acceptanceCriteria as { text: string; tid?: string }[]) ?? [])
           lines.push(`      - ${c.tid ? `${c.tid} ` : '(new) '}${c.text}`);
       } else {
-        lines.push(`  ${String(item.tid ?? '(new)')} ${String(item.title)} [${String(item.priority)}, ${String(item.type)}]`);
+        lines.push(
+          `  ${String(item.tid ?? '(new)')} ${String(item.title)} [${String(item.priority)}, ${String(item.type)}]`,
+        );
       }
     }
   }

@@ -1,14 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { createLocalWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
-import { agentRunRequestSchema } from '../../shared/agents/agent-runs.types.ts';
 import { requestAgentRun } from '../../shared/agents/agent-runs.service.ts';
+import { agentRunRequestSchema } from '../../shared/agents/agent-runs.types.ts';
 import { getConfig } from '../../shared/config.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
-import type { Kysely } from 'kysely';
 import { type ApprovalPrompt, cliActor, followAgentRun, summarizeArtifacts } from './agent-run-follow.ts';
 import { openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
@@ -47,7 +47,9 @@ function parseAgentsRun(args: string[]) {
   });
   if (!request.success) {
     const first = request.error.issues[0];
-    throw new Error(`${first?.path.join('.') || 'arguments'}: ${first?.message ?? 'invalid'}\n${agentsUsage}`);
+    throw new Error(
+      `${first?.path.join('.') || 'arguments'}: ${first?.message ?? 'invalid'}\n${agentsUsage}`,
+    );
   }
   return { org: values.org, request: request.data, yes: values.yes ?? false };
 }
@@ -55,7 +57,9 @@ function parseAgentsRun(args: string[]) {
 /** Asks in the terminal: `a`pprove, `r`eject with a reason; `--yes` approves without asking. */
 function terminalPrompt(yes: boolean): ApprovalPrompt {
   return async (stage, artifacts) => {
-    process.stderr.write(`\n${stage === 'analyst' ? 'Requirements' : 'Test cases'} to approve:\n${summarizeArtifacts(artifacts)}\n`);
+    process.stderr.write(
+      `\n${stage === 'analyst' ? 'Requirements' : 'Test cases'} to approve:\n${summarizeArtifacts(artifacts)}\n`,
+    );
     if (yes || !process.stdin.isTTY) {
       process.stderr.write('Approved (--yes).\n');
       return { decision: 'approve' };
@@ -110,7 +114,12 @@ export async function run(args: string[]): Promise<number> {
     );
     if (!found) throw new Error(`No organisation ${org}`);
     const workflow = createLocalWorkflowStarter(async () => db);
-    const { run: started } = await requestAgentRun({ db, workflow, config: getConfig() }, found.id, cliActor, request);
+    const { run: started } = await requestAgentRun(
+      { db, workflow, config: getConfig() },
+      found.id,
+      cliActor,
+      request,
+    );
     process.stderr.write(`Agent run ${started.id} started for ${found.login}\n`);
     const finished = await followAgentRun({ db, workflow }, found.id, started.id, {
       prompt: terminalPrompt(yes),

@@ -19,14 +19,14 @@ import { waitFor } from './wait.ts';
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main>${body}</main></body></html>`;
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function signIn(error: string | null, email: string): string {
   return page(
     'Sign in',
-    `<h1>Sign in to your account</h1>${error ? `<p role="alert">${escape(error)}</p>` : ''}
+    `<h1>Sign in to your account</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/signin" id="signin-form">
-  <label for="signin-email">Email address</label><input id="signin-email" name="email" type="email" required value="${escape(email)}">
+  <label for="signin-email">Email address</label><input id="signin-email" name="email" type="email" required value="${escapeHtml(email)}">
   <label for="signin-password">Password</label><input id="signin-password" name="password" type="password" required minlength="8">
   <button type="submit">Sign in</button>
 </form><a href="/">Back to the shop</a>`,
@@ -44,12 +44,15 @@ export async function startDemoShop(): Promise<{ origin: string; stop(): Promise
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
         res.end(html);
       };
-      if (url.pathname === '/') return send(200, page('Shop', '<h1>Welcome to the shop</h1><a href="/signin">Sign in</a>'));
+      if (url.pathname === '/')
+        return send(200, page('Shop', '<h1>Welcome to the shop</h1><a href="/signin">Sign in</a>'));
       if (url.pathname === '/signin' && req.method === 'POST') {
         const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
         const email = form.get('email') ?? '';
-        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return send(422, signIn('Enter a valid email address', email));
-        if ((form.get('password') ?? '').length < 8) return send(422, signIn('The password has at least 8 characters', email));
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+          return send(422, signIn('Enter a valid email address', email));
+        if ((form.get('password') ?? '').length < 8)
+          return send(422, signIn('The password has at least 8 characters', email));
         return send(200, page('Your account', '<h1>Your account</h1>'));
       }
       if (url.pathname === '/signin') return send(200, signIn(null, ''));
@@ -131,7 +134,15 @@ export async function runAgentsDemo(ctx: {
     { db: runtime.db, publisher: createLocalPublisher(), loginSecret: async () => 'unused' },
     org,
     cliActor,
-    { startUrl: `${ctx.shopOrigin}/`, maxPages: 5, maxDepth: 1, scope: 'same-origin', exclude: [], respectRobotsTxt: true, loginSteps: [] },
+    {
+      startUrl: `${ctx.shopOrigin}/`,
+      maxPages: 5,
+      maxDepth: 1,
+      scope: 'same-origin',
+      exclude: [],
+      respectRobotsTxt: true,
+      loginSteps: [],
+    },
   );
   const crawled = await waitFor(
     'the crawl',
@@ -159,7 +170,10 @@ export async function runAgentsDemo(ctx: {
   const finished = await followAgentRun({ db: runtime.db, workflow }, org, run.id, {
     print: (line) => console.log(`    ${line}`),
     prompt: async (stage, artifacts) => {
-      ctx.section(`${stage === 'analyst' ? 'Requirements' : 'Test cases'} awaiting approval (approved)`, summarizeArtifacts(artifacts));
+      ctx.section(
+        `${stage === 'analyst' ? 'Requirements' : 'Test cases'} awaiting approval (approved)`,
+        summarizeArtifacts(artifacts),
+      );
       return { decision: 'approve', comment: 'Approved in the demo' };
     },
     pollMs: 100,
@@ -171,9 +185,11 @@ export async function runAgentsDemo(ctx: {
   }
   ctx.section(
     'Verify',
-    JSON.stringify(finished.verify, null, 2) + `\nrun ${finished.status}, ${finished.tokens.total} tokens (${finished.model})`,
+    JSON.stringify(finished.verify, null, 2) +
+      `\nrun ${finished.status}, ${finished.tokens.total} tokens (${finished.model})`,
   );
-  if (finished.status !== 'succeeded') throw new Error(`The agent run ended ${finished.status}: ${finished.error?.message ?? ''}`);
-  if (!finished.verify || finished.verify.typecheck !== 'ok' || finished.verify.failed > 0)
+  if (finished.status !== 'succeeded')
+    throw new Error(`The agent run ended ${finished.status}: ${finished.error?.message ?? ''}`);
+  if (finished.verify?.typecheck !== 'ok' || finished.verify.failed > 0)
     throw new Error('The generated tests did not pass verify');
 }

@@ -124,7 +124,8 @@ export async function claimLocalExecutions(
 
 /** One execution, or undefined. */
 export async function findLocalExecution(db: AnyDb, id: string): Promise<LocalExecution | undefined> {
-  const result = await sql<ExecutionRow>`select * from assay_local.workflow_executions where id = ${id}`.execute(db);
+  const result =
+    await sql<ExecutionRow>`select * from assay_local.workflow_executions where id = ${id}`.execute(db);
   const row = result.rows[0];
   return row ? toExecution(row) : undefined;
 }
@@ -187,9 +188,13 @@ export async function answerLocalTaskToken(
   const result =
     'output' in answer
       ? await sql`update assay_local.workflow_task_tokens set status = 'succeeded',
-          output = ${JSON.stringify(answer.output)}::jsonb where token = ${token} and status = 'pending'`.execute(db)
+          output = ${JSON.stringify(answer.output)}::jsonb where token = ${token} and status = 'pending'`.execute(
+          db,
+        )
       : await sql`update assay_local.workflow_task_tokens set status = 'failed',
-          error = ${answer.error}, cause = ${answer.cause} where token = ${token} and status = 'pending'`.execute(db);
+          error = ${answer.error}, cause = ${answer.cause} where token = ${token} and status = 'pending'`.execute(
+          db,
+        );
   const answered = Number(result.numAffectedRows ?? 0n) > 0;
   if (answered) localWorkflowSignals.emit('token', token);
   return answered;

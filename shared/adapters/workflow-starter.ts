@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
 import { getDb } from '../db/connection.ts';
+import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { answerLocalTaskToken, insertLocalExecution, requestLocalStop } from './local-workflow-store.ts';
 
@@ -67,7 +67,9 @@ export function createSfnWorkflowStarter(
     },
     async stop(executionId, cause) {
       try {
-        await client.send(new StopExecutionCommand({ executionArn: executionId, cause: cause.slice(0, 32_000) }));
+        await client.send(
+          new StopExecutionCommand({ executionArn: executionId, cause: cause.slice(0, 32_000) }),
+        );
       } catch (error) {
         // Stopping an execution that already ended is not an error for us.
         if (!(error instanceof Error && error.name === 'ExecutionDoesNotExist')) throw error;
@@ -86,7 +88,9 @@ export function createSfnWorkflowStarter(
  * The local runner's side: executions and tokens in the embedded database
  * (`local-workflow-store.ts`), the process's own (`getDb`) unless another is given (the CLI's).
  */
-export function createLocalWorkflowStarter(database: () => Promise<Kysely<Database>> = getDb): WorkflowStarter {
+export function createLocalWorkflowStarter(
+  database: () => Promise<Kysely<Database>> = getDb,
+): WorkflowStarter {
   return {
     async start(stateMachine, name, input) {
       return insertLocalExecution(await database(), stateMachine, name, input);
@@ -95,7 +99,8 @@ export function createLocalWorkflowStarter(database: () => Promise<Kysely<Databa
       await requestLocalStop(await database(), executionId);
     },
     async sendTaskSuccess(taskToken, output) {
-      if (!(await answerLocalTaskToken(await database(), taskToken, { output }))) throw new StaleTaskTokenError();
+      if (!(await answerLocalTaskToken(await database(), taskToken, { output })))
+        throw new StaleTaskTokenError();
     },
     async sendTaskFailure(taskToken, error, cause) {
       if (!(await answerLocalTaskToken(await database(), taskToken, { error, cause })))

@@ -15,7 +15,6 @@ import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { type ArtifactKind, requirementsSchema } from './agents.types.ts';
 import { editArtifacts } from './agent-run-artifacts.service.ts';
 import {
   type ApprovalRow,
@@ -30,6 +29,7 @@ import {
   transitionRun,
   upsertPendingApproval,
 } from './agent-runs.repository.ts';
+import { finishRun, notifyAwaitingApproval, requireRun } from './agent-runs.service.ts';
 import {
   ACTIVE_RUN_STATUSES,
   APPROVAL_REJECTED_ERROR,
@@ -41,7 +41,7 @@ import {
   RunNotActiveError,
   type RunRef,
 } from './agent-runs.types.ts';
-import { finishRun, notifyAwaitingApproval, requireRun } from './agent-runs.service.ts';
+import { type ArtifactKind, requirementsSchema } from './agents.types.ts';
 
 /** The artifact kinds each approval covers (what an edit may change). */
 export const APPROVAL_KINDS: Record<ApprovalStage, readonly ArtifactKind[]> = {
@@ -97,7 +97,11 @@ export async function listApprovals(
 }
 
 /** What the execution continues with after an approved stage: the requirement ids of the current version. */
-async function planAfter(trx: Transaction<Database>, runId: string, stage: ApprovalStage): Promise<Plan | Record<string, never>> {
+async function planAfter(
+  trx: Transaction<Database>,
+  runId: string,
+  stage: ApprovalStage,
+): Promise<Plan | Record<string, never>> {
   if (stage !== 'analyst') return {};
   const [requirements] = await listArtifactRows(trx, runId, ['requirements']);
   const parsed = requirementsSchema.safeParse(requirements?.content);
@@ -118,12 +122,22 @@ async function deliver(
   } catch (error) {
     if (!(error instanceof StaleTaskTokenError)) throw error;
     await withTenant(deps.db, orgId, async (trx) => {
-      await trx.updateTable('agent_run_approvals').set({ status: 'expired' }).where('id', '=', approval.id).execute();
-      await finishRun(deps.db, orgId, approval.run_id, {
-        status: 'timed_out',
-        errorCode: 'approval_expired',
-        error: 'The decision came after the run had stopped waiting for it',
-      }, trx);
+      await trx
+        .updateTable('agent_run_approvals')
+        .set({ status: 'expired' })
+        .where('id', '=', approval.id)
+        .execute();
+      await finishRun(
+        deps.db,
+        orgId,
+        approval.run_id,
+        {
+          status: 'timed_out',
+          errorCode: 'approval_expired',
+          error: 'The decision came after the run had stopped waiting for it',
+        },
+        trx,
+      );
     });
     return 'stale';
   }
@@ -181,23 +195,46 @@ export async function decideApproval(
       runId,
       type: 'approval_decided',
       stage: approval.stage,
-      data: { approvalId, decision: decision.decision, by: actor.login, via, comment: decision.comment ?? null },
+      data: {
+        approvalId,
+        decision: decision.decision,
+        by: actor.login,
+        via,
+        comment: decision.comment ?? null,
+      },
       dedupeKey: `approval_decided:${approvalId}`,
     });
     await recordAudit(trx, orgId, actor, {
       action: 'agent_run.approval_decided',
       targetType: 'agent_run',
       targetId: runId,
-      details: { approvalId, stage: approval.stage, decision: decision.decision, via, comment: decision.comment ?? null },
+      details: {
+        approvalId,
+        stage: approval.stage,
+        decision: decision.decision,
+        via,
+        comment: decision.comment ?? null,
+      },
     });
     if (decision.decision === 'reject') {
-      await finishRun(deps.db, orgId, runId, {
-        status: 'rejected',
-        errorCode: 'rejected',
-        error: decision.comment ? `Rejected: ${decision.comment}` : `Rejected by ${actor.login ?? 'a person'}`,
-      }, trx);
+      await finishRun(
+        deps.db,
+        orgId,
+        runId,
+        {
+          status: 'rejected',
+          errorCode: 'rejected',
+          error: decision.comment
+            ? `Rejected: ${decision.comment}`
+            : `Rejected by ${actor.login ?? 'a person'}`,
+        },
+        trx,
+      );
     } else {
-      await transitionRun(trx, runId, ACTIVE_RUN_STATUSES, { status: 'running', stage: NEXT_STAGE[approval.stage] });
+      await transitionRun(trx, runId, ACTIVE_RUN_STATUSES, {
+        status: 'running',
+        stage: NEXT_STAGE[approval.stage],
+      });
     }
     return { row, output: await planAfter(trx, runId, approval.stage) };
   });
@@ -206,7 +243,10 @@ export async function decideApproval(
       ? { error: APPROVAL_REJECTED_ERROR, cause: decision.comment ?? 'Rejected' }
       : { output: decided.output };
   if ((await deliver(deps, orgId, decided.row, answer)) === 'stale')
-    throw new ConflictError('The run stopped waiting for this decision (its approval timed out)', 'approval_expired');
+    throw new ConflictError(
+      'The run stopped waiting for this decision (its approval timed out)',
+      'approval_expired',
+    );
   return withTenant(deps.db, orgId, async (trx) => {
     const row = await findApproval(trx, runId, approvalId);
     return toApprovalView(trx, row ?? decided.row);
@@ -238,14 +278,20 @@ export async function requestApproval(
       const replay = { ...approval, task_token: taskToken };
       return { kind: 'decided' as const, approval: replay, output: await planAfter(trx, ref.runId, stage) };
     }
-    const updated = await transitionRun(trx, ref.runId, ACTIVE_RUN_STATUSES, { status: 'awaiting_approval', stage });
+    const updated = await transitionRun(trx, ref.runId, ACTIVE_RUN_STATUSES, {
+      status: 'awaiting_approval',
+      stage,
+    });
     const artifacts = await listArtifactRows(trx, ref.runId, APPROVAL_KINDS[stage]);
     await insertEvent(trx, {
       orgId: ref.orgId,
       runId: ref.runId,
       type: 'approval_requested',
       stage,
-      data: { approvalId: approval.id, artifacts: artifacts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, version: a.version })) },
+      data: {
+        approvalId: approval.id,
+        artifacts: artifacts.map((a) => ({ id: a.id, kind: a.kind, name: a.name, version: a.version })),
+      },
       dedupeKey: `approval_requested:${approval.id}`,
     });
     if (!before) await notifyAwaitingApproval(trx, updated ?? run, approval, deps.publicUrl);
@@ -268,8 +314,10 @@ export async function requestApproval(
     return;
   }
   if (result.first && deps.onRequested) {
-    await deps.onRequested({ run: result.run, approval: result.approval, artifacts: result.artifacts }).catch((error: unknown) => {
-      console.warn(`[agent-runs] approval notice for run ${ref.runId} failed: ${String(error)}`);
-    });
+    await deps
+      .onRequested({ run: result.run, approval: result.approval, artifacts: result.artifacts })
+      .catch((error: unknown) => {
+        console.warn(`[agent-runs] approval notice for run ${ref.runId} failed: ${String(error)}`);
+      });
   }
 }

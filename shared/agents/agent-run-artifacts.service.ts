@@ -13,16 +13,16 @@ import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { ArtifactKind } from './agents.types.ts';
 import {
-  addArtifactVersion,
   type ArtifactWithContent,
+  addArtifactVersion,
   findArtifactVersion,
   insertEvent,
   listArtifactRows,
 } from './agent-runs.repository.ts';
-import { type ArtifactView, artifactContentSchemas } from './agent-runs.types.ts';
 import { requireRun } from './agent-runs.service.ts';
+import { type ArtifactView, artifactContentSchemas } from './agent-runs.types.ts';
+import type { ArtifactKind } from './agents.types.ts';
 
 /** The API view of an artifact at one version. */
 export function toArtifactView(row: ArtifactWithContent): ArtifactView {
@@ -63,7 +63,11 @@ export async function getArtifact(
   return withTenant(db, orgId, async (trx) => {
     await requireRun(trx, runId);
     const row = await findArtifactVersion(trx, runId, artifactId, version);
-    if (!row) throw new NotFoundError(version === undefined ? 'Artifact not found' : `Artifact version ${version} not found`, 'artifact_not_found');
+    if (!row)
+      throw new NotFoundError(
+        version === undefined ? 'Artifact not found' : `Artifact version ${version} not found`,
+        'artifact_not_found',
+      );
     return toArtifactView(row);
   });
 }
@@ -103,7 +107,10 @@ export async function editArtifacts(
     if (!row) throw new NotFoundError(`Artifact ${edit.id} is not one of this run's`, 'artifact_not_found');
     if (options.kinds && !options.kinds.includes(row.kind))
       throw new ValidationError('This approval does not cover that artifact', [
-        { path: `${options.pathOf(index)}.id`, message: `a ${options.kinds.join(' or ')} artifact of the stage` },
+        {
+          path: `${options.pathOf(index)}.id`,
+          message: `a ${options.kinds.join(' or ')} artifact of the stage`,
+        },
       ]);
     return { row, content: parseArtifactContent(row.kind, edit.content, `${options.pathOf(index)}.content`) };
   });

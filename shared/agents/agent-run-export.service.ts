@@ -13,9 +13,14 @@ import type { Kysely } from 'kysely';
 import type { ObjectStore } from '../adapters/object-store.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { playwrightFileSchema, requirementsSchema, testCasesSchema, verifyOutcomeSchema } from './agents.types.ts';
 import { listArtifactRows } from './agent-runs.repository.ts';
 import { requireRun } from './agent-runs.service.ts';
+import {
+  playwrightFileSchema,
+  requirementsSchema,
+  testCasesSchema,
+  verifyOutcomeSchema,
+} from './agents.types.ts';
 import { writeAgentRunExport } from './export/export-zip.ts';
 
 /** How long the download link stays valid, in seconds. */
@@ -33,7 +38,11 @@ export async function exportAgentRun(
 ): Promise<{ url: string; key: string }> {
   const { run, login, artifacts } = await withTenant(deps.db, orgId, async (trx) => {
     const run = await requireRun(trx, runId);
-    const org = await trx.selectFrom('orgs').select('login').where('id', '=', orgId).executeTakeFirstOrThrow();
+    const org = await trx
+      .selectFrom('orgs')
+      .select('login')
+      .where('id', '=', orgId)
+      .executeTakeFirstOrThrow();
     return { run, login: org.login, artifacts: await listArtifactRows(trx, runId) };
   });
   const of = (kind: string) => artifacts.filter((a) => a.kind === kind);
@@ -46,7 +55,12 @@ export async function exportAgentRun(
   const report = of('verify-report')[0]?.content;
   const verify = run.verify ? verifyOutcomeSchema.safeParse(run.verify) : undefined;
   const zip = writeAgentRunExport({
-    run: { id: run.id, createdAt: run.created_at.toISOString(), model: run.model ?? '', prompts: run.prompt_versions },
+    run: {
+      id: run.id,
+      createdAt: run.created_at.toISOString(),
+      model: run.model ?? '',
+      prompts: run.prompt_versions,
+    },
     requirements,
     testCases,
     files,
@@ -54,7 +68,11 @@ export async function exportAgentRun(
     verifyJunitXml: typeof report === 'string' ? report : null,
   });
   const key = `orgs/${login}/agent-runs/${runId}/export-${Date.now()}.zip`;
-  await deps.objects.uploadStream(key, Readable.fromWeb(zip as WebReadableStream<Uint8Array>), 'application/zip');
+  await deps.objects.uploadStream(
+    key,
+    Readable.fromWeb(zip as WebReadableStream<Uint8Array>),
+    'application/zip',
+  );
   const url = await deps.objects.presignGet(key, EXPORT_URL_TTL_SECONDS, `agent-run-${runId}.zip`);
   return { url, key };
 }

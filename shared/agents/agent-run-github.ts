@@ -66,21 +66,39 @@ export function githubApprovalNotice(deps: {
         .select(['owner', 'name', 'installation_id'])
         .where('id', '=', repositoryId)
         .executeTakeFirst();
-      const org = await trx.selectFrom('orgs').select('login').where('id', '=', run.org_id).executeTakeFirst();
+      const org = await trx
+        .selectFrom('orgs')
+        .select('login')
+        .where('id', '=', run.org_id)
+        .executeTakeFirst();
       return repository && org ? { repository, login: org.login } : undefined;
     });
     if (!found) return;
     const { repository } = found;
-    const ref = { installationId: Number(repository.installation_id), owner: repository.owner, repo: repository.name };
+    const ref = {
+      installationId: Number(repository.installation_id),
+      owner: repository.owner,
+      repo: repository.name,
+    };
     const body = approvalCommentBody({
       runId: run.id,
       stage: approval.stage,
       artifacts,
       runUrl: runLink(deps.publicUrl, found.login, run.id),
     });
-    const { commentId } = await upsertMarkedComment(deps.github(), ref, first, approvalCommentMarker(run.id), body);
+    const { commentId } = await upsertMarkedComment(
+      deps.github(),
+      ref,
+      first,
+      approvalCommentMarker(run.id),
+      body,
+    );
     await withTenant(deps.db, run.org_id, (trx) =>
-      trx.updateTable('agent_run_approvals').set({ github_comment_id: commentId }).where('id', '=', approval.id).execute(),
+      trx
+        .updateTable('agent_run_approvals')
+        .set({ github_comment_id: commentId })
+        .where('id', '=', approval.id)
+        .execute(),
     );
   };
 }

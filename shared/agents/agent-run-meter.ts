@@ -17,10 +17,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { type AgentStage, BudgetExceededError, type LlmCallRecord } from './agents.types.ts';
 import { addTokens, findMonthUsage, findRun, insertEvent } from './agent-runs.repository.ts';
-import type { RunRef } from './agent-runs.types.ts';
 import { usageMonth } from './agent-runs.service.ts';
+import type { RunRef } from './agent-runs.types.ts';
+import { type AgentStage, BudgetExceededError, type LlmCallRecord } from './agents.types.ts';
 
 /** The two metering ports of a stage. */
 export interface RunMeter {

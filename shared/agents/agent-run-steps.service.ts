@@ -18,6 +18,25 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { Embedder } from '../documents/embeddings/index.ts';
 import { searchDocuments } from '../documents/search.service.ts';
+import { type ApprovalListener, requestApproval } from './agent-run-approvals.service.ts';
+import { createRunMeter } from './agent-run-meter.ts';
+import {
+  insertEvent,
+  listArtifactRows,
+  putAgentArtifact,
+  type RunRow,
+  transitionRun,
+} from './agent-runs.repository.ts';
+import { finishRun, requireRun } from './agent-runs.service.ts';
+import {
+  ACTIVE_RUN_STATUSES,
+  APPROVAL_REJECTED_ERROR,
+  type ApprovalStage,
+  isFinalStatus,
+  type Plan,
+  RunNotActiveError,
+  type RunRef,
+} from './agent-runs.types.ts';
 import {
   type AgentStage,
   type AnalystIssue,
@@ -33,19 +52,6 @@ import {
   testCasesSchema,
   type VerifyOutcome,
 } from './agents.types.ts';
-import { type ApprovalListener, requestApproval } from './agent-run-approvals.service.ts';
-import { createRunMeter } from './agent-run-meter.ts';
-import { insertEvent, listArtifactRows, putAgentArtifact, type RunRow, transitionRun } from './agent-runs.repository.ts';
-import {
-  ACTIVE_RUN_STATUSES,
-  APPROVAL_REJECTED_ERROR,
-  type ApprovalStage,
-  isFinalStatus,
-  type Plan,
-  RunNotActiveError,
-  type RunRef,
-} from './agent-runs.types.ts';
-import { finishRun, requireRun } from './agent-runs.service.ts';
 
 /**
  * The agents a step calls (`shared/agents/{llm,stages,verify}`), gathered by
@@ -55,7 +61,10 @@ export interface AgentToolkit {
   llm(): Promise<LlmProvider>;
   embedder(): Promise<Embedder>;
   analystSearchQueries(issues: readonly AnalystIssue[]): string[];
-  runAnalyst(ctx: StageContext, input: { issues: AnalystIssue[]; chunks: RetrievedChunk[] }): Promise<Requirement[]>;
+  runAnalyst(
+    ctx: StageContext,
+    input: { issues: AnalystIssue[]; chunks: RetrievedChunk[] },
+  ): Promise<Requirement[]>;
   runQa(
     ctx: StageContext,
     input: { requirement: Requirement; chunks: RetrievedChunk[]; crawl: CrawlFacts | null },
@@ -64,11 +73,19 @@ export interface AgentToolkit {
     ctx: StageContext,
     input: { requirement: Requirement; testCases: TestCase[]; crawl: CrawlFacts | null },
   ): Promise<PlaywrightFile[]>;
-  crawlFacts(crawlId: string, startUrl: string, pages: ReturnType<typeof crawlPageBodySchema.parse>[]): CrawlFacts;
+  crawlFacts(
+    crawlId: string,
+    startUrl: string,
+    pages: ReturnType<typeof crawlPageBodySchema.parse>[],
+  ): CrawlFacts;
   verify(input: {
     files: PlaywrightFile[];
     crawl: CrawlFacts | null;
-    run: { allowedHosts: ReturnType<typeof crawlAllowedHosts>; chromiumPath?: string; timeoutMs?: number } | null;
+    run: {
+      allowedHosts: ReturnType<typeof crawlAllowedHosts>;
+      chromiumPath?: string;
+      timeoutMs?: number;
+    } | null;
   }): Promise<{ outcome: VerifyOutcome; junitXml: string | null }>;
 }
 
@@ -115,7 +132,13 @@ async function stageEvent(
   );
 }
 
-async function stageContext(deps: StepDeps, ref: RunRef, run: RunRow, stage: AgentStage, item?: string): Promise<StageContext> {
+async function stageContext(
+  deps: StepDeps,
+  ref: RunRef,
+  run: RunRow,
+  stage: AgentStage,
+  item?: string,
+): Promise<StageContext> {
   const meter = createRunMeter(deps, ref, stage, item);
   return {
     llm: await deps.agents.llm(),
@@ -129,7 +152,12 @@ async function stageContext(deps: StepDeps, ref: RunRef, run: RunRow, stage: Age
 async function storeArtifact(
   deps: StepDeps,
   ref: RunRef,
-  artifact: { kind: 'requirements' | 'test-cases' | 'playwright-test' | 'verify-report'; name: string; stage: AgentStage; content: unknown },
+  artifact: {
+    kind: 'requirements' | 'test-cases' | 'playwright-test' | 'verify-report';
+    name: string;
+    stage: AgentStage;
+    content: unknown;
+  },
 ): Promise<string> {
   return withTenant(deps.db, ref.orgId, async (trx) => {
     const { id, created } = await putAgentArtifact(trx, { ...ref, ...artifact });
@@ -146,7 +174,9 @@ async function storeArtifact(
 }
 
 async function currentRequirements(deps: StepDeps, ref: RunRef): Promise<Requirement[] | undefined> {
-  const [row] = await withTenant(deps.db, ref.orgId, (trx) => listArtifactRows(trx, ref.runId, ['requirements']));
+  const [row] = await withTenant(deps.db, ref.orgId, (trx) =>
+    listArtifactRows(trx, ref.runId, ['requirements']),
+  );
   return row ? requirementsSchema.parse(row.content) : undefined;
 }
 
@@ -180,7 +210,9 @@ async function analystIssues(deps: StepDeps, run: RunRow): Promise<AnalystIssue[
           number,
           title: issue.title,
           body: '',
-          criteria: items.filter((i) => i.issue_number === number).map((i) => ({ tid: `T${i.tid}`, text: i.text })),
+          criteria: items
+            .filter((i) => i.issue_number === number)
+            .map((i) => ({ tid: `T${i.tid}`, text: i.text })),
         },
       ];
     });
@@ -188,7 +220,11 @@ async function analystIssues(deps: StepDeps, run: RunRow): Promise<AnalystIssue[
 }
 
 /** Document chunks for the analyst: hybrid search per query over the run's documents, best first. */
-async function retrieveChunks(deps: StepDeps, run: RunRow, issues: readonly AnalystIssue[]): Promise<RetrievedChunk[]> {
+async function retrieveChunks(
+  deps: StepDeps,
+  run: RunRow,
+  issues: readonly AnalystIssue[],
+): Promise<RetrievedChunk[]> {
   if (run.document_ids.length === 0) return [];
   const queries = deps.agents.analystSearchQueries(issues);
   const found = new Map<string, RetrievedChunk>();
@@ -240,7 +276,11 @@ async function retrieveChunks(deps: StepDeps, run: RunRow, issues: readonly Anal
 }
 
 /** The chunks a requirement cites (its document sources), for the QA engineer. */
-async function sourceChunks(deps: StepDeps, ref: RunRef, requirement: Requirement): Promise<RetrievedChunk[]> {
+async function sourceChunks(
+  deps: StepDeps,
+  ref: RunRef,
+  requirement: Requirement,
+): Promise<RetrievedChunk[]> {
   const ids = requirement.sources.flatMap((s) => ('chunkId' in s ? [s.chunkId] : []));
   if (ids.length === 0) return [];
   const rows = await withTenant(deps.db, ref.orgId, (trx) =>
@@ -266,9 +306,18 @@ async function crawlFacts(deps: StepDeps, run: RunRow): Promise<CrawlFacts | nul
   if (!run.crawl_id) return null;
   const crawlId = run.crawl_id;
   const loaded = await withTenant(deps.db, run.org_id, async (trx) => {
-    const crawl = await trx.selectFrom('crawls').select(['id', 'start_url']).where('id', '=', crawlId).executeTakeFirst();
+    const crawl = await trx
+      .selectFrom('crawls')
+      .select(['id', 'start_url'])
+      .where('id', '=', crawlId)
+      .executeTakeFirst();
     if (!crawl) return undefined;
-    const rows = await trx.selectFrom('crawl_pages').selectAll().where('crawl_id', '=', crawlId).orderBy('seq').execute();
+    const rows = await trx
+      .selectFrom('crawl_pages')
+      .selectAll()
+      .where('crawl_id', '=', crawlId)
+      .orderBy('seq')
+      .execute();
     return { crawl, rows };
   });
   if (!loaded) return null;
@@ -295,8 +344,16 @@ export async function analystStep(deps: StepDeps, ref: RunRef): Promise<Plan> {
   if (!requirements) {
     const issues = await analystIssues(deps, run);
     const chunks = await retrieveChunks(deps, run, issues);
-    requirements = await deps.agents.runAnalyst(await stageContext(deps, ref, run, 'analyst'), { issues, chunks });
-    await storeArtifact(deps, ref, { kind: 'requirements', name: 'requirements', stage: 'analyst', content: requirements });
+    requirements = await deps.agents.runAnalyst(await stageContext(deps, ref, run, 'analyst'), {
+      issues,
+      chunks,
+    });
+    await storeArtifact(deps, ref, {
+      kind: 'requirements',
+      name: 'requirements',
+      stage: 'analyst',
+      content: requirements,
+    });
   }
   await stageEvent(deps, ref, 'stage_finished', 'analyst', undefined, { requirements: requirements.length });
   return { requirementIds: requirements.map((r) => r.id) };
@@ -309,10 +366,16 @@ async function requirementOf(deps: StepDeps, ref: RunRef, requirementId: string)
 }
 
 /** QA engineer, one requirement (a Map iteration): its test cases. */
-export async function qaStep(deps: StepDeps, ref: RunRef, requirementId: string): Promise<{ requirementId: string }> {
+export async function qaStep(
+  deps: StepDeps,
+  ref: RunRef,
+  requirementId: string,
+): Promise<{ requirementId: string }> {
   const run = await activeRun(deps, ref, 'qa');
   await stageEvent(deps, ref, 'stage_started', 'qa', requirementId);
-  const existing = await withTenant(deps.db, ref.orgId, (trx) => listArtifactRows(trx, ref.runId, ['test-cases']));
+  const existing = await withTenant(deps.db, ref.orgId, (trx) =>
+    listArtifactRows(trx, ref.runId, ['test-cases']),
+  );
   if (!existing.some((a) => a.name === requirementId)) {
     const requirement = await requirementOf(deps, ref, requirementId);
     const testCases = await deps.agents.runQa(await stageContext(deps, ref, run, 'qa', requirementId), {
@@ -320,7 +383,12 @@ export async function qaStep(deps: StepDeps, ref: RunRef, requirementId: string)
       chunks: await sourceChunks(deps, ref, requirement),
       crawl: await crawlFacts(deps, run),
     });
-    await storeArtifact(deps, ref, { kind: 'test-cases', name: requirementId, stage: 'qa', content: testCases });
+    await storeArtifact(deps, ref, {
+      kind: 'test-cases',
+      name: requirementId,
+      stage: 'qa',
+      content: testCases,
+    });
   }
   await stageEvent(deps, ref, 'stage_finished', 'qa', requirementId);
   return { requirementId };
@@ -338,19 +406,29 @@ export async function automationStep(
     listArtifactRows(trx, ref.runId, ['test-cases', 'playwright-test']),
   );
   const done = artifacts.some(
-    (a) => a.kind === 'playwright-test' && playwrightFileSchema.safeParse(a.content).data?.requirementId === requirementId,
+    (a) =>
+      a.kind === 'playwright-test' &&
+      playwrightFileSchema.safeParse(a.content).data?.requirementId === requirementId,
   );
   if (!done) {
     const requirement = await requirementOf(deps, ref, requirementId);
     const cases = artifacts.find((a) => a.kind === 'test-cases' && a.name === requirementId);
     const testCases = cases ? testCasesSchema.parse(cases.content) : [];
-    const files = await deps.agents.runAutomation(await stageContext(deps, ref, run, 'automation', requirementId), {
-      requirement,
-      testCases,
-      crawl: await crawlFacts(deps, run),
-    });
+    const files = await deps.agents.runAutomation(
+      await stageContext(deps, ref, run, 'automation', requirementId),
+      {
+        requirement,
+        testCases,
+        crawl: await crawlFacts(deps, run),
+      },
+    );
     for (const file of files)
-      await storeArtifact(deps, ref, { kind: 'playwright-test', name: file.path, stage: 'automation', content: file });
+      await storeArtifact(deps, ref, {
+        kind: 'playwright-test',
+        name: file.path,
+        stage: 'automation',
+        content: file,
+      });
   }
   await stageEvent(deps, ref, 'stage_finished', 'automation', requirementId);
   return { requirementId };
@@ -365,7 +443,9 @@ export async function automationStep(
 export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: number }> {
   const run = await activeRun(deps, ref, 'verify');
   await stageEvent(deps, ref, 'stage_started', 'verify');
-  const artifacts = await withTenant(deps.db, ref.orgId, (trx) => listArtifactRows(trx, ref.runId, ['playwright-test']));
+  const artifacts = await withTenant(deps.db, ref.orgId, (trx) =>
+    listArtifactRows(trx, ref.runId, ['playwright-test']),
+  );
   const files = artifacts.map((a) => playwrightFileSchema.parse(a.content));
   const crawl = await crawlFacts(deps, run);
   const { outcome, junitXml } = await deps.agents.verify({
@@ -374,10 +454,19 @@ export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: 
     run: crawl ? { allowedHosts: crawlAllowedHosts(deps.config) } : null,
   });
   await withTenant(deps.db, ref.orgId, (trx) =>
-    trx.updateTable('agent_runs').set({ verify: JSON.stringify(outcome) }).where('id', '=', ref.runId).execute(),
+    trx
+      .updateTable('agent_runs')
+      .set({ verify: JSON.stringify(outcome) })
+      .where('id', '=', ref.runId)
+      .execute(),
   );
   if (junitXml)
-    await storeArtifact(deps, ref, { kind: 'verify-report', name: 'verify-junit.xml', stage: 'verify', content: junitXml });
+    await storeArtifact(deps, ref, {
+      kind: 'verify-report',
+      name: 'verify-junit.xml',
+      stage: 'verify',
+      content: junitXml,
+    });
   await stageEvent(deps, ref, 'stage_finished', 'verify', undefined, {
     typecheck: outcome.typecheck,
     tests: outcome.tests,
@@ -398,7 +487,12 @@ export async function finalizeStep(deps: StepDeps, ref: RunRef): Promise<{ statu
 }
 
 /** The approval step: see {@link requestApproval}. */
-export async function approvalStep(deps: StepDeps, ref: RunRef, stage: ApprovalStage, taskToken: string): Promise<void> {
+export async function approvalStep(
+  deps: StepDeps,
+  ref: RunRef,
+  stage: ApprovalStage,
+  taskToken: string,
+): Promise<void> {
   await requestApproval(
     {
       db: deps.db,
@@ -422,13 +516,25 @@ export function failureOutcome(error: { Error: string; Cause?: string } | undefi
   const cause = causeMessage(error?.Cause);
   switch (name) {
     case 'BudgetExceededError':
-      return { status: 'budget_exceeded', errorCode: 'budget_exceeded', error: cause || 'The token budget is spent' };
+      return {
+        status: 'budget_exceeded',
+        errorCode: 'budget_exceeded',
+        error: cause || 'The token budget is spent',
+      };
     case 'States.Timeout':
-      return { status: 'timed_out', errorCode: 'timed_out', error: cause || 'A step or an approval timed out' };
+      return {
+        status: 'timed_out',
+        errorCode: 'timed_out',
+        error: cause || 'A step or an approval timed out',
+      };
     case APPROVAL_REJECTED_ERROR:
       return { status: 'rejected', errorCode: 'rejected', error: cause || 'Rejected' };
     case 'AgentOutputError':
-      return { status: 'failed', errorCode: 'agent_output_invalid', error: cause || 'An agent kept returning invalid output' };
+      return {
+        status: 'failed',
+        errorCode: 'agent_output_invalid',
+        error: cause || 'An agent kept returning invalid output',
+      };
     case 'LlmUnavailableError':
       return { status: 'failed', errorCode: 'llm_unavailable', error: cause || 'The LLM provider failed' };
     default:
@@ -458,7 +564,8 @@ export async function failStep(
   ref: RunRef,
   error: { Error: string; Cause?: string } | undefined,
 ): Promise<{ status: string }> {
-  if (error?.Error !== 'RunNotActiveError') await finishRun(deps.db, ref.orgId, ref.runId, failureOutcome(error));
+  if (error?.Error !== 'RunNotActiveError')
+    await finishRun(deps.db, ref.orgId, ref.runId, failureOutcome(error));
   const run = await withTenant(deps.db, ref.orgId, (trx) => requireRun(trx, ref.runId));
   return { status: run.status };
 }

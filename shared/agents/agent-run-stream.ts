@@ -16,8 +16,8 @@ import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { isFinalStatus } from './agent-runs.types.ts';
 import { EVENTS_PAGE, listAgentRunEvents } from './agent-runs.service.ts';
+import { isFinalStatus } from './agent-runs.types.ts';
 
 export interface EventStreamDeps {
   db: Kysely<Database>;

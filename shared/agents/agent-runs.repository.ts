@@ -16,8 +16,8 @@ import type {
   Database,
 } from '../db/database.ts';
 import { olderThan } from '../identity/pagination.ts';
-import type { ArtifactKind } from './agents.types.ts';
 import type { AgentRunEventType } from './agent-runs.types.ts';
+import type { ArtifactKind } from './agents.types.ts';
 
 type Trx = Transaction<Database>;
 export type RunRow = Selectable<AgentRunsTable>;
@@ -320,7 +320,13 @@ export async function putAgentArtifact(
 /** Adds a human version of an artifact and makes it current; returns the new version number. */
 export async function addArtifactVersion(
   trx: Trx,
-  values: { orgId: string; artifactId: string; content: unknown; userId: string | null; login: string | null },
+  values: {
+    orgId: string;
+    artifactId: string;
+    content: unknown;
+    userId: string | null;
+    login: string | null;
+  },
 ): Promise<number> {
   const row = await trx
     .updateTable('agent_run_artifacts')

@@ -17,7 +17,6 @@ import { withTenant } from '../db/tenant.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { page, parseIdCursor } from '../identity/pagination.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
-import { verifyOutcomeSchema } from './agents.types.ts';
 import {
   closePendingApprovals,
   findMonthUsage,
@@ -40,6 +39,7 @@ import {
   isFinalStatus,
   type UsageView,
 } from './agent-runs.types.ts';
+import { verifyOutcomeSchema } from './agents.types.ts';
 
 /** The state machine's name in `infra/topology.ts`. */
 export const AGENT_RUN_STATE_MACHINE = 'agent-run';
@@ -125,13 +125,23 @@ async function checkInputs(trx: Transaction<Database>, request: AgentRunRequest)
     const known = new Set(found.map((r) => r.id));
     const missing = documentIds.filter((id) => !known.has(id));
     if (missing.length > 0)
-      throw new NotFoundError(`Document${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`, 'document_not_found');
+      throw new NotFoundError(
+        `Document${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
+        'document_not_found',
+      );
   }
   if (request.crawlId) {
-    const crawl = await trx.selectFrom('crawls').select(['id', 'status']).where('id', '=', request.crawlId).executeTakeFirst();
+    const crawl = await trx
+      .selectFrom('crawls')
+      .select(['id', 'status'])
+      .where('id', '=', request.crawlId)
+      .executeTakeFirst();
     if (!crawl) throw new NotFoundError(`Crawl ${request.crawlId} not found`, 'crawl_not_found');
     if (crawl.status === 'queued' || crawl.status === 'running')
-      throw new ConflictError('The crawl has not finished yet; start the run when it has', 'crawl_not_finished');
+      throw new ConflictError(
+        'The crawl has not finished yet; start the run when it has',
+        'crawl_not_finished',
+      );
   }
   return { repository, issues, documentIds };
 }
@@ -182,7 +192,11 @@ export async function requestAgentRun(
       orgId,
       runId: id,
       type: 'run_started',
-      data: { approvals: request.approvals, issues: inputs.issues.length, documents: inputs.documentIds.length },
+      data: {
+        approvals: request.approvals,
+        issues: inputs.issues.length,
+        documents: inputs.documentIds.length,
+      },
       dedupeKey: 'run_started',
     });
     await recordAudit(trx, orgId, actor, {
@@ -242,7 +256,11 @@ export async function finishRun(
   db: Kysely<Database>,
   orgId: string,
   runId: string,
-  outcome: { status: Exclude<AgentRunStatus, 'running' | 'awaiting_approval'>; errorCode?: string; error?: string },
+  outcome: {
+    status: Exclude<AgentRunStatus, 'running' | 'awaiting_approval'>;
+    errorCode?: string;
+    error?: string;
+  },
   trxIn?: Transaction<Database>,
 ): Promise<RunRow | undefined> {
   const work = async (trx: Transaction<Database>) => {
@@ -258,7 +276,10 @@ export async function finishRun(
       orgId,
       runId,
       type: 'run_finished',
-      data: { status: outcome.status, ...(outcome.errorCode ? { error: { code: outcome.errorCode, message: outcome.error ?? '' } } : {}) },
+      data: {
+        status: outcome.status,
+        ...(outcome.errorCode ? { error: { code: outcome.errorCode, message: outcome.error ?? '' } } : {}),
+      },
       dedupeKey: 'run_finished',
     });
     await notifyRunFinished(trx, row);
@@ -317,7 +338,11 @@ export async function notifyAwaitingApproval(
 ): Promise<void> {
   const login = await orgLogin(trx, run.org_id);
   const what = approval.stage === 'analyst' ? 'requirements' : 'test cases';
-  const members = await trx.selectFrom('memberships').select('user_id').where('org_id', '=', run.org_id).execute();
+  const members = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('org_id', '=', run.org_id)
+    .execute();
   if (members.length === 0) return;
   await trx
     .insertInto('notifications')
@@ -355,10 +380,15 @@ export async function cancelAgentRun(
     if (isFinalStatus(before.status))
       throw new ConflictError(`The run has already finished (${before.status})`, 'run_finished');
     const after = await finishRun(deps.db, orgId, runId, { status: 'cancelled' }, trx);
-    await recordAudit(trx, orgId, actor, { action: 'agent_run.cancelled', targetType: 'agent_run', targetId: runId });
+    await recordAudit(trx, orgId, actor, {
+      action: 'agent_run.cancelled',
+      targetType: 'agent_run',
+      targetId: runId,
+    });
     return { row: after ?? before, stop: true };
   });
-  if (stop && row.execution_id) await deps.workflow.stop(row.execution_id, `Cancelled by ${actor.login ?? actor.type}`);
+  if (stop && row.execution_id)
+    await deps.workflow.stop(row.execution_id, `Cancelled by ${actor.login ?? actor.type}`);
   return toRunView(row);
 }
 
@@ -373,10 +403,17 @@ export async function listAgentRunEvents(
   query: { after?: string; limit?: number },
 ): Promise<{ events: AgentRunEventView[]; status: AgentRunStatus }> {
   if (query.after !== undefined && !/^\d{1,18}$/.test(query.after))
-    throw new ValidationError('after is not an event id', [{ path: 'query.after', message: 'a decimal event id' }]);
+    throw new ValidationError('after is not an event id', [
+      { path: 'query.after', message: 'a decimal event id' },
+    ]);
   return withTenant(db, orgId, async (trx) => {
     const run = await requireRun(trx, runId);
-    const rows = await listEventRows(trx, runId, query.after, Math.min(query.limit ?? EVENTS_PAGE, EVENTS_PAGE));
+    const rows = await listEventRows(
+      trx,
+      runId,
+      query.after,
+      Math.min(query.limit ?? EVENTS_PAGE, EVENTS_PAGE),
+    );
     return {
       status: run.status,
       events: rows.map((row) =>

@@ -34,7 +34,10 @@ export const AGENT_RUN_STATUSES = [
 ] as const satisfies readonly AgentRunStatus[];
 
 /** Statuses in which the run's execution is still going. */
-export const ACTIVE_RUN_STATUSES = ['running', 'awaiting_approval'] as const satisfies readonly AgentRunStatus[];
+export const ACTIVE_RUN_STATUSES = [
+  'running',
+  'awaiting_approval',
+] as const satisfies readonly AgentRunStatus[];
 
 /** True when a run in `status` will not change any more. */
 export function isFinalStatus(status: AgentRunStatus): boolean {
@@ -116,7 +119,9 @@ export const approvalSchema = z.object({
   decidedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   /** Artifacts the decision is about (their current versions). */
-  artifacts: z.array(z.object({ id: z.uuid(), kind: z.enum(ARTIFACT_KINDS), name: text(), version: z.number() })),
+  artifacts: z.array(
+    z.object({ id: z.uuid(), kind: z.enum(ARTIFACT_KINDS), name: text(), version: z.number() }),
+  ),
 });
 export type ApprovalView = z.infer<typeof approvalSchema>;
 

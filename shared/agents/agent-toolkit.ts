@@ -7,8 +7,8 @@
  */
 import type { Config } from '../config.ts';
 import { getConfiguredEmbedder } from '../documents/embeddings/index.ts';
-import type { LlmProvider } from './agents.types.ts';
 import type { AgentToolkit } from './agent-run-steps.service.ts';
+import type { LlmProvider } from './agents.types.ts';
 import { createLlmProvider } from './llm/index.ts';
 import { analystSearchQueries, runAnalyst } from './stages/analyst.ts';
 import { crawlFactsFromPages, runAutomation } from './stages/automation.ts';

@@ -516,7 +516,11 @@ export interface CrawlPagesTable {
 }
 
 /** BIGINT counter with a default: read as string, written as number or string, optional on insert. */
-export type BigIntCounter = ColumnType<string, number | string | bigint | undefined, number | string | bigint>;
+export type BigIntCounter = ColumnType<
+  string,
+  number | string | bigint | undefined,
+  number | string | bigint
+>;
 
 /** Statuses of an agent run (issue 18). */
 export type AgentRunStatus =

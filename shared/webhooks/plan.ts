@@ -212,7 +212,14 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
   if (command !== 'revalidate' && onPull)
     return { kind: 'ignore', reason: `/assay ${command} on a pull request` };
   const argument = (match[2] ?? '').trim().slice(0, 2000);
-  return { kind: 'command', command, ...scope, number: issue.number, commenter: comment.user.login, argument };
+  return {
+    kind: 'command',
+    command,
+    ...scope,
+    number: issue.number,
+    commenter: comment.user.login,
+    argument,
+  };
 }
 
 function planValidation(event: string, payload: Record<string, unknown>): Plan {

@@ -463,7 +463,8 @@ describe('state machines and schedules', () => {
       expect(resources.length).toBeGreaterThan(0);
       for (const resource of resources) expect(resource).toContain(machineArn);
     }
-    for (const resource of grantsOf('states:StopExecution')) expect(resource).toContain(`execution:${s.stack.stackName}-agent:*`);
+    for (const resource of grantsOf('states:StopExecution'))
+      expect(resource).toContain(`execution:${s.stack.stackName}-agent:*`);
     expect(environmentOf(start).ASSAY_AGENT_STATE_MACHINE_ARN).toBeDefined();
   });
 
@@ -473,7 +474,9 @@ describe('state machines and schedules', () => {
     expect(urls).toHaveLength(1);
     expect(urls[0]?.[1].Properties).toMatchObject({ AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
     expect(referencedId(urls[0]?.[1].Properties?.TargetFunctionArn)).toBe(streamId);
-    const routeKeys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey);
+    const routeKeys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(
+      ([, r]) => r.Properties?.RouteKey,
+    );
     expect(routeKeys).not.toContain('GET /runs/{id}/stream');
     expect(routeKeys).toContain('POST /runs');
     expect(Object.keys(s.json.Outputs ?? {}).some((k) => k.startsWith('EventsStreamUrl'))).toBe(true);

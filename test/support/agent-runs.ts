@@ -19,9 +19,20 @@ export interface AgentWorld {
   login: string;
   orgId: string;
   issue: FakeIssue;
-  repository: { id: number; name: string; full_name: string; default_branch: string; owner: Record<string, unknown> };
+  repository: {
+    id: number;
+    name: string;
+    full_name: string;
+    default_branch: string;
+    owner: Record<string, unknown>;
+  };
   as: Record<'member' | 'viewer', string>;
-  call(who: 'member' | 'viewer', method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  call(
+    who: 'member' | 'viewer',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
   /** Polls `probe` until it gives a value. */
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   /** The run once its status is one of `statuses`. */
@@ -92,7 +103,8 @@ export async function startAgentWorld(login: string, installationId: number): Pr
     const userId = await seedUser(runtime.db, `${login}-${role}`, { orgId, role });
     as[role] = (await seedSession(runtime.db, userId)).token;
   }
-  const call: AgentWorld['call'] = (who, method, path, body) => callApi(runtime.url, as[who], method, path, body);
+  const call: AgentWorld['call'] = (who, method, path, body) =>
+    callApi(runtime.url, as[who], method, path, body);
   const world: AgentWorld = {
     runtime,
     github,

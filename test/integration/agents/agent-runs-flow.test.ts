@@ -16,7 +16,8 @@ let site: CrawlSite;
 let crawlId: string;
 
 const ORG = 'agentco';
-const call = (who: 'member' | 'viewer', method: string, path: string, body?: unknown) => w.call(who, method, path, body);
+const call = (who: 'member' | 'viewer', method: string, path: string, body?: unknown) =>
+  w.call(who, method, path, body);
 const until = <T>(what: string, probe: () => Promise<T | undefined>) => w.until(what, probe);
 const runStatus = (id: string, statuses: string[]) => w.runStatus(id, statuses);
 const pendingApproval = (id: string, stage: string) => w.pendingApproval(id, stage);
@@ -33,7 +34,14 @@ async function readStream(path: string, headers: Record<string, string> = {}) {
   const text = await response.text();
   const events = text
     .split('\n\n')
-    .map((block) => Object.fromEntries(block.split('\n').filter((l) => /^(id|event|data):/.test(l)).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])))
+    .map((block) =>
+      Object.fromEntries(
+        block
+          .split('\n')
+          .filter((l) => /^(id|event|data):/.test(l))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+      ),
+    )
     .filter((e) => e.event);
   return { text, events: events as { id?: string; event: string; data: string }[] };
 }
@@ -62,7 +70,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.dispose();
   await site?.stop();
-  for (const key of ['ASSAY_CRAWL_ALLOWED_HOSTS', 'ASSAY_CRAWL_DELAY_MS', 'ASSAY_CRAWL_SETTLE_MS', 'ASSAY_EVENTS_HEARTBEAT_SECONDS'])
+  for (const key of [
+    'ASSAY_CRAWL_ALLOWED_HOSTS',
+    'ASSAY_CRAWL_DELAY_MS',
+    'ASSAY_CRAWL_SETTLE_MS',
+    'ASSAY_EVENTS_HEARTBEAT_SECONDS',
+  ])
     delete process.env[key];
 });
 
@@ -80,7 +93,13 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(res.body).toEqual({ run: { id: expect.any(String), status: 'running' } });
     runId = res.body.run.id;
     const run = await runStatus(runId, ['awaiting_approval']);
-    expect(run).toMatchObject({ stage: 'analyst', repository: `${ORG}/shop`, issues: [w.issue.number], crawlId, approvals: 'each-stage' });
+    expect(run).toMatchObject({
+      stage: 'analyst',
+      repository: `${ORG}/shop`,
+      issues: [w.issue.number],
+      crawlId,
+      approvals: 'each-stage',
+    });
     expect(run.tokens.total).toBeGreaterThan(0);
     expect(run.tokens.byStage.analyst).toBe(run.tokens.total);
     expect(run.model).toBeTruthy();
@@ -91,18 +110,33 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(notice?.body).toContain('requirements (analyst)');
     expect(notice?.body).toContain('/assay approve');
     const notifications = await withSystem(w.runtime.db, (trx) =>
-      trx.selectFrom('notifications').select(['user_id', 'kind']).where('kind', '=', 'agent_run_awaiting_approval').execute(),
+      trx
+        .selectFrom('notifications')
+        .select(['user_id', 'kind'])
+        .where('kind', '=', 'agent_run_awaiting_approval')
+        .execute(),
     );
     expect(notifications.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
 
   it('keeps the issue TIDs in the requirements, refuses viewers and malformed edits, then takes an edit', async () => {
     const approval = await pendingApproval(runId, 'analyst');
-    const artifacts = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts?kind=requirements`);
+    const artifacts = await call(
+      'viewer',
+      'GET',
+      `/orgs/${ORG}/agent-runs/${runId}/artifacts?kind=requirements`,
+    );
     expect(artifacts.status).toBe(200);
     const [requirements] = artifacts.body.artifacts;
-    expect(requirements).toMatchObject({ kind: 'requirements', version: 1, stage: 'analyst', source: 'agent' });
-    const tids = requirements.content.flatMap((r: { acceptanceCriteria: { tid?: string }[] }) => r.acceptanceCriteria.map((c) => c.tid));
+    expect(requirements).toMatchObject({
+      kind: 'requirements',
+      version: 1,
+      stage: 'analyst',
+      source: 'agent',
+    });
+    const tids = requirements.content.flatMap((r: { acceptanceCriteria: { tid?: string }[] }) =>
+      r.acceptanceCriteria.map((c) => c.tid),
+    );
     expect(tids).toEqual(expect.arrayContaining(['T1', 'T2']));
 
     const path = `/orgs/${ORG}/agent-runs/${runId}/approvals/${approval.id}`;
@@ -123,12 +157,23 @@ describe('an agent run from an issue to verified Playwright tests', () => {
       artifacts: [{ id: requirements.id, content: edited }],
     });
     expect(decided.status).toBe(200);
-    expect(decided.body).toMatchObject({ status: 'edited', decision: 'edit', decidedVia: 'api', comment: 'Title clarified' });
-    expect((await call('member', 'POST', path, { decision: 'approve' })).body.error.code).toBe('approval_decided');
+    expect(decided.body).toMatchObject({
+      status: 'edited',
+      decision: 'edit',
+      decidedVia: 'api',
+      comment: 'Title clarified',
+    });
+    expect((await call('member', 'POST', path, { decision: 'approve' })).body.error.code).toBe(
+      'approval_decided',
+    );
     const v2 = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${requirements.id}`);
     expect(v2.body).toMatchObject({ version: 2, latestVersion: 2, source: 'human' });
     expect(v2.body.content[0].title).toMatch(/\(reviewed\)$/);
-    const v1 = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${requirements.id}?version=1`);
+    const v1 = await call(
+      'viewer',
+      'GET',
+      `/orgs/${ORG}/agent-runs/${runId}/artifacts/${requirements.id}?version=1`,
+    );
     expect(v1.body).toMatchObject({ version: 1, latestVersion: 2, source: 'agent' });
     const audits = await auditEventsOf(w.runtime.db, w.orgId, 'agent_run.approval_decided');
     expect(audits.map((a) => a.target_id)).toContain(runId);
@@ -183,20 +228,34 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     const types = all.map((e: { type: string }) => e.type);
     expect(types[0]).toBe('run_started');
     expect(types.at(-1)).toBe('run_finished');
-    for (const type of ['stage_started', 'llm_call', 'artifact_created', 'approval_requested', 'approval_decided', 'stage_finished'])
+    for (const type of [
+      'stage_started',
+      'llm_call',
+      'artifact_created',
+      'approval_requested',
+      'approval_decided',
+      'stage_finished',
+    ])
       expect(types).toContain(type);
     const ids = all.map((e: { id: string }) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     const middle = all[Math.floor(all.length / 2)].id;
-    const after = (await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/events?after=${middle}`)).body.events;
-    expect(after.map((e: { id: string }) => e.id)).toEqual(all.filter((e: { id: string }) => Number(e.id) > Number(middle)).map((e: { id: string }) => e.id));
+    const after = (await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/events?after=${middle}`))
+      .body.events;
+    expect(after.map((e: { id: string }) => e.id)).toEqual(
+      all.filter((e: { id: string }) => Number(e.id) > Number(middle)).map((e: { id: string }) => e.id),
+    );
 
     const full = await readStream(`/orgs/${ORG}/agent-runs/${runId}/events/stream`);
     expect(full.events.filter((e) => e.id).map((e) => e.id)).toEqual(all.map((e: { id: string }) => e.id));
     expect(full.events.at(-1)).toMatchObject({ event: 'end' });
     expect(full.text.startsWith('retry: 2000\n: heartbeat\n\n')).toBe(true);
-    const resumed = await readStream(`/orgs/${ORG}/agent-runs/${runId}/events/stream`, { 'last-event-id': middle });
-    expect(resumed.events.filter((e) => e.id).map((e) => e.id)).toEqual(after.map((e: { id: string }) => e.id));
+    const resumed = await readStream(`/orgs/${ORG}/agent-runs/${runId}/events/stream`, {
+      'last-event-id': middle,
+    });
+    expect(resumed.events.filter((e) => e.id).map((e) => e.id)).toEqual(
+      after.map((e: { id: string }) => e.id),
+    );
     const bad = await fetch(`${w.runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`, {
       headers: { authorization: `Bearer ${w.as.viewer}`, 'last-event-id': 'nope' },
     });
@@ -224,7 +283,9 @@ describe('an agent run from an issue to verified Playwright tests', () => {
   it('refuses to approve or cancel a finished run (409)', async () => {
     const approvals = await call('member', 'GET', `/orgs/${ORG}/agent-runs/${runId}/approvals`);
     const [first] = approvals.body.approvals;
-    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${runId}/approvals/${first.id}`, { decision: 'approve' });
+    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${runId}/approvals/${first.id}`, {
+      decision: 'approve',
+    });
     expect(res.status).toBe(409);
     const cancel = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${runId}/cancel`);
     expect(cancel.status).toBe(409);
@@ -234,7 +295,10 @@ describe('an agent run from an issue to verified Playwright tests', () => {
 
 describe('runs that end otherwise', () => {
   it('is rejected with /assay reject <reason>', async () => {
-    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [w.issue.number] });
+    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, {
+      repository: `${ORG}/shop`,
+      issues: [w.issue.number],
+    });
     const id = res.body.run.id;
     await pendingApproval(id, 'analyst');
     const deliveryId = await comment('/assay reject the criteria are out of date', 'mona');
@@ -245,13 +309,18 @@ describe('runs that end otherwise', () => {
   }, 120_000);
 
   it('is cancelled while it waits, which stops its execution', async () => {
-    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, { repository: `${ORG}/shop`, issues: [w.issue.number] });
+    const res = await call('member', 'POST', `/orgs/${ORG}/agent-runs`, {
+      repository: `${ORG}/shop`,
+      issues: [w.issue.number],
+    });
     const id = res.body.run.id;
     const approval = await pendingApproval(id, 'analyst');
     const cancelled = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    expect((await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/cancel`)).body.status).toBe('cancelled');
+    expect((await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/cancel`)).body.status).toBe(
+      'cancelled',
+    );
     const execution = await until('the execution to stop', async () => {
       const rows = await w.runtime.db
         .selectFrom('assay_local.workflow_executions' as never)
@@ -262,9 +331,13 @@ describe('runs that end otherwise', () => {
       return row && row.status !== 'running' ? row : undefined;
     });
     expect(execution.status).toBe('aborted');
-    const late = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/approvals/${approval.id}`, { decision: 'approve' });
+    const late = await call('member', 'POST', `/orgs/${ORG}/agent-runs/${id}/approvals/${approval.id}`, {
+      decision: 'approve',
+    });
     expect(late.status).toBe(409);
-    expect((await call('member', 'GET', `/orgs/${ORG}/agent-runs/${id}/approvals`)).body.approvals[0].status).toBe('cancelled');
+    expect(
+      (await call('member', 'GET', `/orgs/${ORG}/agent-runs/${id}/approvals`)).body.approvals[0].status,
+    ).toBe('cancelled');
   }, 120_000);
 
   it('stops as budget_exceeded when its token budget cannot cover a call', async () => {

@@ -44,7 +44,10 @@ function runner(approvalTimeoutSeconds: number) {
 
 const countRuns = () =>
   withSystem(w.runtime.db, (trx) =>
-    trx.selectFrom('agent_runs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    trx
+      .selectFrom('agent_runs')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ).then((r) => Number(r.n));
 
 describe('bad input', () => {
@@ -101,7 +104,9 @@ describe('bad input', () => {
     const events = await w.call('viewer', 'GET', `${base}/${randomUUID()}/events?after=x`);
     expect(events.status).toBe(400);
     expect((await w.call('viewer', 'GET', `${base}/${randomUUID()}`)).status).toBe(404);
-    expect((await w.call('viewer', 'POST', base, { repository: `${ORG}/shop`, issues: [w.issue.number] })).status).toBe(403);
+    expect(
+      (await w.call('viewer', 'POST', base, { repository: `${ORG}/shop`, issues: [w.issue.number] })).status,
+    ).toBe(403);
   });
 });
 
@@ -115,7 +120,9 @@ describe('limits and failures', () => {
     const run = await w.runStatus(id, ['timed_out', 'failed', 'succeeded']);
     expect(run.status).toBe('timed_out');
     expect(run.error.code).toBe('timed_out');
-    const late = await w.call('member', 'POST', `${base}/${id}/approvals/${approval.id}`, { decision: 'approve' });
+    const late = await w.call('member', 'POST', `${base}/${id}/approvals/${approval.id}`, {
+      decision: 'approve',
+    });
     expect(late.status).toBe(409);
     const approvals = (await w.call('viewer', 'GET', `${base}/${id}/approvals`)).body.approvals;
     expect(approvals[0].status).toBe('expired');
@@ -131,7 +138,9 @@ describe('limits and failures', () => {
     const first = runner(72 * 3600);
     const approval = await w.pendingApproval(id, 'analyst');
     const llmCalls = async () =>
-      (await w.call('viewer', 'GET', `${base}/${id}/events`)).body.events.filter((e: { type: string }) => e.type === 'llm_call').length;
+      (await w.call('viewer', 'GET', `${base}/${id}/events`)).body.events.filter(
+        (e: { type: string }) => e.type === 'llm_call',
+      ).length;
     const callsBefore = await llmCalls();
     // The runner stops as its process would; a fresh one (another owner) claims the execution.
     await first.stop();
@@ -140,7 +149,11 @@ describe('limits and failures', () => {
       // The replayed approval step hands the pending approval a new token; the old one is stale.
       await w.until('the replayed approval', async () => {
         const row = await withSystem(w.runtime.db, (trx) =>
-          trx.selectFrom('agent_run_approvals').select('updated_at').where('id', '=', approval.id).executeTakeFirstOrThrow(),
+          trx
+            .selectFrom('agent_run_approvals')
+            .select('updated_at')
+            .where('id', '=', approval.id)
+            .executeTakeFirstOrThrow(),
         );
         const events = (await w.call('viewer', 'GET', `${base}/${id}/events`)).body.events;
         return row.updated_at.getTime() > Date.parse(approval.createdAt) &&
@@ -149,7 +162,9 @@ describe('limits and failures', () => {
           : undefined;
       });
       expect(await llmCalls()).toBe(callsBefore);
-      const decided = await w.call('member', 'POST', `${base}/${id}/approvals/${approval.id}`, { decision: 'approve' });
+      const decided = await w.call('member', 'POST', `${base}/${id}/approvals/${approval.id}`, {
+        decision: 'approve',
+      });
       expect(decided.status).toBe(200);
       const qa = await w.pendingApproval(id, 'qa');
       await w.call('member', 'POST', `${base}/${id}/approvals/${qa.id}`, { decision: 'approve' });
@@ -167,12 +182,24 @@ describe('limits and failures', () => {
     resetConfig();
     const engine = runner(72 * 3600);
     try {
-      const res = await w.call('member', 'POST', base, { repository: `${ORG}/shop`, issues: [w.issue.number] });
-      const run = await w.runStatus(res.body.run.id, ['budget_exceeded', 'failed', 'succeeded', 'awaiting_approval']);
+      const res = await w.call('member', 'POST', base, {
+        repository: `${ORG}/shop`,
+        issues: [w.issue.number],
+      });
+      const run = await w.runStatus(res.body.run.id, [
+        'budget_exceeded',
+        'failed',
+        'succeeded',
+        'awaiting_approval',
+      ]);
       expect(run.status).toBe('budget_exceeded');
       expect(run.error.message).toMatch(/monthly token budget/);
       const after = (await w.call('viewer', 'GET', `/orgs/${ORG}/usage`)).body;
-      expect(after).toMatchObject({ monthlyBudget: usage.tokens.total + 5, remaining: 5, tokens: usage.tokens });
+      expect(after).toMatchObject({
+        monthlyBudget: usage.tokens.total + 5,
+        remaining: 5,
+        tokens: usage.tokens,
+      });
     } finally {
       await engine.stop();
     }

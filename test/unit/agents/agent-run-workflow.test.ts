@@ -8,8 +8,11 @@ import {
 } from '../../../infra/constructs/workflow-definition.ts';
 import { taskBindings } from '../../../infra/local/workflow-engine.ts';
 import { topology } from '../../../infra/topology.ts';
-import { agentRunDefinition, approvalTimeoutSeconds, definition } from '../../../infra/workflows/agent-run.ts';
-
+import {
+  agentRunDefinition,
+  approvalTimeoutSeconds,
+  definition,
+} from '../../../infra/workflows/agent-run.ts';
 
 type Handler = (input: unknown) => Promise<unknown>;
 
@@ -17,7 +20,9 @@ type Handler = (input: unknown) => Promise<unknown>;
 async function execute(input: Record<string, unknown>, handlers: Record<string, Handler>) {
   const visited: string[] = [];
   const overrides: Record<string, (input: never) => Promise<never>> = {};
-  type Handlers = NonNullable<NonNullable<Parameters<StateMachine["run"]>[1]>["overrides"]>["taskResourceLocalHandlers"];
+  type Handlers = NonNullable<
+    NonNullable<Parameters<StateMachine['run']>[1]>['overrides']
+  >['taskResourceLocalHandlers'];
   for (const [state, binding] of taskBindings(definition)) {
     overrides[state] = (async (value: unknown) => {
       visited.push(state);
@@ -28,7 +33,10 @@ async function execute(input: Record<string, unknown>, handlers: Record<string, 
   }
   const machine = new StateMachine(substitutePlaceholders(definition, localTaskArn) as never);
   const run = machine.run(input as never, {
-    overrides: { taskResourceLocalHandlers: overrides as unknown as Handlers, retryIntervalOverrides: { Analyst: 0, QaRequirement: 0 } },
+    overrides: {
+      taskResourceLocalHandlers: overrides as unknown as Handlers,
+      retryIntervalOverrides: { Analyst: 0, QaRequirement: 0 },
+    },
     context: { Task: { Token: 'token-1' } } as never,
   });
   try {
@@ -43,20 +51,28 @@ const named = (name: string, message = name) => Object.assign(new Error(message)
 
 describe('agent-run state machine', () => {
   it('is valid Amazon States Language (asl-validator, ARNs substituted)', () => {
-    const result = validator(substitutePlaceholders(definition, localTaskArn), { checkArn: true, checkPaths: true });
+    const result = validator(substitutePlaceholders(definition, localTaskArn), {
+      checkArn: true,
+      checkPaths: true,
+    });
     expect(result.errorsText()).toBe('');
     expect(result.isValid).toBe(true);
   });
 
   it('uses exactly the tasks of its topology entry', () => {
-    expect([...placeholdersOf(definition)].sort()).toEqual(Object.keys(topology.stateMachines['agent-run'].tasks).sort());
+    expect([...placeholdersOf(definition)].sort()).toEqual(
+      Object.keys(topology.stateMachines['agent-run'].tasks).sort(),
+    );
   });
 
   it('waits for approvals as long as ASSAY_APPROVAL_TIMEOUT_HOURS says (72 h by default)', () => {
     expect(approvalTimeoutSeconds(undefined)).toBe(72 * 3600);
     expect(approvalTimeoutSeconds('0.5')).toBe(1800);
     expect(() => approvalTimeoutSeconds('-1')).toThrow(/positive/);
-    const states = agentRunDefinition({ approvalTimeoutSeconds: 1800 }).States as Record<string, { TimeoutSeconds?: number }>;
+    const states = agentRunDefinition({ approvalTimeoutSeconds: 1800 }).States as Record<
+      string,
+      { TimeoutSeconds?: number }
+    >;
     expect(states.ApproveRequirements?.TimeoutSeconds).toBe(1800);
     expect(states.ApproveTestCases?.TimeoutSeconds).toBe(1800);
   });
@@ -79,7 +95,12 @@ describe('agent-run state machine', () => {
         fail: record({ status: 'failed' }),
       },
     );
-    expect(output).toEqual({ ...ref, approvals: 'each-stage', plan: { requirementIds: ['R1', 'R2', 'R3'] }, outcome: { status: 'succeeded' } });
+    expect(output).toEqual({
+      ...ref,
+      approvals: 'each-stage',
+      plan: { requirementIds: ['R1', 'R2', 'R3'] },
+      outcome: { status: 'succeeded' },
+    });
     expect(JSON.stringify(seen).length).toBeLessThan(4096);
     // The edited plan of the first approval drives the Maps: three QA and three automation iterations.
     expect(seen.filter((s) => (s as { requirementId?: string }).requirementId === 'R3')).toHaveLength(2);
@@ -147,7 +168,8 @@ describe('agent-run state machine', () => {
       {
         analyst: async () => ({ requirementIds: ['R1', 'R2'] }),
         qa: async (input) => {
-          if ((input as { requirementId: string }).requirementId === 'R2') throw named('AgentOutputError', 'still invalid');
+          if ((input as { requirementId: string }).requirementId === 'R2')
+            throw named('AgentOutputError', 'still invalid');
           return { requirementId: 'R1' };
         },
         fail: async (input) => {
