@@ -241,6 +241,30 @@ describe('verify on faulty files', () => {
     expect(victim.connections()).toBe(0);
   }, 180_000);
 
+  it('stops a run that outlasts its bound and says so', async () => {
+    const { outcome, junitXml } = await verifyPlaywrightFiles({
+      files: [
+        {
+          requirementId: 'R1',
+          path: 'tests/r1-slow.spec.ts',
+          content:
+            "import { test } from '@playwright/test';\ntest('T1::waits', async ({ page }) => {\n  await page.waitForTimeout(60_000);\n});\n",
+          tids: ['T1'],
+          locators: [],
+        },
+      ],
+      crawl,
+      run: { allowedHosts: [`127.0.0.1:${site.port}`], timeoutMs: 1500 },
+    });
+    expect(outcome).toMatchObject({
+      typecheck: 'ok',
+      ran: false,
+      notRunReason: 'the test run timed out',
+      tests: 0,
+    });
+    expect(junitXml).toBeNull();
+  }, 60_000);
+
   it('does not run the tests when the app is not on the allow list (loopback refused)', async () => {
     const { outcome, junitXml } = await verifyPlaywrightFiles({
       files: [
