@@ -20,9 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import { startEmbeddedPostgres } from '../infra/local/embedded-postgres.ts';
 import type {
   AnalystIssue,
   LlmCallRecord,
@@ -40,14 +38,12 @@ import { parseAllowedHosts } from '../shared/crawl/address.ts';
 import { launchChromium } from '../shared/crawl/chromium.ts';
 import { type CrawledPage, runCrawl } from '../shared/crawl/crawler.ts';
 import { createNetworkGuard } from '../shared/crawl/network.ts';
-import { createPoolDb } from '../shared/db/connection.ts';
 import type { Database } from '../shared/db/database.ts';
-import { migrateToLatest } from '../shared/db/migrate.ts';
-import { withSystem, withTenant } from '../shared/db/tenant.ts';
 import { createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
-import { processDocument } from '../shared/documents/processing.service.ts';
 import { searchDocuments } from '../shared/documents/search.service.ts';
-import { startCrawlSite } from '../test/support/crawl-site.ts';
+import { siteCrawlSettings, startCrawlSite } from '../test/support/crawl-site.ts';
+import { ingestMarkdownDocuments } from '../test/support/documents/retrieval-eval.ts';
+import { ensureOrg, openDatabase } from './support/database.ts';
 
 const PAGES = 50;
 const CHUNKS_PER_QUERY = 4;
@@ -173,49 +169,8 @@ const DOCUMENTS: { filename: string; markdown: string }[] = [
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function openDatabase(dir: string) {
-  const postgres = await startEmbeddedPostgres(dir);
-  const db = createPoolDb<Database>(
-    { connectionString: postgres.url, max: 1 },
-    { sessionRole: postgres.sessionRole },
-  );
-  await migrateToLatest(db);
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      await postgres.stop();
-    },
-  };
-}
-
 async function ingest(db: Kysely<Database>, orgId: string): Promise<void> {
-  const embedder = createOfflineEmbedder(384);
-  for (const doc of DOCUMENTS) {
-    const id = randomUUID();
-    const bytes = Buffer.from(doc.markdown);
-    await withTenant(db, orgId, (trx) =>
-      trx
-        .insertInto('documents')
-        .values({
-          id,
-          org_id: orgId,
-          title: doc.filename,
-          filename: doc.filename,
-          content_type: 'text/markdown',
-          kind: 'markdown',
-          bytes: bytes.length,
-        })
-        .execute(),
-    );
-    const outcome = await processDocument(
-      { db, embedder, limits: { maxBytes: 1_000_000, maxCsvRows: 1000 } },
-      { id, orgId, kind: 'markdown' },
-      async () => Readable.from([bytes]),
-      bytes.length,
-    );
-    if (outcome.status !== 'ready') throw new Error(`${doc.filename}: ${JSON.stringify(outcome)}`);
-  }
+  await ingestMarkdownDocuments(db, orgId, createOfflineEmbedder(384), DOCUMENTS);
 }
 
 export default async function bench(): Promise<void> {
@@ -224,17 +179,7 @@ export default async function bench(): Promise<void> {
   const site = await startCrawlSite({ app: true, catalogue: 60 });
   const embedder = createOfflineEmbedder(384);
   try {
-    const orgId = await withSystem(
-      database.db,
-      async (trx) =>
-        (
-          await trx
-            .insertInto('orgs')
-            .values({ login: 'bench-agents', github_account_id: 424242, account_type: 'Organization' })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
-    );
+    const orgId = await ensureOrg(database.db, 'bench-agents');
     await ingest(database.db, orgId);
 
     // The crawl (also the first baseline).
@@ -243,25 +188,10 @@ export default async function bench(): Promise<void> {
     const guard = createNetworkGuard({ allowedHosts: parseAllowedHosts(`127.0.0.1:${site.port}`) });
     const pages: CrawledPage[] = [];
     try {
-      await runCrawl(
-        browser,
-        guard,
-        {
-          startUrl: `${site.origin}/`,
-          maxPages: PAGES,
-          maxDepth: 3,
-          scope: 'same-origin',
-          loginSteps: [],
-          exclude: ['/calendar*', '/never', '/big'],
-          respectRobotsTxt: true,
-          pageTimeoutMs: 15_000,
-          settleMs: 1_000,
-          delayMs: 0,
-          maxDurationMs: 600_000,
-          maxResponseBytes: 5 * 1024 * 1024,
-        },
-        { page: async (page) => void pages.push(page), cancelled: async () => false },
-      );
+      await runCrawl(browser, guard, siteCrawlSettings(site, { maxPages: PAGES }), {
+        page: async (page) => void pages.push(page),
+        cancelled: async () => false,
+      });
     } finally {
       await browser.close();
     }
