@@ -25,11 +25,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { startEmbeddedPostgres } from '../infra/local/embedded-postgres.ts';
-import { createPoolDb } from '../shared/db/connection.ts';
 import type { Database } from '../shared/db/database.ts';
-import { migrateToLatest } from '../shared/db/migrate.ts';
-import { withSystem, withTenant } from '../shared/db/tenant.ts';
+import { withTenant } from '../shared/db/tenant.ts';
 import { chunkBlocks } from '../shared/documents/chunker.ts';
 import { storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
 import { chunkEmbeddingText, createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
@@ -39,6 +36,7 @@ import { type SearchMode, searchDocuments } from '../shared/documents/search.ser
 import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
 import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
 import { mulberry32 } from '../test/support/prng.ts';
+import { ensureOrg, openDatabase } from './support/database.ts';
 
 const DIMENSIONS = 384;
 const embedder = createOfflineEmbedder(DIMENSIONS);
@@ -105,35 +103,6 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 // ---------------------------------------------------------------- databases
-
-async function openDatabase(dir: string) {
-  const postgres = await startEmbeddedPostgres(dir);
-  const db = createPoolDb<Database>(
-    { connectionString: postgres.url, max: 1 },
-    { sessionRole: postgres.sessionRole },
-  );
-  await migrateToLatest(db);
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      await postgres.stop();
-    },
-  };
-}
-
-async function ensureOrg(db: Kysely<Database>, login: string): Promise<string> {
-  return withSystem(db, async (trx) => {
-    const found = await trx.selectFrom('orgs').select('id').where('login', '=', login).executeTakeFirst();
-    if (found) return found.id;
-    const row = await trx
-      .insertInto('orgs')
-      .values({ login, github_account_id: Math.floor(Math.random() * 1e9), account_type: 'Organization' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  });
-}
 
 /** Fills `orgId` with `count` synthetic chunks (bulk insert without the HNSW index, then one index build). */
 async function buildCorpus(

@@ -540,7 +540,7 @@ export const topology = {
           memoryMb: 2048,
           architecture: 'x86_64',
           ephemeralStorageMb: 2048,
-          nodeModules: ['@sparticuz/chromium', 'playwright-core', 'typescript'],
+          nodeModules: ['@playwright/test', 'playwright', 'playwright-core', '@sparticuz/chromium', 'typescript'],
         },
         finalize: { handler: 'functions/steps/finalize.ts', uses: ['db'], timeoutSeconds: 30 },
         fail: { handler: 'functions/steps/fail.ts', uses: ['db'], timeoutSeconds: 30 },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { CrawlSettings } from '../../shared/crawl/crawler.ts';
 
 /**
  * A small web application to crawl, served by node:http on 127.0.0.1 only.
@@ -325,5 +326,27 @@ export async function startCrawlSite(
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Settings of a crawl of `site` from its home page: no delay, the endless and broken pages excluded. */
+export function siteCrawlSettings(
+  site: Pick<CrawlSite, 'origin'>,
+  overrides: Partial<CrawlSettings> = {},
+): CrawlSettings {
+  return {
+    startUrl: `${site.origin}/`,
+    maxPages: 30,
+    maxDepth: 3,
+    scope: 'same-origin',
+    loginSteps: [],
+    exclude: ['/calendar*', '/never', '/big'],
+    respectRobotsTxt: true,
+    pageTimeoutMs: 15_000,
+    settleMs: 1_000,
+    delayMs: 0,
+    maxDurationMs: 600_000,
+    maxResponseBytes: 5 * 1024 * 1024,
+    ...overrides,
   };
 }

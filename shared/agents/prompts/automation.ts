@@ -1,5 +1,5 @@
 import type { AutomationInput } from '../stages/schemas.ts';
-import { crawlSummary } from './crawl-summary.ts';
+import { crawlSummary, requirementText } from './crawl-summary.ts';
 import { instructionsSection, jsonBlock, type PromptTemplate } from './prompt.ts';
 
 /** The automation engineer: one requirement's test cases → one Playwright test file. */
@@ -21,6 +21,6 @@ Rules:
 - Assert what the steps expect with web-first assertions (await expect(...).toBeVisible(), toHaveURL, …).
 - The file must type-check under TypeScript strict mode.`,
   render(input) {
-    return `## Path\n${input.path}\n\n## Requirement\n${jsonBlock({ id: input.requirement.id, title: input.requirement.title, acceptanceCriteria: input.requirement.acceptanceCriteria })}\n\n## Test cases\n${jsonBlock(input.testCases)}\n\n## Application pages and their recorded locators\n${input.crawl ? `Start URL (baseURL): ${input.crawl.startUrl}\n${jsonBlock(crawlSummary(input.crawl))}` : 'No crawl was given.'}${instructionsSection(input.instructions)}`;
+    return `## Path\n${input.path}\n\n## Requirement\n${jsonBlock({ id: input.requirement.id, title: input.requirement.title, acceptanceCriteria: input.requirement.acceptanceCriteria })}\n\n## Test cases\n${jsonBlock(input.testCases)}\n\n## Application pages and their recorded locators\n${input.crawl ? `Start URL (baseURL): ${input.crawl.startUrl}\n${jsonBlock(crawlSummary(input.crawl, requirementText(input.requirement)))}` : 'No crawl was given.'}${instructionsSection(input.instructions)}`;
   },
 };

@@ -10,7 +10,7 @@ import { qaPrompt } from './qa.ts';
 
 export { analystPrompt } from './analyst.ts';
 export { automationPrompt } from './automation.ts';
-export { crawlSummary } from './crawl-summary.ts';
+export { crawlSummary, MAX_PROMPT_PAGES, requirementText } from './crawl-summary.ts';
 export type { PromptTemplate } from './prompt.ts';
 export { qaPrompt } from './qa.ts';
 

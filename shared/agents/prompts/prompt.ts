@@ -5,6 +5,8 @@
  *
  * @module
  */
+import type { z } from 'zod';
+import type { AgentStage, LlmRequest } from '../agents.types.ts';
 
 /** A prompt template of one agent. */
 export interface PromptTemplate<I> {
@@ -26,4 +28,31 @@ export function instructionsSection(instructions: string | undefined): string {
 /** A JSON block for a prompt. */
 export function jsonBlock(value: unknown): string {
   return `\`\`\`json\n${JSON.stringify(value, null, 1)}\n\`\`\``;
+}
+
+/**
+ * The LLM request of one agent call: `prompt` rendered from `input` (which the
+ * request also carries for the offline provider), its id and version recorded.
+ */
+export function promptRequest<I, T>(
+  prompt: PromptTemplate<I>,
+  call: {
+    readonly stage: AgentStage;
+    readonly input: I;
+    readonly schema: z.ZodType<T>;
+    readonly schemaName: string;
+    readonly maxOutputTokens: number;
+  },
+): LlmRequest<T> {
+  return {
+    stage: call.stage,
+    promptId: prompt.id,
+    promptVersion: prompt.version,
+    system: prompt.system,
+    user: prompt.render(call.input),
+    schema: call.schema,
+    schemaName: call.schemaName,
+    input: call.input,
+    maxOutputTokens: call.maxOutputTokens,
+  };
 }

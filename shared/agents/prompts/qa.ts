@@ -1,5 +1,5 @@
 import type { QaInput } from '../stages/schemas.ts';
-import { crawlSummary } from './crawl-summary.ts';
+import { crawlSummary, requirementText } from './crawl-summary.ts';
 import { instructionsSection, jsonBlock, type PromptTemplate } from './prompt.ts';
 
 /** The QA engineer: one requirement → test cases, at least one per criterion. */
@@ -20,6 +20,6 @@ Rules:
   render(input) {
     return `## Requirement\n${jsonBlock(input.requirement)}\n\n## Related document excerpts\n${jsonBlock(
       input.chunks.map((c) => ({ document: c.documentName, text: c.text.slice(0, 2000) })),
-    )}\n\n## Application pages (from a crawl)\n${input.crawl ? jsonBlock(crawlSummary(input.crawl)) : 'No crawl was given.'}${instructionsSection(input.instructions)}`;
+    )}\n\n## Application pages (from a crawl)\n${input.crawl ? jsonBlock(crawlSummary(input.crawl, requirementText(input.requirement))) : 'No crawl was given.'}${instructionsSection(input.instructions)}`;
   },
 };

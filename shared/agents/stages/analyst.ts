@@ -7,6 +7,7 @@
 import type { AnalystIssue, Requirement, RetrievedChunk, StageContext } from '../agents.types.ts';
 import { callStructured } from '../llm/call.ts';
 import { analystPrompt } from '../prompts/analyst.ts';
+import { promptRequest } from '../prompts/prompt.ts';
 import { type AnalystInput, type AnalystOutput, analystOutputSchema } from './schemas.ts';
 
 /** Largest answer the analyst may write, in tokens. */
@@ -97,17 +98,13 @@ export async function runAnalyst(
   };
   const output = await callStructured(
     ctx,
-    {
+    promptRequest(analystPrompt, {
       stage: 'analyst',
-      promptId: analystPrompt.id,
-      promptVersion: analystPrompt.version,
-      system: analystPrompt.system,
-      user: analystPrompt.render(promptInput),
+      input: promptInput,
       schema: analystOutputSchema,
       schemaName: 'requirements',
-      input: promptInput,
       maxOutputTokens: ANALYST_MAX_OUTPUT_TOKENS,
-    },
+    }),
     (answer) => analystProblems(answer, promptInput),
   );
   return output.requirements.map((r) => ({

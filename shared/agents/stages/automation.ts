@@ -16,6 +16,7 @@
 import type { CrawlFacts, PlaywrightFile, Requirement, StageContext, TestCase } from '../agents.types.ts';
 import { callStructured } from '../llm/call.ts';
 import { automationPrompt } from '../prompts/automation.ts';
+import { promptRequest } from '../prompts/prompt.ts';
 import { canonicalLocator, locatorsInCode, testTitlesInCode, tidsInCode } from '../verify/code-facts.ts';
 import { crawlLocators } from './crawl-facts.ts';
 import { specPath, testTag } from './naming.ts';
@@ -76,17 +77,13 @@ export async function runAutomation(
   };
   const output = await callStructured(
     ctx,
-    {
+    promptRequest(automationPrompt, {
       stage: 'automation',
-      promptId: automationPrompt.id,
-      promptVersion: automationPrompt.version,
-      system: automationPrompt.system,
-      user: automationPrompt.render(promptInput),
+      input: promptInput,
       schema: automationOutputSchema,
       schemaName: 'playwright_file',
-      input: promptInput,
       maxOutputTokens: AUTOMATION_MAX_OUTPUT_TOKENS,
-    },
+    }),
     (answer) => automationProblems(answer, promptInput),
   );
   return [

@@ -76,6 +76,22 @@ export function isFillable(field: CrawlField): boolean {
 }
 
 /**
+ * How much a page is about `words` (stems of a criterion): shared stems with
+ * its title (×3), path and headings (×2), field labels, submit texts and
+ * button names (×1).
+ */
+export function pageScore(words: Set<string>, page: CrawlPage): number {
+  let score = overlap(words, page.title) * 3 + overlap(words, pathOf(page.url).replace(/[/?=&-]/g, ' ')) * 2;
+  for (const h of page.headings) score += overlap(words, h.text) * 2;
+  for (const form of page.forms) {
+    for (const f of form.fields) score += overlap(words, f.label ?? f.name);
+    score += overlap(words, form.submit?.text);
+  }
+  for (const b of page.buttons) score += overlap(words, b.name);
+  return score;
+}
+
+/**
  * The plan for `text` (a requirement's title and one criterion) on `crawl`,
  * or null when the crawl read no page.
  */
@@ -85,14 +101,7 @@ export function planFor(text: string, crawl: CrawlFacts): Plan | null {
   let best: CrawlPage | null = null;
   let bestScore = -1;
   for (const page of crawl.pages) {
-    let score =
-      overlap(words, page.title) * 3 + overlap(words, pathOf(page.url).replace(/[/?=&-]/g, ' ')) * 2;
-    for (const h of page.headings) score += overlap(words, h.text) * 2;
-    for (const form of page.forms) {
-      for (const f of form.fields) score += overlap(words, f.label ?? f.name);
-      score += overlap(words, form.submit?.text);
-    }
-    for (const b of page.buttons) score += overlap(words, b.name);
+    let score = pageScore(words, page);
     if (formish && page.forms.some((f) => f.fields.some((x) => x.locator))) score += 2;
     if (score > bestScore) {
       best = page;

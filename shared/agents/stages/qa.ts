@@ -6,6 +6,7 @@
  */
 import type { CrawlFacts, Requirement, RetrievedChunk, StageContext, TestCase } from '../agents.types.ts';
 import { callStructured } from '../llm/call.ts';
+import { promptRequest } from '../prompts/prompt.ts';
 import { qaPrompt } from '../prompts/qa.ts';
 import { type QaInput, type QaOutput, qaOutputSchema } from './schemas.ts';
 
@@ -65,17 +66,13 @@ export async function runQa(
   };
   const output = await callStructured(
     ctx,
-    {
+    promptRequest(qaPrompt, {
       stage: 'qa',
-      promptId: qaPrompt.id,
-      promptVersion: qaPrompt.version,
-      system: qaPrompt.system,
-      user: qaPrompt.render(promptInput),
+      input: promptInput,
       schema: qaOutputSchema,
       schemaName: 'test_cases',
-      input: promptInput,
       maxOutputTokens: QA_MAX_OUTPUT_TOKENS,
-    },
+    }),
     (answer) => qaProblems(answer, input.requirement),
   );
   return output.testCases;

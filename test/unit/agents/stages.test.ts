@@ -4,7 +4,7 @@ import { offlineProvider, promptTokens } from '../../../shared/agents/llm/index.
 import { offlineAnalyst } from '../../../shared/agents/llm/offline/analyst.ts';
 import { offlineAutomation } from '../../../shared/agents/llm/offline/automation.ts';
 import { offlineQa } from '../../../shared/agents/llm/offline/qa.ts';
-import { PROMPT_VERSIONS } from '../../../shared/agents/prompts/index.ts';
+import { crawlSummary, MAX_PROMPT_PAGES, PROMPT_VERSIONS } from '../../../shared/agents/prompts/index.ts';
 import { analystSearchQueries } from '../../../shared/agents/stages/analyst.ts';
 import {
   automationProblems,
@@ -294,5 +294,31 @@ describe('output checks', () => {
       "getByRole('textbox', { name: 'Message' })",
       "getByRole('button', { name: 'Send message' })",
     ]);
+  });
+});
+
+describe('the crawl as prompts show it', () => {
+  it('shows the start page and the pages the requirement is about, at most twelve, in crawl order', () => {
+    const many: CrawlFacts = {
+      crawlId: 'c',
+      startUrl: 'http://127.0.0.1:9/',
+      pages: Array.from({ length: 30 }, (_, i) => ({
+        url: `http://127.0.0.1:9/p${i}`,
+        title: i === 20 ? 'Your orders' : `Page ${i}`,
+        headings: [],
+        links: [],
+        forms: [],
+        buttons:
+          i === 25
+            ? [{ name: 'Filter orders', locator: "getByRole('button', { name: 'Filter orders' })" }]
+            : [],
+      })),
+    };
+    const shown = crawlSummary(many, 'Orders can be filtered') as { path: string }[];
+    expect(shown).toHaveLength(MAX_PROMPT_PAGES);
+    expect(shown.slice(0, 1).map((p) => p.path)).toEqual(['/p0']);
+    expect(shown.map((p) => p.path)).toContain('/p20');
+    expect(shown.map((p) => p.path)).toContain('/p25');
+    expect(shown.map((p) => p.path).indexOf('/p20')).toBeLessThan(shown.map((p) => p.path).indexOf('/p25'));
   });
 });

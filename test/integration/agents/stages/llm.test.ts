@@ -4,12 +4,16 @@ import {
   AgentOutputError,
   type AnalystIssue,
   BudgetExceededError,
+  type CrawlFacts,
   type LlmRequest,
   LlmUnavailableError,
+  type Requirement,
   type RetrievedChunk,
+  type TestCase,
 } from '../../../../shared/agents/agents.types.ts';
 import { callStructured, createLlmProvider, OFFLINE_MODEL } from '../../../../shared/agents/llm/index.ts';
 import { runAnalyst } from '../../../../shared/agents/stages/analyst.ts';
+import { runAutomation } from '../../../../shared/agents/stages/automation.ts';
 import { loadConfig } from '../../../../shared/config.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../../../support/fake-openai/index.ts';
 import { recordingContext } from './stage-context.ts';
@@ -254,5 +258,80 @@ describe('the analyst with a model that cites what it was not given', () => {
     // The strict schema the model was given makes the proposed criterion's TID nullable, not optional.
     const format = fake.completionRequests[0]?.responseFormat as { json_schema: { schema: unknown } };
     expect(JSON.stringify(format.json_schema.schema)).toContain('"null"');
+  });
+});
+
+describe('the automation engineer with a model that invents a selector', () => {
+  const crawl: CrawlFacts = {
+    crawlId: 'c-1',
+    startUrl: 'http://127.0.0.1:9/',
+    pages: [
+      {
+        url: 'http://127.0.0.1:9/signin',
+        title: 'Sign in',
+        headings: [],
+        links: [],
+        forms: [
+          {
+            locator: null,
+            fields: [
+              {
+                label: 'Email',
+                name: 'email',
+                type: 'email',
+                required: true,
+                locator: "getByRole('textbox', { name: 'Email' })",
+              },
+            ],
+            submit: { text: 'Sign in', locator: "getByRole('button', { name: 'Sign in' })" },
+          },
+        ],
+        buttons: [],
+      },
+    ],
+  };
+  const requirement: Requirement = {
+    id: 'R1',
+    title: 'Sign in',
+    description: '',
+    acceptanceCriteria: [{ text: 'An empty email is rejected', tid: 'T4' }],
+    sources: [],
+  };
+  const testCase: TestCase = {
+    requirementId: 'R1',
+    criterionIndex: 0,
+    tid: 'T4',
+    title: 'rejects an empty email',
+    preconditions: [],
+    steps: [{ action: 'Press “Sign in”', expected: 'The form is not sent' }],
+    priority: 'high',
+    type: 'negative',
+  };
+  const file = (locator: string) =>
+    JSON.stringify({
+      path: 'tests/r1-sign-in.spec.ts',
+      content: `import { expect, test } from '@playwright/test';\ntest.use({ baseURL: 'http://127.0.0.1:9/' });\ntest('T4::rejects an empty email', async ({ page }) => {\n  await page.goto('/signin');\n  await page.${locator}.click();\n  await expect(page).toHaveURL('http://127.0.0.1:9/signin');\n});\n`,
+    });
+
+  it('is told which locator the crawl lacks, and the file it returns carries TIDs and locators read from the code', async () => {
+    fake.enqueue(file("locator('button.primary')"), file('getByRole("button", { name: "Sign in" })'));
+    const { ctx, calls } = recordingContext(await provider());
+    const [out] = await runAutomation(ctx, { requirement, testCases: [testCase], crawl });
+    expect(out).toMatchObject({
+      requirementId: 'R1',
+      path: 'tests/r1-sign-in.spec.ts',
+      tids: ['T4'],
+      locators: ["getByRole('button', { name: 'Sign in' })"],
+    });
+    expect(fake.completionRequests[0]?.messages[1]?.content).toContain(
+      "getByRole('textbox', { name: 'Email' })",
+    );
+    expect(fake.completionRequests[1]?.messages[3]?.content).toContain(
+      "the locator locator('button.primary') was not recorded by the crawl",
+    );
+    expect(calls.map((c) => [c.stage, c.promptId, c.outcome])).toEqual([
+      ['automation', 'automation', 'invalid'],
+      ['automation', 'automation', 'ok'],
+    ]);
   });
 });

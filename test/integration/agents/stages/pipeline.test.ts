@@ -23,7 +23,7 @@ import { createNetworkGuard } from '../../../../shared/crawl/network.ts';
 import type { JUnitTestCase } from '../../../../shared/reports/junit/index.ts';
 import { parseJUnit } from '../../../../shared/reports/junit/index.ts';
 import { launchChromium } from '../../../support/chromium.ts';
-import { type CrawlSite, startCrawlSite } from '../../../support/crawl-site.ts';
+import { type CrawlSite, siteCrawlSettings, startCrawlSite } from '../../../support/crawl-site.ts';
 import { startRequestCounter } from '../../../support/request-counter.ts';
 import { recordingContext } from './stage-context.ts';
 
@@ -82,25 +82,10 @@ beforeAll(async () => {
   browser = await launchChromium({ isolateNetwork: true });
   const guard = createNetworkGuard({ allowedHosts: parseAllowedHosts(`127.0.0.1:${site.port}`) });
   const pages: CrawledPage[] = [];
-  await runCrawl(
-    browser,
-    guard,
-    {
-      startUrl: `${site.origin}/`,
-      maxPages: 30,
-      maxDepth: 2,
-      scope: 'same-origin',
-      loginSteps: [],
-      exclude: ['/calendar*', '/never', '/big'],
-      respectRobotsTxt: true,
-      pageTimeoutMs: 15_000,
-      settleMs: 1_000,
-      delayMs: 0,
-      maxDurationMs: 120_000,
-      maxResponseBytes: 5 * 1024 * 1024,
-    },
-    { page: async (page) => void pages.push(page), cancelled: async () => false },
-  );
+  await runCrawl(browser, guard, siteCrawlSettings(site, { maxDepth: 2, maxDurationMs: 120_000 }), {
+    page: async (page) => void pages.push(page),
+    cancelled: async () => false,
+  });
   crawl = crawlFactsFromPages('7d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a', `${site.origin}/`, pages);
 }, 180_000);
 
@@ -240,6 +225,30 @@ describe('verify on faulty files', () => {
     expect(junitXml).toContain('T92::reaches another host');
     expect(victim.connections()).toBe(0);
   }, 180_000);
+
+  it('stops a run that outlasts its bound and says so', async () => {
+    const { outcome, junitXml } = await verifyPlaywrightFiles({
+      files: [
+        {
+          requirementId: 'R1',
+          path: 'tests/r1-slow.spec.ts',
+          content:
+            "import { test } from '@playwright/test';\ntest('T1::waits', async ({ page }) => {\n  await page.waitForTimeout(60_000);\n});\n",
+          tids: ['T1'],
+          locators: [],
+        },
+      ],
+      crawl,
+      run: { allowedHosts: [`127.0.0.1:${site.port}`], timeoutMs: 1500 },
+    });
+    expect(outcome).toMatchObject({
+      typecheck: 'ok',
+      ran: false,
+      notRunReason: 'the test run timed out',
+      tests: 0,
+    });
+    expect(junitXml).toBeNull();
+  }, 60_000);
 
   it('does not run the tests when the app is not on the allow list (loopback refused)', async () => {
     const { outcome, junitXml } = await verifyPlaywrightFiles({
