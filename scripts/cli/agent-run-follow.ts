@@ -9,17 +9,11 @@ import type {
   ApprovalDecision,
   ArtifactView,
 } from '../../shared/agents/agent-runs.types.ts';
-import type { Actor } from '../../shared/audit/audit.ts';
 import type { Database } from '../../shared/db/database.ts';
+import { cliActor } from './token-command.ts';
 
 /** Who the audit log names for agent runs started and decided from the command line. */
-export const cliActor: Actor = {
-  type: 'system',
-  id: null,
-  login: 'assay-cli',
-  ip: null,
-  userAgent: 'assay-cli',
-};
+export { cliActor };
 
 /** Asked when a stage waits for approval: the stage and its artifacts; answers the decision. */
 export type ApprovalPrompt = (

@@ -1,16 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { createLocalWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
 import { requestAgentRun } from '../../shared/agents/agent-runs.service.ts';
 import { agentRunRequestSchema } from '../../shared/agents/agent-runs.types.ts';
 import { getConfig } from '../../shared/config.ts';
 import type { Database } from '../../shared/db/database.ts';
-import { withSystem } from '../../shared/db/tenant.ts';
 import { type ApprovalPrompt, cliActor, followAgentRun, summarizeArtifacts } from './agent-run-follow.ts';
-import { openCliDatabase } from './database.ts';
+import { findOrgByLogin, openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
 import { agentsUsage } from './usage.ts';
 
@@ -103,16 +101,7 @@ export async function run(args: string[]): Promise<number> {
     close = runtime.stop;
   }
   try {
-    const found = await withSystem(db, (trx) =>
-      trx
-        .selectFrom('orgs')
-        .select(['id', 'login'])
-        .where(sql`lower(login)`, '=', org.toLowerCase())
-        .where('deleted_at', 'is', null)
-        .where('renamed_at', 'is', null)
-        .executeTakeFirst(),
-    );
-    if (!found) throw new Error(`No organisation ${org}`);
+    const found = await findOrgByLogin(db, org);
     const workflow = createLocalWorkflowStarter(async () => db);
     const { run: started } = await requestAgentRun(
       { db, workflow, config: getConfig() },

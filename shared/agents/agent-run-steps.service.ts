@@ -14,6 +14,7 @@ import type { WorkflowStarter } from '../adapters/workflow-starter.ts';
 import type { Config } from '../config.ts';
 import { crawlAllowedHosts } from '../crawl/crawl.service.ts';
 import { crawlPageBodySchema } from '../crawl/crawl.types.ts';
+import { pageBodyInput } from '../crawl/crawls.repository.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { Embedder } from '../documents/embeddings/index.ts';
@@ -322,15 +323,7 @@ async function crawlFacts(deps: StepDeps, run: RunRow): Promise<CrawlFacts | nul
   });
   if (!loaded) return null;
   const pages = loaded.rows.flatMap((row) => {
-    const parsed = crawlPageBodySchema.safeParse({
-      ...row.body,
-      url: row.url,
-      depth: row.depth,
-      outcome: row.outcome,
-      httpStatus: row.http_status,
-      title: row.title,
-      ariaSnapshot: row.aria_snapshot,
-    });
+    const parsed = crawlPageBodySchema.safeParse(pageBodyInput(row));
     return parsed.success ? [parsed.data] : [];
   });
   return deps.agents.crawlFacts(loaded.crawl.id, loaded.crawl.start_url, pages);

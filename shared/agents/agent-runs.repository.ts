@@ -224,6 +224,19 @@ export function markApprovalDelivered(trx: Trx, approvalId: string) {
 // ---------------------------------------------------------------------------
 // Artifacts
 
+/** An artifact joined with one of its versions (`a`, `v`), as the API shows it. */
+const ARTIFACT_COLUMNS = [
+  'a.id',
+  'a.kind',
+  'a.name',
+  'a.stage',
+  'a.current_version',
+  'v.version',
+  'v.content',
+  'v.source',
+  'v.created_at',
+] as const;
+
 /** Artifacts of a run with their current version's content, optionally of some kinds. */
 export function listArtifactRows(trx: Trx, runId: string, kinds?: readonly ArtifactKind[]) {
   let q = trx
@@ -231,17 +244,7 @@ export function listArtifactRows(trx: Trx, runId: string, kinds?: readonly Artif
     .innerJoin('agent_run_artifact_versions as v', (join) =>
       join.onRef('v.artifact_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'),
     )
-    .select([
-      'a.id',
-      'a.kind',
-      'a.name',
-      'a.stage',
-      'a.current_version',
-      'v.version',
-      'v.content',
-      'v.source',
-      'v.created_at',
-    ])
+    .select(ARTIFACT_COLUMNS)
     .where('a.run_id', '=', runId)
     .orderBy('a.created_at', 'asc')
     .orderBy('a.name', 'asc');
@@ -256,17 +259,7 @@ export function findArtifactVersion(trx: Trx, runId: string, artifactId: string,
   return trx
     .selectFrom('agent_run_artifacts as a')
     .innerJoin('agent_run_artifact_versions as v', 'v.artifact_id', 'a.id')
-    .select([
-      'a.id',
-      'a.kind',
-      'a.name',
-      'a.stage',
-      'a.current_version',
-      'v.version',
-      'v.content',
-      'v.source',
-      'v.created_at',
-    ])
+    .select(ARTIFACT_COLUMNS)
     .where('a.run_id', '=', runId)
     .where('a.id', '=', artifactId)
     .where('v.version', '=', version === undefined ? sql<number>`a.current_version` : version)
