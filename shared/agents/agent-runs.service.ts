@@ -11,7 +11,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { WorkflowStarter } from '../adapters/workflow-starter.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
-import type { Config } from '../config.ts';
+import { type Config, getConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -321,7 +321,7 @@ async function notifyRunFinished(trx: Transaction<Database>, run: RunRow): Promi
       kind: 'agent_run_finished',
       title: `Agent run ${STATUS_WORDS[run.status]}`,
       body: `The agent run on ${run.repository ?? 'your documents'} ${STATUS_WORDS[run.status]}.${run.error ? ` ${run.error}` : ''}`,
-      link: runLink(process.env.ASSAY_PUBLIC_URL, login, run.id),
+      link: runLink(getConfig().ASSAY_PUBLIC_URL, login, run.id),
       subject: JSON.stringify({ runId: run.id, status: run.status }),
       dedupe_key: `agent-run:${run.id}:finished`,
     })

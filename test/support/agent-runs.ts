@@ -56,7 +56,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** Starts the world; set any `ASSAY_*` variables the test needs before calling it. */
+/**
+ * Starts the world; set any `ASSAY_*` variables the test needs before calling it. Without
+ * `ASSAY_OPENAI_BASE_URL` the agents use the offline provider (a stray key is dropped).
+ */
 export async function startAgentWorld(login: string, installationId: number): Promise<AgentWorld> {
   const github = await new FakeGitHub().start();
   github.state.addInstallation({ id: installationId, account: login, repositories: ['shop'] });
@@ -67,7 +70,7 @@ export async function startAgentWorld(login: string, installationId: number): Pr
   process.env.ASSAY_GITHUB_API_URL = github.url;
   process.env.ASSAY_GITHUB_APP_ID = github.credentials.appId;
   process.env.ASSAY_GITHUB_PRIVATE_KEY = github.credentials.privateKey;
-  delete process.env.ASSAY_OPENAI_API_KEY;
+  if (!process.env.ASSAY_OPENAI_BASE_URL) delete process.env.ASSAY_OPENAI_API_KEY;
   const runtime = await startTestRuntime();
   const repository = {
     id: installationId * 10 + 1,
