@@ -103,3 +103,12 @@ export function tidsInCode(code: string): string[] {
   for (const title of testTitlesInCode(code)) for (const tid of extractTids(title, '')) tids.add(tid);
   return [...tids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }
+
+/** Whether `code` parses (syntax only; types are not checked). The runner cannot load a file that does not. */
+export function parses(code: string): boolean {
+  const { diagnostics } = ts.transpileModule(code, {
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
+  return (diagnostics ?? []).length === 0;
+}

@@ -20,11 +20,11 @@ import { createNetworkGuard, guardedFetch, type Resolver, TargetRefusedError } f
 import { parseJUnit } from '../../reports/junit/parse.ts';
 import type { CrawlFacts, PlaywrightFile, VerifyOutcome } from '../agents.types.ts';
 import { crawlLocators } from '../stages/crawl-facts.ts';
-import { canonicalLocator, locatorsInCode } from './code-facts.ts';
+import { canonicalLocator, locatorsInCode, parses, testTitlesInCode } from './code-facts.ts';
 import { runPlaywrightFiles } from './run-tests.ts';
 import { typecheckFiles } from './typecheck.ts';
 
-export { canonicalLocator, locatorsInCode, testTitlesInCode, tidsInCode } from './code-facts.ts';
+export { canonicalLocator, locatorsInCode, parses, testTitlesInCode, tidsInCode } from './code-facts.ts';
 export { startGuardProxy } from './guard-proxy.ts';
 export { runPlaywrightFiles } from './run-tests.ts';
 export { typecheckFiles } from './typecheck.ts';
@@ -71,7 +71,9 @@ export function missingLocators(
  * test: each is reported in the outcome, never thrown. `ran` is false (with
  * `notRunReason`) without a crawl, without `run`, when the start URL is
  * refused by the SSRF rules or not reachable, without Chromium, or when the
- * runner wrote no report; then `junitXml` is null.
+ * runner wrote no report; then `junitXml` is null. Counts come from the
+ * runner's JUnit report; a file that does not parse is not run (the runner
+ * would refuse every file) and the tests it declares are added as failed.
  */
 export async function verifyPlaywrightFiles(input: {
   files: readonly PlaywrightFile[];
@@ -112,7 +114,11 @@ export async function verifyPlaywrightFiles(input: {
   } catch (error) {
     return notRun(`no Chromium: ${(error as Error).message}`);
   }
-  const run = await runPlaywrightFiles(input.files, {
+  // The runner refuses to run anything when one file does not load: files that do not parse are left out
+  // (their tests count as failed below); files with type errors only still run (types are stripped).
+  const runnable = input.files.filter((f) => parses(f.content));
+  if (runnable.length === 0) return notRun('no file parses: there is nothing the runner could load');
+  const run = await runPlaywrightFiles(runnable, {
     guard,
     chromiumPath,
     timeoutMs: input.run.timeoutMs ?? VERIFY_RUN_TIMEOUT_MS,
@@ -127,14 +133,17 @@ export async function verifyPlaywrightFiles(input: {
   }
   const counts = await parseJUnit(run.junitXml);
   if (!counts.valid) return notRun(`the test runner's report is not valid JUnit: ${counts.reason}`);
+  // A file left out or not loaded has no testcase in the report: its declared tests count as failed.
+  const declared = input.files.reduce((n, f) => n + testTitlesInCode(f.content).length, 0);
+  const unreported = Math.max(0, declared - counts.tests);
   return {
     outcome: {
       ...base,
       ran: true,
       ...(run.timedOut ? { notRunReason: 'the test run timed out; the report is partial' } : {}),
-      tests: counts.tests,
+      tests: counts.tests + unreported,
       passed: counts.passed,
-      failed: counts.failed + counts.errored,
+      failed: counts.failed + counts.errored + unreported,
       skipped: counts.skipped,
     },
     junitXml: run.junitXml,

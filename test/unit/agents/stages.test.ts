@@ -322,3 +322,46 @@ describe('the crawl as prompts show it', () => {
     expect(shown.map((p) => p.path).indexOf('/p20')).toBeLessThan(shown.map((p) => p.path).indexOf('/p25'));
   });
 });
+
+describe('the offline analyst with issues', () => {
+  it('proposes a document sentence once, to the issue it is most about, citing its chunk', () => {
+    const chunk = {
+      documentId: '0b5f8a5e-3d7c-4c1e-9a51-6a4f0d7e2b10',
+      chunkId: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
+      documentName: 'accounts.md',
+      headings: ['Sign in'],
+      text: 'Customers sign in with an email address. The password must have at least 8 characters.',
+      score: 1,
+    };
+    const out = offlineAnalyst({
+      issues: [
+        {
+          repository: 'a/b',
+          number: 1,
+          title: 'Sign in',
+          body: 'Sign in with a password.',
+          criteria: [{ tid: 'T1', text: 'A customer can sign in with a password' }],
+        },
+        {
+          repository: 'a/b',
+          number: 2,
+          title: 'Sign in again',
+          body: '',
+          criteria: [{ tid: 'T2', text: 'A customer can sign in again with the password' }],
+        },
+      ],
+      chunks: [chunk],
+    });
+    const proposed = out.requirements.flatMap((r) =>
+      r.acceptanceCriteria.filter((c) => c.tid === null).map((c) => `${r.id}: ${c.text}`),
+    );
+    expect(proposed).toEqual(['R1: The password must have at least 8 characters.']);
+    expect(out.requirements[0]?.sources).toEqual([
+      { issue: 1, tid: 'T1' },
+      { documentId: chunk.documentId, chunkId: chunk.chunkId },
+    ]);
+    expect(out.requirements[0]?.description).toContain(
+      'Related documents:\n- accounts.md: Customers sign in with an email address.',
+    );
+  });
+});

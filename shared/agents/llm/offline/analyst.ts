@@ -8,7 +8,7 @@
  */
 import type { RequirementSource, RetrievedChunk } from '../../agents.types.ts';
 import type { AnalystInput, AnalystOutput } from '../../stages/schemas.ts';
-import { clip, isRequirementSentence, sentences, similarity } from './text.ts';
+import { clip, clipBlock, isRequirementSentence, sentences, similarity } from './text.ts';
 
 type OutRequirement = AnalystOutput['requirements'][number];
 const MAX_PROPOSED = 2;
@@ -63,14 +63,17 @@ function uniqueSources(sources: RequirementSource[]): RequirementSource[] {
 /** The analyst's answer for `input`, derived from it alone. */
 export function offlineAnalyst(input: AnalystInput): AnalystOutput {
   const requirements: OutRequirement[] = [];
+  const proposedSoFar: string[] = [];
   for (const issue of input.issues) {
     const about = `${issue.title}\n${issue.criteria.map((c) => c.text).join('\n')}`;
     const chunks = related(about, input.chunks);
+    // Not proposed twice: neither what this issue says nor what another requirement already proposes.
     const proposed = proposals(
       chunks,
-      issue.criteria.map((c) => c.text),
+      [...issue.criteria.map((c) => c.text), ...proposedSoFar],
       issue.criteria.length === 0 ? MAX_PROPOSED + 1 : MAX_PROPOSED,
     );
+    proposedSoFar.push(...proposed.map((p) => p.text));
     const criteria = [
       ...issue.criteria.map((c) => ({ text: clip(c.text, 2000), tid: c.tid })),
       ...proposed.map((p) => ({ text: p.text, tid: null })),
@@ -81,9 +84,9 @@ export function offlineAnalyst(input: AnalystInput): AnalystOutput {
     requirements.push({
       id: `R${requirements.length + 1}`,
       title: clip(issue.title, 300),
-      description: clip(
+      description: clipBlock(
         [
-          body ? clip(body, 1200) : `From ${issue.repository}#${issue.number}.`,
+          body ? clipBlock(body, 1200) : `From ${issue.repository}#${issue.number}.`,
           context.length > 0 ? `Related documents:\n${context.join('\n')}` : '',
         ]
           .filter(Boolean)
@@ -109,7 +112,7 @@ export function offlineAnalyst(input: AnalystInput): AnalystOutput {
       requirements.push({
         id: `R${requirements.length + 1}`,
         title: clip(first.headings[0] ?? first.documentName, 300),
-        description: clip(chunks.map((c) => c.text).join('\n\n'), 1500),
+        description: clipBlock(chunks.map((c) => c.text).join('\n\n'), 1500),
         acceptanceCriteria:
           proposed.length > 0
             ? proposed.map((p) => ({ text: p.text, tid: null }))

@@ -29,6 +29,18 @@ export function clip(text: string, max: number): string {
   return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
 
+/** Like {@link clip} for a block of text: lines are kept (blank runs cut to one), spaces inside them collapsed. */
+export function clipBlock(text: string, max: number): string {
+  const clean = text
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}
+
 /** Whether a sentence states a requirement (must, shall, should, required, only…). */
 export function isRequirementSentence(sentence: string): boolean {
   return /\b(must|shall|should|required|needs? to|has to|have to|only|never|always)\b/i.test(sentence);

@@ -206,6 +206,13 @@ describe('verify on faulty files', () => {
         tids: ['T93'],
         locators: [],
       },
+      {
+        requirementId: 'R4',
+        path: 'tests/r4-broken.spec.ts',
+        content: `${head}test('T94::never loads', async ({ page }) => {\n  await page.goto('/'\n});\n`,
+        tids: ['T94'],
+        locators: [],
+      },
     ];
     const { outcome, junitXml } = await verifyPlaywrightFiles({
       files,
@@ -217,11 +224,13 @@ describe('verify on faulty files', () => {
       expect.stringMatching(
         /^tests\/r3-types\.spec\.ts:4:9 Type 'string' is not assignable to type 'number'/,
       ),
+      expect.stringMatching(/^tests\/r4-broken\.spec\.ts:5:1 /),
     ]);
     expect(outcome.locatorsMissing).toEqual([
       { path: 'tests/r3-types.spec.ts', locator: "getByText('Invented')" },
     ]);
-    expect(outcome).toMatchObject({ ran: true, tests: 4, passed: 2, failed: 2, skipped: 0 });
+    // The file that cannot load is not in the runner's report; its test counts as failed.
+    expect(outcome).toMatchObject({ ran: true, tests: 5, passed: 2, failed: 3, skipped: 0 });
     expect(junitXml).toContain('T92::reaches another host');
     expect(victim.connections()).toBe(0);
   }, 180_000);
