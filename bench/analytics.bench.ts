@@ -35,7 +35,7 @@ import type { Database } from '../shared/db/database.ts';
 import { withSystem, withTenant } from '../shared/db/tenant.ts';
 import { readJUnitResults } from '../shared/validation/junit-results.ts';
 import { handleUploadedObject } from '../shared/validation/report-intake.service.ts';
-import { openBenchDatabase } from './support/embedded-db.ts';
+import { openDatabase } from './support/database.ts';
 
 const REPORTS = Number(process.env.ASSAY_BENCH_ANALYTICS_REPORTS ?? 1_000);
 const TESTS = Number(process.env.ASSAY_BENCH_ANALYTICS_TESTS ?? 500);
@@ -162,7 +162,7 @@ async function ingestBefore(db: Kysely<Database>, orgId: string, key: string, xm
 
 export default async function analyticsBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-analytics-'));
-  const { db, close } = await openBenchDatabase(dir);
+  const { db, close } = await openDatabase(dir);
   try {
     const target = await seed(db);
     const sha = (n: number) => n.toString(16).padStart(40, '0');

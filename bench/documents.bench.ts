@@ -26,7 +26,7 @@ import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import type { Database } from '../shared/db/database.ts';
-import { withSystem, withTenant } from '../shared/db/tenant.ts';
+import { withTenant } from '../shared/db/tenant.ts';
 import { chunkBlocks } from '../shared/documents/chunker.ts';
 import { storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
 import { chunkEmbeddingText, createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
@@ -36,7 +36,7 @@ import { type SearchMode, searchDocuments } from '../shared/documents/search.ser
 import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
 import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
 import { mulberry32 } from '../test/support/prng.ts';
-import { openBenchDatabase } from './support/embedded-db.ts';
+import { ensureOrg, openDatabase } from './support/database.ts';
 
 const DIMENSIONS = 384;
 const embedder = createOfflineEmbedder(DIMENSIONS);
@@ -103,19 +103,6 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 // ---------------------------------------------------------------- databases
-
-async function ensureOrg(db: Kysely<Database>, login: string): Promise<string> {
-  return withSystem(db, async (trx) => {
-    const found = await trx.selectFrom('orgs').select('id').where('login', '=', login).executeTakeFirst();
-    if (found) return found.id;
-    const row = await trx
-      .insertInto('orgs')
-      .values({ login, github_account_id: Math.floor(Math.random() * 1e9), account_type: 'Organization' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  });
-}
 
 /** Fills `orgId` with `count` synthetic chunks (bulk insert without the HNSW index, then one index build). */
 async function buildCorpus(
@@ -267,7 +254,7 @@ export default async function bench(): Promise<void> {
   // Storing the 300-page PDF's chunks (HNSW insert per row) on a fresh embedded database.
   const scratch = join(tmpdir(), `assay-bench-documents-scratch-${process.pid}`);
   rmSync(scratch, { recursive: true, force: true });
-  const fresh = await openBenchDatabase(scratch);
+  const fresh = await openDatabase(scratch);
   try {
     const orgId = await ensureOrg(fresh.db, 'bench');
     const id = await withTenant(
@@ -333,7 +320,7 @@ export default async function bench(): Promise<void> {
     const reuse = existsSync(marker);
     if (!reuse) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const database = await openBenchDatabase(dir);
+    const database = await openDatabase(dir);
     try {
       const orgId = await ensureOrg(database.db, 'bench');
       // A second tenant's rows share the index: row-level security must filter them out.

@@ -10,6 +10,7 @@ import { AppFunction, type FunctionKind, type FunctionSpec } from './constructs/
 import { AppSecrets } from './constructs/app-secrets.ts';
 import { ArtifactBucket } from './constructs/artifact-bucket.ts';
 import { Database } from './constructs/database.ts';
+import { StreamingRoute } from './constructs/event-stream.ts';
 import { HttpApi } from './constructs/http-api.ts';
 import { IAM_JUSTIFICATIONS } from './constructs/iam-justifications.ts';
 import { MigrationStep } from './constructs/migration-step.ts';
@@ -167,6 +168,13 @@ export class AssayStack extends Stack {
       const id = `Route${handlerId(entry.handler)}`;
       if (ids.has(id)) throw new Error(`Two routes share the handler name ${id} ("${key}")`);
       ids.add(id);
+      if (entry.stream) {
+        // Streamed responses bypass API Gateway (a function URL): the function stays in the parent,
+        // so the stream URL is one of the stack's outputs.
+        const fn = this.addFunction(this, id, 'route', key, entry).fn;
+        new StreamingRoute(fn, 'Stream', { fn, routeKey: key });
+        continue;
+      }
       const group = routeGroup(key);
       let scope = groups.get(group);
       if (!scope) {

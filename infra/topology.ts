@@ -288,6 +288,82 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    // ---- Agent runs (shared/agents/agent-runs.*) ----
+    'POST /api/v1/orgs/{org}/agent-runs': {
+      handler: 'functions/api/post-agent-run.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'workflow:agent-run:start'],
+    },
+    'GET /api/v1/orgs/{org}/agent-runs': {
+      handler: 'functions/api/get-agent-runs.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/agent-runs/{id}': {
+      handler: 'functions/api/get-agent-run.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/agent-runs/{id}/cancel': {
+      handler: 'functions/api/post-agent-run-cancel.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'workflow:agent-run:start'],
+    },
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/approvals': {
+      handler: 'functions/api/get-agent-run-approvals.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    // The only route that may answer task tokens (states:SendTaskSuccess/Failure).
+    'POST /api/v1/orgs/{org}/agent-runs/{id}/approvals/{approvalId}': {
+      handler: 'functions/api/post-agent-run-approval.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'workflow:agent-run:decide'],
+    },
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/events': {
+      handler: 'functions/api/get-agent-run-events.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    // Server-Sent Events: API Gateway HTTP APIs do not stream, so on AWS this is a Lambda function
+    // URL with response streaming (infra/constructs/event-stream.ts), authenticated inside.
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/events/stream': {
+      handler: 'functions/api/get-agent-run-events-stream.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+      stream: true,
+      timeoutSeconds: 900,
+    },
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/artifacts': {
+      handler: 'functions/api/get-agent-run-artifacts.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}': {
+      handler: 'functions/api/get-agent-run-artifact.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'PUT /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}': {
+      handler: 'functions/api/put-agent-run-artifact.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    // Locally streamed; on AWS written to the bucket and answered with a redirect to a presigned GET
+    // (API Gateway answers 6 MB at most).
+    'GET /api/v1/orgs/{org}/agent-runs/{id}/export.zip': {
+      handler: 'functions/api/get-agent-run-export.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'bucket:read', 'bucket:write'],
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+    },
+    'GET /api/v1/orgs/{org}/usage': {
+      handler: 'functions/api/get-usage.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    // ---- end agent runs ----
     // --- Crawls ---
     'POST /api/v1/orgs/{org}/crawls': {
       handler: 'functions/api/post-crawl.ts',
@@ -358,6 +434,8 @@ export const topology = {
         'queue:manifest',
         'queue:validation',
         'secret:github-app',
+        // `/assay approve|reject` decides agent-run approvals (SendTaskSuccess/Failure).
+        'workflow:agent-run:decide',
       ],
       batchSize: 10,
       timeoutSeconds: 30,
@@ -450,7 +528,57 @@ export const topology = {
     { prefix: 'orgs/', suffix: '.json', queue: 'reports' },
     { prefix: 'orgs/', suffix: '/original', queue: 'documents' },
   ],
-  stateMachines: {},
+  stateMachines: {
+    // The agent pipeline (issue 18): one ASL definition, the same step handlers on AWS and locally.
+    'agent-run': {
+      definition: 'infra/workflows/agent-run.ts',
+      tasks: {
+        analyst: {
+          handler: 'functions/steps/analyst.ts',
+          uses: ['db', 'secret:openai'],
+          timeoutSeconds: 900,
+          memoryMb: 1024,
+        },
+        // Records the task token of the `.waitForTaskToken` state; answers it itself when a replayed
+        // stage was already decided.
+        approval: {
+          handler: 'functions/steps/approval.ts',
+          uses: ['db', 'secret:github-app', 'workflow:agent-run:decide'],
+          timeoutSeconds: 30,
+        },
+        qa: {
+          handler: 'functions/steps/qa.ts',
+          uses: ['db', 'secret:openai'],
+          timeoutSeconds: 900,
+          memoryMb: 1024,
+        },
+        automation: {
+          handler: 'functions/steps/automation.ts',
+          uses: ['db', 'secret:openai'],
+          timeoutSeconds: 900,
+          memoryMb: 1024,
+        },
+        // Type-checks the generated files and runs them once in headless Chromium (x64, like the crawler).
+        verify: {
+          handler: 'functions/steps/verify.ts',
+          uses: ['db'],
+          timeoutSeconds: 900,
+          memoryMb: 2048,
+          architecture: 'x86_64',
+          ephemeralStorageMb: 2048,
+          nodeModules: [
+            '@playwright/test',
+            'playwright',
+            'playwright-core',
+            '@sparticuz/chromium',
+            'typescript',
+          ],
+        },
+        finalize: { handler: 'functions/steps/finalize.ts', uses: ['db'], timeoutSeconds: 30 },
+        fail: { handler: 'functions/steps/fail.ts', uses: ['db'], timeoutSeconds: 30 },
+      },
+    },
+  },
   schedules: {
     'sweep-webhook-deliveries': {
       handler: 'functions/schedules/sweep-webhook-deliveries.ts',

@@ -16,7 +16,9 @@ export type Use =
   | 'secret:github-app'
   | 'secret:webhook'
   | 'secret:session'
-  | 'secret:openai';
+  | 'secret:openai'
+  /** `workflow:<state machine>:start` (StartExecution, StopExecution) or `:decide` (SendTaskSuccess/Failure). */
+  | `workflow:${string}:${'start' | 'decide'}`;
 
 interface FunctionEntry {
   /** Path of the handler module from the repository root; it exports `handler`. */
@@ -36,6 +38,11 @@ interface FunctionEntry {
 
 export interface RouteEntry extends FunctionEntry {
   auth: RouteAuth;
+  /**
+   * A streamed response (Server-Sent Events): served by the local HTTP server as it is written, and on
+   * AWS from a Lambda function URL with response streaming (API Gateway HTTP APIs buffer responses).
+   */
+  stream?: true;
 }
 
 export interface QueueEntry extends Omit<FunctionEntry, 'handler'> {

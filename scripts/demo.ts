@@ -21,7 +21,7 @@ import { withSystem } from '../shared/db/tenant.ts';
 import { waitFor } from './demo/wait.ts';
 
 /** The whole demo must finish (or fail) within this time. */
-const WATCHDOG_MS = 120_000;
+const WATCHDOG_MS = process.argv.includes('--agents') ? 300_000 : 120_000;
 /** How long each step may take to show its effect. */
 const STEP_TIMEOUT_MS = 20_000;
 
@@ -94,8 +94,13 @@ interface PresignedUpload {
 }
 
 /** Everything the demo started, so that it can all be stopped. */
+/** `npm run demo -- --agents`: the agent pipeline instead of the pull-request loop (scripts/demo/agents.ts). */
+const AGENTS = process.argv.includes('--agents');
+
 interface Started {
   root: string;
+  /** The shop the agents demo crawls and tests. */
+  shop?: { stop(): Promise<void> };
   github?: FakeGitHub;
   oidc?: FakeOidcIssuer;
   runtime?: LocalRuntime;
@@ -234,6 +239,24 @@ async function run(started: Started): Promise<void> {
     owner: account,
   };
 
+  if (AGENTS) {
+    const { runAgentsDemo, startDemoShop } = await import('./demo/agents.ts');
+    const shop = await startDemoShop();
+    started.shop = shop;
+    await runAgentsDemo({
+      runtime,
+      github,
+      secret,
+      shopOrigin: shop.origin,
+      installationId: INSTALLATION_ID,
+      account,
+      repository,
+      step,
+      section,
+    });
+    return;
+  }
+
   step('Opening issue #1 with three acceptance criteria');
   const issue = github.state.addIssue(FULL_NAME, { title: 'Coupon codes at checkout', body: ISSUE_BODY });
   await deliver(runtime.url, secret, 'issues', {
@@ -334,6 +357,7 @@ async function run(started: Started): Promise<void> {
 /** Stops whatever was started, in reverse order, and removes the data directory. */
 async function stopAll(started: Started): Promise<void> {
   await started.runtime?.stop();
+  await started.shop?.stop();
   await started.github?.stop();
   await started.oidc?.close();
   rmSync(started.root, { recursive: true, force: true });

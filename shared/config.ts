@@ -127,6 +127,16 @@ const baseSchema = z.object({
   ASSAY_EMBEDDINGS_BASE_URL: optionalString,
   ASSAY_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
   ASSAY_EMBEDDINGS_API_KEY: optionalString,
+  // ---- Agent runs (shared/agents/agent-runs.*) ----
+  /** LLM tokens an organisation may spend per calendar month (UTC) across its agent runs; unset: no limit. */
+  ASSAY_ORG_MONTHLY_TOKEN_BUDGET: z.coerce.number().int().min(0).optional(),
+  /** How long an approval waits for a person before the run ends `timed_out`, in hours (fractions allowed). */
+  ASSAY_APPROVAL_TIMEOUT_HOURS: z.coerce.number().positive().max(8760).default(72),
+  /** ARN of the agent-run state machine (AWS; set by the stack for the functions that start or stop runs). */
+  ASSAY_AGENT_RUN_STATE_MACHINE_ARN: optionalString,
+  /** Idle seconds before the events stream sends a heartbeat comment. */
+  ASSAY_EVENTS_HEARTBEAT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  // ---- end agent runs ----
 });
 
 export type Config = Readonly<z.infer<typeof baseSchema>> & {

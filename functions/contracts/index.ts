@@ -1,5 +1,20 @@
 import type { RouteContract } from '../kit/route-contract.ts';
 import { getOrgMetrics, getRepoMetrics, getRepoTestHistory, getRepoTests } from './analytics.ts';
+import {
+  getAgentRun,
+  getAgentRunApprovals,
+  getAgentRunArtifact,
+  getAgentRunArtifacts,
+  getAgentRunEvents,
+  getAgentRunEventsStream,
+  getAgentRunExport,
+  getAgentRuns,
+  getUsage,
+  postAgentRun,
+  postAgentRunApproval,
+  postAgentRunCancel,
+  putAgentRunArtifact,
+} from './agents.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import {
   getCodeHealthRun,
@@ -129,4 +144,17 @@ export const contracts: readonly RouteContract[] = [
   getDocumentChunks,
   deleteDocument,
   postSearch,
+  postAgentRun,
+  getAgentRuns,
+  getAgentRun,
+  postAgentRunCancel,
+  getAgentRunApprovals,
+  postAgentRunApproval,
+  getAgentRunEvents,
+  getAgentRunEventsStream,
+  getAgentRunArtifacts,
+  getAgentRunArtifact,
+  putAgentRunArtifact,
+  getAgentRunExport,
+  getUsage,
 ];

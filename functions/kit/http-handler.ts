@@ -53,7 +53,8 @@ export type HttpRouteHandler = ((
 
 const baseHeaders = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
-function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
+/** Header names lower-cased, undefined values dropped. */
+export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {}))
     if (value !== undefined) out[name.toLowerCase()] = value;
@@ -65,12 +66,13 @@ function decodeBody(event: APIGatewayProxyEventV2): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-interface FieldIssue {
+export interface FieldIssue {
   path: string;
   message: string;
 }
 
-function validatePart(
+/** Validates one part of a request with its schema, adding each failing field to `issues`. */
+export function validatePart(
   schema: z.ZodType | undefined,
   value: unknown,
   location: string,

@@ -1,5 +1,7 @@
 import { createObjectStore } from '../../shared/adapters/object-store.ts';
 import { createQueuePublisher } from '../../shared/adapters/queue-publisher.ts';
+import { createWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
+import { decideFromGitHubComment } from '../../shared/agents/agent-run-github.ts';
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
 import { getLogger } from '../../shared/logger.ts';
@@ -10,6 +12,7 @@ import { queueHandler } from '../kit/queue-handler.ts';
 const config = getConfig();
 const publisher = createQueuePublisher(config);
 const objects = createObjectStore(config);
+const workflow = createWorkflowStarter(config);
 
 export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, ctx) => {
   const result = await processDelivery(
@@ -25,6 +28,8 @@ export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, 
         const client = getGitHubClient();
         return client.getCollaboratorPermission(ref, username);
       },
+      decideAgentApproval: async (command) =>
+        decideFromGitHubComment({ db: await getDb(), workflow }, command),
       forgetInstallation: (installationId) => {
         if (!config.ASSAY_GITHUB_APP_ID) return;
         // Only a client already loaded in this process can hold a token.

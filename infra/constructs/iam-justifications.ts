@@ -13,6 +13,15 @@ const APP_FUNCTION_POLICY =
  */
 export const IAM_JUSTIFICATIONS: readonly FindingJustification[] = [
   {
+    rule: 'IAM5',
+    finding:
+      /^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:[\w-]+:\*$|^Resource::arn:aws:states:[\w-]+:\d{12}:execution:[\w-]+:\*$/,
+    path: APP_FUNCTION_POLICY,
+    reason:
+      'StopExecution from a workflow:<machine>:start use (cancelling an agent run): execution ARNs are ' +
+      '<machine ARN>:<execution name>, named after each run, so only the execution name is open.',
+  },
+  {
     rule: 'IAM4',
     finding: exactly(`${MANAGED}AWSLambdaBasicExecutionRole`),
     reason:

@@ -18,7 +18,9 @@ export function usesKey(uses: readonly UseSpec[]): string {
         ? `queue-${u.queue}`
         : u.kind === 'secret'
           ? `secret-${u.secret}`
-          : u.kind,
+          : u.kind === 'workflow'
+            ? `workflow-${u.machine}-${u.access}`
+            : u.kind,
   );
   return [...new Set(parts)].sort().join('+') || 'none';
 }

@@ -13,7 +13,8 @@ export type UseSpec =
   | { readonly kind: 'bucket'; readonly access: 'read' | 'write' }
   | { readonly kind: 'queues-inspect' }
   | { readonly kind: 'queue'; readonly queue: string }
-  | { readonly kind: 'secret'; readonly secret: AppSecretName };
+  | { readonly kind: 'secret'; readonly secret: AppSecretName }
+  | { readonly kind: 'workflow'; readonly machine: string; readonly access: 'start' | 'decide' };
 
 /** Decodes one `uses` entry; throws on an unknown one (the type allows any `queue:*`). */
 export function parseUse(use: Use): UseSpec {
@@ -24,10 +25,27 @@ export function parseUse(use: Use): UseSpec {
   if (use.startsWith('queue:') && use.length > 'queue:'.length) {
     return { kind: 'queue', queue: use.slice('queue:'.length) };
   }
+  const workflow = /^workflow:([a-z0-9-]+):(start|decide)$/.exec(use);
+  if (workflow?.[1] && (workflow[2] === 'start' || workflow[2] === 'decide'))
+    return { kind: 'workflow', machine: workflow[1], access: workflow[2] };
   const secret = use.startsWith('secret:') ? use.slice('secret:'.length) : undefined;
   const known = APP_SECRET_NAMES.find((name) => name === secret);
   if (known) return { kind: 'secret', secret: known };
   throw new Error(`Unknown use "${use}"`);
+}
+
+/** `agent-run` → `ASSAY_AGENT_RUN_STATE_MACHINE_ARN`: where a handler finds a state machine's ARN. */
+export function stateMachineArnVariable(machine: string): string {
+  return `ASSAY_${machine.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_STATE_MACHINE_ARN`;
+}
+
+/**
+ * The name a state machine gets on AWS: `{stack}-{machine}`, fixed so that
+ * functions can be granted it by ARN without a reference to the state machine
+ * itself (whose role invokes those same functions: a reference would be a cycle).
+ */
+export function stateMachineName(stackName: string, machine: string): string {
+  return `${stackName}-${machine}`.slice(0, 80);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -5,7 +6,13 @@ import type { AppSecrets } from './app-secrets.ts';
 import type { Database } from './database.ts';
 import type { Network } from './network.ts';
 import type { QueueWithDlq } from './queue-with-dlq.ts';
-import { queueUrlVariable, secretArnVariable, type UseSpec } from './uses.ts';
+import {
+  queueUrlVariable,
+  secretArnVariable,
+  stateMachineArnVariable,
+  stateMachineName,
+  type UseSpec,
+} from './uses.ts';
 
 /** The shared resources a handler's `uses` are resolved against. */
 export interface Wiring {
@@ -49,6 +56,41 @@ function applyUse(fn: lambda.Function, spec: UseSpec, wiring: Wiring): void {
       }
       if (arns.length > 0) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: arns }));
+      }
+      return;
+    }
+    case 'workflow': {
+      // By name, not by reference: the state machine invokes task functions that hold this grant.
+      const stack = Stack.of(fn);
+      const name = stateMachineName(stack.stackName, spec.machine);
+      const machineArn = stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      fn.addEnvironment(stateMachineArnVariable(spec.machine), machineArn);
+      if (spec.access === 'start') {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
+        );
+        const executions = stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${name}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+        );
+      } else {
+        // Task tokens are answered against the state machine they belong to (as grantTaskResponse does).
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+            resources: [machineArn],
+          }),
+        );
       }
       return;
     }

@@ -84,3 +84,21 @@ export async function loadWorkflowDefinitions(
   }
   return loaded;
 }
+
+/**
+ * The definition with every `${task}` placeholder replaced by `substitute(task)`
+ * (what CloudFormation's definition substitutions do on AWS; the local runner
+ * uses placeholder Lambda ARNs, since it binds handlers by state name).
+ */
+export function substitutePlaceholders(
+  definition: AslDefinition,
+  substitute: (task: string) => string,
+): AslDefinition {
+  let text = JSON.stringify(definition);
+  for (const task of placeholdersOf(definition)) text = text.replaceAll(taskRef(task), substitute(task));
+  return JSON.parse(text) as AslDefinition;
+}
+
+/** A well-formed Lambda ARN for a task on the local runtime (never called: handlers are bound by state name). */
+export const localTaskArn = (task: string) =>
+  `arn:aws:lambda:us-east-1:000000000000:function:assay-local-${task}`;

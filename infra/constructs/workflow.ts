@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { AlarmTopic } from './alarm-topic.ts';
+import { stateMachineName } from './uses.ts';
 import { type AslDefinition, checkTaskPlaceholders } from './workflow-definition.ts';
 
 /** Props of {@link Workflow}. */
@@ -32,6 +33,7 @@ export class Workflow extends Construct {
     for (const [task, fn] of props.tasks) substitutions[task] = fn.functionArn;
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: stateMachineName(Stack.of(this).stackName, props.name),
       comment: `Assay workflow "${props.name}"`,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(props.definition)),

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteEntry } from '../topology.types.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
@@ -12,6 +12,40 @@ type RouteHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A streaming route's handler (`functions/kit/stream-handler.ts`): written to the socket as it goes. */
+interface StreamingRouteHandler {
+  streaming: true;
+  local(
+    event: APIGatewayProxyEventV2,
+    context: Context,
+    sink: { open(status: number, headers: Readonly<Record<string, string>>): Writable; signal: AbortSignal },
+  ): Promise<void>;
+}
+
+function isStreaming(handler: unknown): handler is StreamingRouteHandler {
+  return typeof handler === 'function' && (handler as { streaming?: unknown }).streaming === true;
+}
+
+/** Serves a streamed response: headers when the handler opens it, then each chunk at once. */
+async function serveStream(
+  handler: StreamingRouteHandler,
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  response: ServerResponse,
+): Promise<void> {
+  const controller = new AbortController();
+  response.on('close', () => controller.abort());
+  await handler.local(event, context, {
+    signal: controller.signal,
+    open(status, headers) {
+      response.writeHead(status, { ...headers });
+      response.flushHeaders();
+      return response;
+    },
+  });
+  if (!response.writableEnded) response.end();
+}
 
 export interface LocalHttpServerOptions {
   root: string;
@@ -165,7 +199,8 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
         match.entry.timeoutSeconds ?? 10,
         match.entry.memoryMb,
       );
-      writeResult(response, await handler(event, context));
+      if (isStreaming(handler)) await serveStream(handler, event, context, response);
+      else writeResult(response, await handler(event, context));
     } catch (error) {
       // API Gateway answers 500 when the function itself fails; the kit makes this rare.
       console.error(`[local] ${match.routeKey} failed:`, error);

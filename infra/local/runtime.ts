@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { S3EventRecord } from 'aws-lambda';
 import type { Kysely } from 'kysely';
 import { ensureLocalQueueSchema, sendLocalMessage } from '../../shared/adapters/local-queue-store.ts';
+import { ensureLocalWorkflowSchema } from '../../shared/adapters/local-workflow-store.ts';
 import { getConfig, resetConfig } from '../../shared/config.ts';
 import { closeDb, getDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { migrateToLatest } from '../../shared/db/migrate.ts';
 import { decodeS3EventKey } from '../../shared/text/decode.ts';
+import { loadWorkflowDefinitions } from '../constructs/workflow-definition.ts';
 import { topology as defaultTopology } from '../topology.ts';
 import type { Topology } from '../topology.types.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -18,6 +20,7 @@ import { startLocalHttpServer } from './http-server.ts';
 import { startLocalObjectStore } from './object-store.ts';
 import { LocalQueueEngine, type QueueEngineOptions } from './queue-engine.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { LocalWorkflowEngine } from './workflow-engine.ts';
 
 export const repositoryRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -56,6 +59,8 @@ export interface LocalRuntime {
   db: Kysely<Database>;
   queues: LocalQueueEngine;
   scheduler: LocalScheduler;
+  /** The state-machine runner (agent runs). */
+  workflows: LocalWorkflowEngine;
   /** The GitHub double, when `githubDouble` was asked for. */
   githubDouble?: FakeGitHub;
   stop(): Promise<void>;
@@ -135,6 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => closeDb());
     await migrateToLatest(db);
     await ensureLocalQueueSchema(db);
+    await ensureLocalWorkflowSchema(db);
 
     const bucket = getConfig().ASSAY_S3_BUCKET;
     const objectStore = await startLocalObjectStore({
@@ -167,8 +173,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const scheduler = new LocalScheduler(root, topology.schedules, (name, error) =>
       log(`[schedule ${name}] ${error instanceof Error ? error.message : String(error)}`),
     );
+    const workflows = new LocalWorkflowEngine({
+      root,
+      db,
+      machines: topology.stateMachines,
+      definitions: await loadWorkflowDefinitions(topology, root),
+      ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      onError: (execution, error) =>
+        log(`[workflow ${execution}] ${error instanceof Error ? error.message : String(error)}`),
+      ...(options.accessLog
+        ? {
+            onFinished: (e: { id: string; status: string; ms: number }) =>
+              options.accessLog?.(`${clock()} workflow ${e.id} ${e.status} ${duration(e.ms)}`),
+          }
+        : {}),
+    });
     cleanups.push(() => queues.stop());
     cleanups.push(() => scheduler.stop());
+    cleanups.push(() => workflows.stop());
 
     const http = await startLocalHttpServer({
       root,
@@ -192,6 +214,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (options.autoStart ?? true) {
       queues.start();
       scheduler.start();
+      workflows.start();
     }
 
     return {
@@ -202,6 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       db,
       queues,
       scheduler,
+      workflows,
       ...(githubDouble ? { githubDouble } : {}),
       stop: stopAll,
     };

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  agentsUsage,
   crawlUsage,
   criteriaUsage,
   devUsage,
@@ -40,4 +41,5 @@ export const commands: Record<string, CommandEntry> = {
   // Its help line is part of `documents`' usage.
   search: { usage: '', load: async () => ({ run: (await import('./documents-command.ts')).runSearch }) },
   dev: { usage: devUsage, load: () => import('./dev-command.ts') },
+  agents: { usage: agentsUsage, load: () => import('./agents-command.ts') },
 };

@@ -1,17 +1,12 @@
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
-import type { Actor } from '../../shared/audit/audit.ts';
 import { getConfig, loadConfig } from '../../shared/config.ts';
 import { CRAWL_LIMITS, type CrawlView, crawlRequestSchema } from '../../shared/crawl/crawl.types.ts';
-import { withSystem } from '../../shared/db/tenant.ts';
-import { type CliDatabase, runOnDatabase } from './database.ts';
+import { type CliDatabase, findOrgByLogin, runOnDatabase } from './database.ts';
+import { cliActor } from './token-command.ts';
 import { crawlUsage } from './usage.ts';
 
 export { crawlUsage };
-
-/** Who the audit log names for crawls started from the command line. */
-const cliActor: Actor = { type: 'system', id: null, login: 'assay-cli', ip: null, userAgent: 'assay-cli' };
 
 function parseCrawl(args: string[]) {
   const { values, positionals } = parseArgs({
@@ -64,16 +59,7 @@ function parseCrawl(args: string[]) {
 export function crawlCommand(args: string[]): (database: CliDatabase) => Promise<CrawlView> {
   const { org, request } = parseCrawl(args);
   return async ({ db }) => {
-    const found = await withSystem(db, (trx) =>
-      trx
-        .selectFrom('orgs')
-        .select(['id', 'login'])
-        .where(sql`lower(login)`, '=', org.toLowerCase())
-        .where('deleted_at', 'is', null)
-        .where('renamed_at', 'is', null)
-        .executeTakeFirst(),
-    );
-    if (!found) throw new Error(`No organisation ${org}`);
+    const found = await findOrgByLogin(db, org);
     // Loaded here, not at start-up: the other CLI commands should not pay for Playwright, s3rver and the S3 client.
     const [
       { startLocalObjectStore },

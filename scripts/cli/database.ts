@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { lockDataDir, readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { startEmbeddedPostgres } from '../../infra/local/embedded-postgres.ts';
 import { ensureLocalQueueSchema } from '../../shared/adapters/local-queue-store.ts';
@@ -6,6 +6,7 @@ import { getConfig } from '../../shared/config.ts';
 import { createPoolDb } from '../../shared/db/connection.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { migrateToLatest } from '../../shared/db/migrate.ts';
+import { withSystem } from '../../shared/db/tenant.ts';
 import { printJson } from './output.ts';
 
 export interface CliDatabase {
@@ -71,4 +72,22 @@ export async function runOnDatabase<T>(
   } finally {
     await database.close();
   }
+}
+
+/** The live organisation `login` (case-insensitive), or an error naming it. */
+export async function findOrgByLogin(
+  db: Kysely<Database>,
+  login: string,
+): Promise<{ id: string; login: string }> {
+  const found = await withSystem(db, (trx) =>
+    trx
+      .selectFrom('orgs')
+      .select(['id', 'login'])
+      .where(sql`lower(login)`, '=', login.toLowerCase())
+      .where('deleted_at', 'is', null)
+      .where('renamed_at', 'is', null)
+      .executeTakeFirst(),
+  );
+  if (!found) throw new Error(`No organisation ${login}`);
+  return found;
 }

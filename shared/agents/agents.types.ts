@@ -151,12 +151,18 @@ export interface CrawlFacts {
     readonly links: readonly { readonly href: string; readonly text: string }[];
     readonly forms: readonly {
       readonly locator: string | null;
+      /** Absolute URL the form submits to, when the crawl recorded it. */
+      readonly action?: string | null;
+      /** `get` or `post`, when the crawl recorded it. */
+      readonly method?: string;
       readonly fields: readonly {
         readonly label: string | null;
         readonly name: string | null;
         readonly type: string;
         readonly required: boolean;
         readonly locator: string | null;
+        /** Option texts of a `select`. */
+        readonly options?: readonly string[];
       }[];
       readonly submit?: { readonly text: string; readonly locator: string | null };
     }[];
@@ -222,6 +228,17 @@ export interface LlmRequest<T> {
   readonly input: unknown;
   readonly maxOutputTokens: number;
   readonly signal?: AbortSignal;
+  /**
+   * Turns after `user`, oldest first: the corrective retry sends the invalid
+   * answer (`assistant`) and the validation errors (`user`) here.
+   */
+  readonly history?: readonly LlmTurn[];
+}
+
+/** One turn of a conversation after the first user message. */
+export interface LlmTurn {
+  readonly role: 'assistant' | 'user';
+  readonly content: string;
 }
 
 /** A provider of structured LLM output. Raw text is returned; the caller validates. */

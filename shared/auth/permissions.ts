@@ -49,6 +49,12 @@ export const permissions = {
   'documents:search': 'viewer',
   'documents:upload': 'member',
   'documents:delete': 'admin',
+  'agent-runs:read': 'viewer',
+  'agent-runs:create': 'member',
+  'agent-runs:cancel': 'member',
+  'agent-runs:decide': 'member',
+  'agent-runs:edit': 'member',
+  'usage:read': 'viewer',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',
   'notifications:mark-read': 'viewer',

@@ -37,6 +37,7 @@ import {
   insertCrawl,
   listCrawlRows,
   listPageRows,
+  pageBodyInput,
   toCrawlView,
   upsertPage,
 } from './crawls.repository.ts';
@@ -217,15 +218,7 @@ export async function listCrawlPages(
   const result = page(rows, query.limit, (row) => String(row.seq));
   const pages = await Promise.all(
     result.rows.map(async (row): Promise<CrawlPageView> => {
-      const body = crawlPageBodySchema.parse({
-        ...row.body,
-        url: row.url,
-        depth: row.depth,
-        outcome: row.outcome,
-        httpStatus: row.http_status,
-        title: row.title,
-        ariaSnapshot: row.aria_snapshot,
-      });
+      const body = crawlPageBodySchema.parse(pageBodyInput(row));
       return {
         id: row.id,
         ...body,

@@ -237,3 +237,16 @@ export function listPageRows(
   if (after !== undefined) q = q.where('seq', '>', after);
   return q.execute();
 }
+
+/** A stored page as its body (`crawlPageBodySchema` input): the row's JSON body with its own columns. */
+export function pageBodyInput(row: CrawlPageRow): Record<string, unknown> {
+  return {
+    ...row.body,
+    url: row.url,
+    depth: row.depth,
+    outcome: row.outcome,
+    httpStatus: row.http_status,
+    title: row.title,
+    ariaSnapshot: row.aria_snapshot,
+  };
+}

@@ -519,6 +519,124 @@ export interface CrawlPagesTable {
   created_at: Generated<Date>;
 }
 
+/** BIGINT counter with a default: read as string, written as number or string, optional on insert. */
+export type BigIntCounter = ColumnType<
+  string,
+  number | string | bigint | undefined,
+  number | string | bigint
+>;
+
+/** Statuses of an agent run (issue 18). */
+export type AgentRunStatus =
+  | 'running'
+  | 'awaiting_approval'
+  | 'succeeded'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled'
+  | 'timed_out'
+  | 'budget_exceeded';
+
+/** One agent pipeline run (`shared/agents/agent-runs.*`). */
+export interface AgentRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  status: AgentRunStatus;
+  stage: string | null;
+  repository_id: string | null;
+  repository: string | null;
+  issues: Json<number[]>;
+  document_ids: Json<string[]>;
+  crawl_id: string | null;
+  instructions: string | null;
+  approvals: 'each-stage' | 'none';
+  token_budget: number | null;
+  prompt_tokens: BigIntCounter;
+  completion_tokens: BigIntCounter;
+  total_tokens: BigIntCounter;
+  stage_tokens: Json<Record<string, number>>;
+  model: string | null;
+  prompt_versions: Json<Record<string, string>>;
+  verify: Json<Record<string, unknown> | null> | null;
+  execution_id: string | null;
+  error_code: string | null;
+  error: string | null;
+  requested_by: string | null;
+  requested_by_login: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** A human approval of one stage of an agent run; `task_token` resumes the waiting execution. */
+export interface AgentRunApprovalsTable {
+  id: Generated<string>;
+  org_id: string;
+  run_id: string;
+  stage: 'analyst' | 'qa';
+  status: 'pending' | 'approved' | 'edited' | 'rejected' | 'expired' | 'cancelled';
+  task_token: string | null;
+  decision: 'approve' | 'edit' | 'reject' | null;
+  decided_by: string | null;
+  decided_by_login: string | null;
+  decided_via: 'api' | 'github' | null;
+  comment: string | null;
+  decided_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  github_comment_id: BigIntColumn | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** An event of an agent run; `id` orders them (SSE id, polling cursor). */
+export interface AgentRunEventsTable {
+  id: Generated<BigIntColumn>;
+  org_id: string;
+  run_id: string;
+  type: string;
+  stage: string | null;
+  data: Json<Record<string, unknown>>;
+  dedupe_key: string | null;
+  created_at: Generated<Date>;
+}
+
+/** An artifact of an agent run (stable id; versions in `agent_run_artifact_versions`). */
+export interface AgentRunArtifactsTable {
+  id: Generated<string>;
+  org_id: string;
+  run_id: string;
+  kind: 'requirements' | 'test-cases' | 'playwright-test' | 'verify-report';
+  name: string;
+  stage: string;
+  current_version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** One version of an artifact. */
+export interface AgentRunArtifactVersionsTable {
+  id: Generated<string>;
+  org_id: string;
+  artifact_id: string;
+  version: number;
+  content: Json<unknown>;
+  source: 'agent' | 'human';
+  created_by: string | null;
+  created_by_login: string | null;
+  created_at: Generated<Date>;
+}
+
+/** LLM tokens an organisation spent in a calendar month (`YYYY-MM`, UTC). */
+export interface OrgTokenUsageTable {
+  org_id: string;
+  month: string;
+  prompt_tokens: BigIntCounter;
+  completion_tokens: BigIntCounter;
+  total_tokens: BigIntCounter;
+  llm_calls: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
 /** Every table the product reads or writes, for Kysely's types. */
 /** A requirement document (`shared/documents`). */
 export interface DocumentsTable {
@@ -695,4 +813,10 @@ export interface Database {
   test_daily: TestDailyTable;
   test_flaky_shas: TestFlakyShasTable;
   analytics_daily: AnalyticsDailyTable;
+  agent_runs: AgentRunsTable;
+  agent_run_approvals: AgentRunApprovalsTable;
+  agent_run_events: AgentRunEventsTable;
+  agent_run_artifacts: AgentRunArtifactsTable;
+  agent_run_artifact_versions: AgentRunArtifactVersionsTable;
+  org_token_usage: OrgTokenUsageTable;
 }

@@ -45,7 +45,8 @@ export function olderThan(
     | 'code_health_runs'
     | 'ci_uploads'
     | 'crawls'
-    | 'documents',
+    | 'documents'
+    | 'agent_runs',
   cursor: string,
 ): Expression<SqlBool> {
   const t = sql.table(table);

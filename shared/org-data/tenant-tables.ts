@@ -91,6 +91,32 @@ export const TENANT_TABLES: readonly TenantTable[] = [
     description: 'Chunks of each document with heading path, text and embedding',
   },
   {
+    name: 'agent_runs',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Agent pipeline runs (inputs, status, tokens, verify)',
+  },
+  {
+    name: 'agent_run_approvals',
+    orgColumn: 'org_id',
+    omit: ['task_token'],
+    description: 'Human approvals of agent stages (never the task token)',
+  },
+  {
+    name: 'agent_run_events',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Events of each agent run, in order',
+  },
+  { name: 'agent_run_artifacts', orgColumn: 'org_id', omit: [], description: 'Artifacts agent runs wrote' },
+  {
+    name: 'agent_run_artifact_versions',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Every version of each artifact (agent or human edit)',
+  },
+  { name: 'org_token_usage', orgColumn: 'org_id', omit: [], description: 'LLM tokens spent per month' },
+  {
     name: 'workflow_runs',
     orgColumn: 'org_id',
     omit: [],

@@ -32,6 +32,17 @@ export interface ApplyDeps {
   ) => Promise<RepositoryPermission | undefined>;
   /** Drops the cached GitHub token of an installation (deleted or suspended: GitHub refuses it). */
   forgetInstallation?: (installationId: number) => void;
+  /**
+   * `/assay approve` / `/assay reject <reason>` on an issue: decides the pending approval of the
+   * agent run started from it (`shared/agents/agent-run-github.ts`); returns the delivery's outcome.
+   */
+  decideAgentApproval?: (command: {
+    repositoryGithubId: number;
+    issueNumber: number;
+    decision: 'approve' | 'reject';
+    reason: string;
+    commenter: string;
+  }) => Promise<string>;
 }
 
 export interface Applied {
@@ -168,6 +179,18 @@ async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'comman
     return { status: 'ignored', outcome: `/assay ${plan.command}: GitHub App not configured` };
   if (!WRITE.has(permission)) {
     return { status: 'ignored', outcome: `/assay ${plan.command} by ${plan.commenter} without write access` };
+  }
+  if (plan.command === 'approve' || plan.command === 'reject') {
+    if (!deps.decideAgentApproval)
+      return { status: 'ignored', outcome: `/assay ${plan.command}: agent approvals are not wired here` };
+    const outcome = await deps.decideAgentApproval({
+      repositoryGithubId: plan.repository.id,
+      issueNumber: plan.number,
+      decision: plan.command,
+      reason: plan.argument,
+      commenter: plan.commenter,
+    });
+    return { status: 'processed', outcome };
   }
   await ensureRepository(deps.db, plan.installationId, plan.repository);
   const base = target(plan.installationId, plan.repository);

@@ -53,11 +53,13 @@ export type Plan =
     }
   | {
       kind: 'command';
-      command: 'regenerate' | 'revalidate';
+      command: 'regenerate' | 'revalidate' | 'approve' | 'reject';
       installationId: number;
       repository: Repository;
       number: number;
       commenter: string;
+      /** The rest of the command's line (`/assay reject <reason>`), trimmed; empty when none. */
+      argument: string;
     }
   | {
       kind: 'validation';
@@ -77,7 +79,7 @@ export type Plan =
 
 const ISSUE_ACTIONS = new Set(['opened', 'edited', 'reopened']);
 const PULL_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'edited']);
-const COMMAND = /^\s*\/assay\s+(regenerate|revalidate)\b/i;
+const COMMAND = /^\s*\/assay\s+(regenerate|revalidate|approve|reject)\b[ \t]*([^\r\n]*)/i;
 const SHA = /^[0-9a-f]{40}$/;
 
 function field<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
@@ -203,13 +205,21 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
   const found = part(issueSchema, payload.issue, 'issue', 'comment payload without an issue');
   if (!found.ok) return { kind: 'ignore', reason: found.reason };
   const issue = found.data;
-  const command = match[1].toLowerCase() as 'regenerate' | 'revalidate';
+  const command = match[1].toLowerCase() as 'regenerate' | 'revalidate' | 'approve' | 'reject';
   const onPull = issue.pull_request !== undefined && issue.pull_request !== null;
   if (command === 'revalidate' && !onPull)
     return { kind: 'ignore', reason: '/assay revalidate outside a pull request' };
-  if (command === 'regenerate' && onPull)
-    return { kind: 'ignore', reason: '/assay regenerate on a pull request' };
-  return { kind: 'command', command, ...scope, number: issue.number, commenter: comment.user.login };
+  if (command !== 'revalidate' && onPull)
+    return { kind: 'ignore', reason: `/assay ${command} on a pull request` };
+  const argument = (match[2] ?? '').trim().slice(0, 2000);
+  return {
+    kind: 'command',
+    command,
+    ...scope,
+    number: issue.number,
+    commenter: comment.user.login,
+    argument,
+  };
 }
 
 function planValidation(event: string, payload: Record<string, unknown>): Plan {

@@ -20,14 +20,19 @@ interface DemoRun {
 }
 
 /** Runs `npm run demo` as a user would, in its own process group. */
-function runDemo(): Promise<DemoRun> {
-  return runCommand('npm', ['run', 'demo'], { env: minimalEnv(), detached: true });
+function runDemo(...args: string[]): Promise<DemoRun> {
+  return runCommand('npm', ['run', 'demo', ...(args.length > 0 ? ['--', ...args] : [])], {
+    env: minimalEnv(),
+    detached: true,
+  });
 }
 
 let demo: DemoRun | undefined;
+let agents: DemoRun | undefined;
 
 afterAll(() => {
-  if (demo?.pid !== undefined && groupAlive(demo.pid)) process.kill(-demo.pid, 'SIGKILL');
+  for (const run of [demo, agents])
+    if (run?.pid !== undefined && groupAlive(run.pid)) process.kill(-run.pid, 'SIGKILL');
 });
 
 describe('npm run demo', () => {
@@ -64,4 +69,19 @@ describe('npm run demo', () => {
     while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(groupAlive(pid)).toBe(false);
   });
+
+  it('runs the agent pipeline offline with --agents: approvals, generated tests, and a verify that passes', async () => {
+    agents = await runDemo('--agents');
+    const output = `${agents.stdout}\n${agents.stderr}`;
+    expect(agents.code, output).toBe(0);
+    expect(agents.stdout).toContain('Requirements awaiting approval (approved)');
+    expect(agents.stdout).toContain('- T1 A customer can enter their email address and password to sign in');
+    expect(agents.stdout).toContain('Test cases awaiting approval (approved)');
+    expect(agents.stdout).toMatch(/Generated tests\/r1-[a-z0-9-]+\.spec\.ts/);
+    expect(agents.stdout).toContain("test('T1::");
+    expect(agents.stdout).toContain('"typecheck": "ok"');
+    expect(agents.stdout).toContain('"failed": 0');
+    expect(agents.stdout).toContain('run finished: succeeded');
+    expect(agents.stdout).toContain('Stopped the runtime and the doubles');
+  }, 300_000);
 });

@@ -195,7 +195,9 @@ describe('environment and grants from uses', () => {
 describe('HTTP API', () => {
   it('has exactly the topology routes, each integrated with its own handler', () => {
     const routes = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route');
-    expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(Object.keys(topology.routes).sort());
+    // Streaming routes are served from function URLs instead (see the state machines section).
+    const apiRoutes = Object.entries(topology.routes).filter(([, r]) => !r.stream);
+    expect(routes.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(apiRoutes.map(([k]) => k).sort());
     for (const [, route] of routes) {
       const key = route.Properties?.RouteKey as keyof typeof topology.routes;
       const integrationId = referencedId(route.Properties?.Target['Fn::Join'][1][1]) ?? '';
@@ -430,6 +432,54 @@ describe('state machines and schedules', () => {
     for (const task of Object.values(tasks)) {
       expect(allows(statements, 'lambda:InvokeFunction', functionFor(s.json, task.handler)[0])).toBe(true);
     }
+  });
+
+  it('names the state machine {stack}-{name}, so uses grant it by ARN without a cycle', () => {
+    const [, machine] = resourcesOfType(s.json, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+    expect(machine?.Properties?.StateMachineName).toBe(`${s.stack.stackName}-agent`);
+  });
+
+  it('lets only the `workflow:…:start` route start and stop executions, and only `:decide` answer task tokens', () => {
+    const machineArn = `stateMachine:${s.stack.stackName}-agent`;
+    const grantsOf = (action: string) =>
+      allStatements(s.json)
+        .filter(({ statement }) => actionsOf(statement).includes(action))
+        .map(({ statement }) => JSON.stringify(statement.Resource));
+    const [, start] = functionFor(s.json, topology.routes['POST /runs']!.handler);
+    const [, decide] = functionFor(s.json, topology.routes['POST /runs/{id}/decision']!.handler);
+    const [, approval] = functionFor(s.json, topology.stateMachines.agent!.tasks.approval!.handler);
+    const has = (fn: CfnResource, action: string) =>
+      statementsOfFunction(s.json, fn).some((st) => st.Effect === 'Allow' && actionsOf(st).includes(action));
+    expect(has(start, 'states:StartExecution')).toBe(true);
+    expect(has(start, 'states:StopExecution')).toBe(true);
+    expect(has(start, 'states:SendTaskSuccess')).toBe(false);
+    for (const fn of [decide, approval]) {
+      expect(has(fn, 'states:SendTaskSuccess')).toBe(true);
+      expect(has(fn, 'states:SendTaskFailure')).toBe(true);
+      expect(has(fn, 'states:StartExecution')).toBe(false);
+    }
+    for (const action of ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure']) {
+      const resources = grantsOf(action);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) expect(resource).toContain(machineArn);
+    }
+    for (const resource of grantsOf('states:StopExecution'))
+      expect(resource).toContain(`execution:${s.stack.stackName}-agent:*`);
+    expect(environmentOf(start).ASSAY_AGENT_STATE_MACHINE_ARN).toBeDefined();
+  });
+
+  it('serves a streaming route from a function URL with response streaming, not through API Gateway', () => {
+    const [streamId] = functionFor(s.json, topology.routes['GET /runs/{id}/stream']!.handler);
+    const urls = resourcesOfType(s.json, 'AWS::Lambda::Url');
+    expect(urls).toHaveLength(1);
+    expect(urls[0]?.[1].Properties).toMatchObject({ AuthType: 'NONE', InvokeMode: 'RESPONSE_STREAM' });
+    expect(referencedId(urls[0]?.[1].Properties?.TargetFunctionArn)).toBe(streamId);
+    const routeKeys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(
+      ([, r]) => r.Properties?.RouteKey,
+    );
+    expect(routeKeys).not.toContain('GET /runs/{id}/stream');
+    expect(routeKeys).toContain('POST /runs');
+    expect(Object.keys(s.json.Outputs ?? {}).some((k) => k.startsWith('EventsStreamUrl'))).toBe(true);
   });
 
   it('raises an alarm when an execution fails, times out or is aborted', () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { CrawlSettings } from '../../shared/crawl/crawler.ts';
 
 /**
  * A small web application to crawl, served by node:http on 127.0.0.1 only.
@@ -9,6 +10,10 @@ import type { AddressInfo, Socket } from 'node:net';
  * scope, a 404, a page that never answers, a 10 MB page, PDF and JSON
  * documents, an infinite `?page=N` calendar, robots.txt, and a login.
  * `catalogue` adds that many extra product pages (the benchmark's ≥ 200).
+ * `app` links two pages an agent run writes tests for (issue 18): a sign-in
+ * form that validates its input (HTML required/type/minlength, and on the
+ * server: an error alert and 422/401 for bad input) and an orders list with
+ * a filter form.
  */
 export interface CrawlSite {
   /** `http://127.0.0.1:<port>` */
@@ -34,7 +39,51 @@ function send(
   res.end(body);
 }
 
-function home(port: number, catalogue: number): string {
+/** The orders of the list page (`app`). */
+export const SITE_ORDERS = [
+  { number: 'A-1001', status: 'Open', total: '12.50' },
+  { number: 'A-1002', status: 'Shipped', total: '8.00' },
+  { number: 'A-1003', status: 'Open', total: '30.10' },
+  { number: 'A-1004', status: 'Cancelled', total: '4.99' },
+] as const;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function signInPage(error: string | null, email: string): string {
+  return layout(
+    'Sign in',
+    `<main><h1>Sign in to your account</h1>${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="/signin" id="signin-form">
+  <label for="signin-email">Email address</label><input id="signin-email" name="email" type="email" required value="${escapeHtml(email)}">
+  <label for="signin-password">Password</label><input id="signin-password" name="password" type="password" required minlength="8">
+  <label><input type="checkbox" name="remember"> Remember me</label>
+  <button type="submit">Sign in</button>
+</form><a href="/">Back to the shop</a></main>`,
+  );
+}
+
+function ordersPage(status: string, query: string): string {
+  const rows = SITE_ORDERS.filter(
+    (o) => (status === '' || status === 'All' || o.status === status) && o.number.includes(query.trim()),
+  );
+  const options = ['All', 'Open', 'Shipped', 'Cancelled']
+    .map((o) => `<option${o === status ? ' selected' : ''}>${o}</option>`)
+    .join('');
+  return layout(
+    'Orders',
+    `<main><h1>Your orders</h1>
+<form method="get" action="/orders" id="order-filter">
+  <label for="order-status">Status</label><select id="order-status" name="status">${options}</select>
+  <label for="order-number">Order number</label><input id="order-number" name="q" type="search" value="${escapeHtml(query)}">
+  <button type="submit">Filter orders</button>
+</form>
+<table><thead><tr><th>Order</th><th>Status</th><th>Total</th></tr></thead><tbody>
+${rows.map((o) => `<tr><td>${o.number}</td><td>${o.status}</td><td>${o.total}</td></tr>`).join('\n')}
+</tbody></table><p>${rows.length} orders</p><a href="/">Back to the shop</a></main>`,
+  );
+}
+
+function home(port: number, catalogue: number, app = false): string {
   const products =
     catalogue > 0
       ? `<h2>Catalogue</h2><ul>${Array.from({ length: Math.min(catalogue, 20) }, (_, i) => `<li><a href="/catalogue/${i}">Product ${i}</a></li>`).join('')}</ul><a href="/catalogue/index/0">All products</a>`
@@ -48,15 +97,17 @@ function home(port: number, catalogue: number): string {
 <p><a href="/calendar?page=1">Calendar</a> <a href="/missing">Broken link</a> <a href="/private/area">Private</a></p>
 <p><a href="/files/report.pdf">Report (PDF)</a> <a href="/api/data.json">Data</a> <a href="/embeds">Embeds</a></p>
 <button type="button">Subscribe</button> <button type="button" data-testid="cart-button">Cart</button>
+${app ? '<p><a href="/signin">Sign in</a> <a href="/orders">Orders</a></p>' : ''}
 ${products}</main>`,
   );
 }
 
 /** Starts the site; stop it at the end of the test. */
 export async function startCrawlSite(
-  options: { catalogue?: number; victim?: string } = {},
+  options: { catalogue?: number; victim?: string; app?: boolean } = {},
 ): Promise<CrawlSite> {
   const catalogue = options.catalogue ?? 0;
+  const app = options.app ?? false;
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   let port = 0;
@@ -66,7 +117,26 @@ export async function startCrawlSite(
     const signedIn = (req.headers.cookie ?? '').includes('session=ok');
     const path = url.pathname;
     if (path === '/robots.txt') return send(res, 200, 'User-agent: *\nDisallow: /private/\n', 'text/plain');
-    if (path === '/') return send(res, 200, home(port, catalogue));
+    if (path === '/') return send(res, 200, home(port, catalogue, app));
+    if (app && path === '/signin' && req.method === 'POST') {
+      const form = new URLSearchParams(body);
+      const email = form.get('email') ?? '';
+      const password = form.get('password') ?? '';
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        return send(res, 422, signInPage('Enter a valid email address', email));
+      if (password.length < 8)
+        return send(res, 422, signInPage('The password has at least 8 characters', email));
+      if (password !== SITE_PASSWORD) return send(res, 401, signInPage('Wrong email or password', email));
+      res.writeHead(303, { location: '/account', 'set-cookie': 'session=ok; Path=/; HttpOnly' });
+      return res.end();
+    }
+    if (app && path === '/signin') return send(res, 200, signInPage(null, ''));
+    if (app && path === '/orders')
+      return send(
+        res,
+        200,
+        ordersPage(url.searchParams.get('status') ?? '', url.searchParams.get('q') ?? ''),
+      );
     if (path === '/about')
       return send(
         res,
@@ -256,5 +326,27 @@ export async function startCrawlSite(
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Settings of a crawl of `site` from its home page: no delay, the endless and broken pages excluded. */
+export function siteCrawlSettings(
+  site: Pick<CrawlSite, 'origin'>,
+  overrides: Partial<CrawlSettings> = {},
+): CrawlSettings {
+  return {
+    startUrl: `${site.origin}/`,
+    maxPages: 30,
+    maxDepth: 3,
+    scope: 'same-origin',
+    loginSteps: [],
+    exclude: ['/calendar*', '/never', '/big'],
+    respectRobotsTxt: true,
+    pageTimeoutMs: 15_000,
+    settleMs: 1_000,
+    delayMs: 0,
+    maxDurationMs: 600_000,
+    maxResponseBytes: 5 * 1024 * 1024,
+    ...overrides,
   };
 }

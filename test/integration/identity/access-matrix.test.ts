@@ -95,6 +95,28 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   'GET /api/v1/orgs/{org}/documents/{id}/chunks': { params: { id: randomUUID() } },
   'DELETE /api/v1/orgs/{org}/documents/{id}': { params: { id: randomUUID() } },
   'POST /api/v1/orgs/{org}/search': { body: { query: 'matrix', mode: 'text' } },
+  // ---- Agent runs: unknown ids answer 404 to those allowed (nothing is started) ----
+  'POST /api/v1/orgs/{org}/agent-runs': { body: { documentIds: [randomUUID()] } },
+  'GET /api/v1/orgs/{org}/agent-runs': {},
+  'GET /api/v1/orgs/{org}/agent-runs/{id}': { params: { id: randomUUID() } },
+  'POST /api/v1/orgs/{org}/agent-runs/{id}/cancel': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/approvals': { params: { id: randomUUID() } },
+  'POST /api/v1/orgs/{org}/agent-runs/{id}/approvals/{approvalId}': {
+    params: { id: randomUUID(), approvalId: randomUUID() },
+    body: { decision: 'approve' },
+  },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/events': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/events/stream': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/artifacts': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}': {
+    params: { id: randomUUID(), artifactId: randomUUID() },
+  },
+  'PUT /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}': {
+    params: { id: randomUUID(), artifactId: randomUUID() },
+    body: { content: [] },
+  },
+  'GET /api/v1/orgs/{org}/agent-runs/{id}/export.zip': { params: { id: randomUUID() } },
+  'GET /api/v1/orgs/{org}/usage': {},
 };
 
 const routes = Object.entries((topology as Topology).routes);
@@ -123,6 +145,9 @@ function request(key: string, org: string, bearer?: string): Promise<Response> {
 
 beforeAll(async () => {
   process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
+  // Every session route is called without credentials once: more than the default limit of failed
+  // authentications per client a minute (60), which this test is not about.
+  process.env.ASSAY_RATE_LIMIT_AUTH_FAILURES = '10000';
   runtime = await startTestRuntime();
   const orgA = await seedOrg(runtime.db, 'org-a');
   const orgB = await seedOrg(runtime.db, 'org-b');
@@ -133,6 +158,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.ASSAY_RATE_LIMIT_AUTH_FAILURES;
   await runtime.dispose();
 });
 

@@ -8,14 +8,15 @@ import { processDocument } from '../../../shared/documents/processing.service.ts
 import { type SearchMode, searchDocuments } from '../../../shared/documents/search.service.ts';
 import { EVAL_DOCUMENTS, EVAL_QUESTIONS } from '../../fixtures/documents/retrieval-eval.ts';
 
-/** Stores the evaluation documents for `orgId` through the real processing path; returns id → filename. */
-export async function ingestEvalDocuments(
+/** Stores Markdown documents for `orgId` through the real processing path; returns id → filename. */
+export async function ingestMarkdownDocuments(
   db: Kysely<Database>,
   orgId: string,
   embedder: Embedder,
+  documents: readonly { filename: string; markdown: string }[],
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const doc of EVAL_DOCUMENTS) {
+  for (const doc of documents) {
     const id = randomUUID();
     const bytes = Buffer.from(doc.markdown);
     await withTenant(db, orgId, (trx) =>
@@ -42,6 +43,15 @@ export async function ingestEvalDocuments(
     ids.set(id, doc.filename);
   }
   return ids;
+}
+
+/** Stores the evaluation documents for `orgId` through the real processing path; returns id → filename. */
+export function ingestEvalDocuments(
+  db: Kysely<Database>,
+  orgId: string,
+  embedder: Embedder,
+): Promise<Map<string, string>> {
+  return ingestMarkdownDocuments(db, orgId, embedder, EVAL_DOCUMENTS);
 }
 
 export interface Recall {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { automationStep } from '../../shared/agents/agent-run-steps.service.ts';
+import { requirementStepSchema } from '../../shared/agents/agent-runs.types.ts';
+import { agentStepDeps } from '../kit/agent-step-deps.ts';
+import { stepHandler } from '../kit/step-handler.ts';
+
+export const handler = stepHandler(
+  requirementStepSchema,
+  z.object({ requirementId: z.string() }),
+  async ({ requirementId, ...ref }) => automationStep(await agentStepDeps(), ref, requirementId),
+);

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { finalizeStep } from '../../shared/agents/agent-run-steps.service.ts';
+import { runRefSchema } from '../../shared/agents/agent-runs.types.ts';
+import { agentStepDeps } from '../kit/agent-step-deps.ts';
+import { stepHandler } from '../kit/step-handler.ts';
+
+export const handler = stepHandler(runRefSchema, z.object({ status: z.string() }), async (ref) =>
+  finalizeStep(await agentStepDeps(), ref),
+);

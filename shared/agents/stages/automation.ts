@@ -1,0 +1,98 @@
+/**
+ * The automation stage (issue 18, stage 5): one Playwright test file per
+ * requirement.
+ *
+ * Conventions of the generated files (checked here, relied on by verify):
+ * - `@playwright/test` style, TypeScript, at `tests/r<n>-<slug>.spec.ts`;
+ * - one test per test case titled `T12::<title>`, or `R2.3::<title>` for a
+ *   proposed criterion without TID (see `naming.ts`);
+ * - with a crawl: `test.use({ baseURL: '<crawl start URL>' })` at the top of
+ *   the file, relative `page.goto` paths, and only the crawl's recorded
+ *   locators; without one, role/label locators from the test cases and no
+ *   baseURL (the runner's config must set it).
+ *
+ * @module
+ */
+import type { CrawlFacts, PlaywrightFile, Requirement, StageContext, TestCase } from '../agents.types.ts';
+import { callStructured } from '../llm/call.ts';
+import { automationPrompt } from '../prompts/automation.ts';
+import { promptRequest } from '../prompts/prompt.ts';
+import { canonicalLocator, locatorsInCode, testTitlesInCode, tidsInCode } from '../verify/code-facts.ts';
+import { crawlLocators } from './crawl-facts.ts';
+import { specPath, testTag } from './naming.ts';
+import { type AutomationInput, type AutomationOutput, automationOutputSchema } from './schemas.ts';
+
+export { crawlFactsFromPages, crawlLocators } from './crawl-facts.ts';
+
+/** Largest file the automation engineer may write, in tokens. */
+export const AUTOMATION_MAX_OUTPUT_TOKENS = 16_000;
+
+/**
+ * The problems of an automation answer beyond its schema: another path than
+ * asked, no `@playwright/test` import, a test case without a test titled with
+ * its tag, and — with a crawl — a locator the crawl did not record. Empty when good.
+ */
+export function automationProblems(
+  output: AutomationOutput,
+  input: Pick<AutomationInput, 'path' | 'testCases' | 'crawl'>,
+): string[] {
+  const problems: string[] = [];
+  if (output.path !== input.path) problems.push(`path: expected ${input.path}, got ${output.path}`);
+  if (!/from\s+['"]@playwright\/test['"]/.test(output.content))
+    problems.push("content: the file must import { expect, test } from '@playwright/test'");
+  const titles = testTitlesInCode(output.content);
+  for (const tc of input.testCases) {
+    const tag = `${testTag(tc)}::`;
+    if (!titles.some((t) => t.startsWith(tag)))
+      problems.push(`content: no test titled "${tag}…" for the test case "${tc.title.slice(0, 80)}"`);
+  }
+  if (input.crawl) {
+    const recorded = new Set([...crawlLocators(input.crawl)].map(canonicalLocator));
+    for (const locator of locatorsInCode(output.content)) {
+      if (!recorded.has(locator))
+        problems.push(`content: the locator ${locator} was not recorded by the crawl`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Runs the automation engineer on one requirement and its test cases
+ * (prompt {@link automationPrompt}). The file's `tids` and `locators` are
+ * read from its code.
+ *
+ * @throws AgentOutputError when the answer is invalid twice (schema or
+ *   {@link automationProblems}); LlmUnavailableError; BudgetExceededError.
+ */
+export async function runAutomation(
+  ctx: StageContext,
+  input: { requirement: Requirement; testCases: readonly TestCase[]; crawl: CrawlFacts | null },
+): Promise<PlaywrightFile[]> {
+  const promptInput: AutomationInput = {
+    requirement: input.requirement,
+    testCases: input.testCases,
+    crawl: input.crawl,
+    path: specPath(input.requirement),
+    ...(ctx.instructions ? { instructions: ctx.instructions } : {}),
+  };
+  const output = await callStructured(
+    ctx,
+    promptRequest(automationPrompt, {
+      stage: 'automation',
+      input: promptInput,
+      schema: automationOutputSchema,
+      schemaName: 'playwright_file',
+      maxOutputTokens: AUTOMATION_MAX_OUTPUT_TOKENS,
+    }),
+    (answer) => automationProblems(answer, promptInput),
+  );
+  return [
+    {
+      requirementId: input.requirement.id,
+      path: output.path,
+      content: output.content,
+      tids: tidsInCode(output.content),
+      locators: locatorsInCode(output.content),
+    },
+  ];
+}
