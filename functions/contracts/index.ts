@@ -1,5 +1,4 @@
 import type { RouteContract } from '../kit/route-contract.ts';
-import { getOrgMetrics, getRepoMetrics, getRepoTestHistory, getRepoTests } from './analytics.ts';
 import {
   getAgentRun,
   getAgentRunApprovals,
@@ -15,6 +14,7 @@ import {
   postAgentRunCancel,
   putAgentRunArtifact,
 } from './agents.ts';
+import { getOrgMetrics, getRepoMetrics, getRepoTestHistory, getRepoTests } from './analytics.ts';
 import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
 import {
   getCodeHealthRun,
