@@ -61,7 +61,10 @@ function applyUse(fn: lambda.Function, spec: UseSpec, wiring: Wiring): void {
     }
     case 'workflow': {
       // By name, not by reference: the state machine invokes task functions that hold this grant.
-      const stack = Stack.of(fn);
+      // Named after the top-level stack (a route's function sits in a nested stack, whose own
+      // name is a token that would tie the parent's role policy to the nested stack: a cycle).
+      let stack = Stack.of(fn);
+      while (stack.nestedStackParent) stack = stack.nestedStackParent;
       const name = stateMachineName(stack.stackName, spec.machine);
       const machineArn = stack.formatArn({
         service: 'states',
