@@ -25,11 +25,11 @@ import type {
   AnalystIssue,
   LlmCallRecord,
   PlaywrightFile,
-  RetrievedChunk,
   StageContext,
   TestCase,
 } from '../shared/agents/agents.types.ts';
 import { offlineProvider } from '../shared/agents/llm/index.ts';
+import { searchChunks } from '../shared/agents/retrieval.ts';
 import { analystSearchQueries, runAnalyst } from '../shared/agents/stages/analyst.ts';
 import { crawlFactsFromPages, runAutomation } from '../shared/agents/stages/automation.ts';
 import { runQa } from '../shared/agents/stages/qa.ts';
@@ -40,7 +40,6 @@ import { type CrawledPage, runCrawl } from '../shared/crawl/crawler.ts';
 import { createNetworkGuard } from '../shared/crawl/network.ts';
 import type { Database } from '../shared/db/database.ts';
 import { createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
-import { searchDocuments } from '../shared/documents/search.service.ts';
 import { siteCrawlSettings, startCrawlSite } from '../test/support/crawl-site.ts';
 import { ingestMarkdownDocuments } from '../test/support/documents/retrieval-eval.ts';
 import { ensureOrg, openDatabase } from './support/database.ts';
@@ -214,27 +213,9 @@ export default async function bench(): Promise<void> {
     const times: Record<string, number> = {};
 
     started = performance.now();
-    const byId = new Map<string, RetrievedChunk>();
-    for (const query of analystSearchQueries(issues)) {
-      const { results } = await searchDocuments({ db: database.db, embedder }, orgId, {
-        query,
-        mode: 'hybrid',
-        limit: CHUNKS_PER_QUERY,
-      });
-      for (const r of results) {
-        const known = byId.get(r.chunkId);
-        if (!known || known.score < r.score)
-          byId.set(r.chunkId, {
-            documentId: r.documentId,
-            chunkId: r.chunkId,
-            documentName: r.documentTitle,
-            headings: r.headingPath,
-            text: r.text,
-            score: r.score,
-          });
-      }
-    }
-    const chunks = [...byId.values()].sort((a, b) => b.score - a.score);
+    const chunks = await searchChunks({ db: database.db, embedder }, orgId, analystSearchQueries(issues), {
+      limit: CHUNKS_PER_QUERY,
+    });
     times.retrieval = performance.now() - started;
 
     started = performance.now();

@@ -18,7 +18,6 @@ import { pageBodyInput } from '../crawl/crawls.repository.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { Embedder } from '../documents/embeddings/index.ts';
-import { searchDocuments } from '../documents/search.service.ts';
 import { type ApprovalListener, requestApproval } from './agent-run-approvals.service.ts';
 import { createRunMeter } from './agent-run-meter.ts';
 import {
@@ -53,6 +52,7 @@ import {
   testCasesSchema,
   type VerifyOutcome,
 } from './agents.types.ts';
+import { searchChunks } from './retrieval.ts';
 
 /**
  * The agents a step calls (`shared/agents/{llm,stages,verify}`), gathered by
@@ -228,30 +228,14 @@ async function retrieveChunks(
 ): Promise<RetrievedChunk[]> {
   if (run.document_ids.length === 0) return [];
   const queries = deps.agents.analystSearchQueries(issues);
-  const found = new Map<string, RetrievedChunk>();
-  if (queries.length > 0) {
-    const embedder = await deps.agents.embedder();
-    for (const query of queries) {
-      const { results } = await searchDocuments({ db: deps.db, embedder }, run.org_id, {
-        query,
-        limit: CHUNKS_PER_QUERY,
-        documentIds: run.document_ids,
-      });
-      for (const r of results) {
-        const seen = found.get(r.chunkId);
-        if (!seen || seen.score < r.score)
-          found.set(r.chunkId, {
-            documentId: r.documentId,
-            chunkId: r.chunkId,
-            documentName: r.documentTitle,
-            headings: r.headingPath,
-            text: r.text,
-            score: r.score,
-          });
-      }
-    }
-  }
-  if (found.size === 0) {
+  const found =
+    queries.length > 0
+      ? await searchChunks({ db: deps.db, embedder: await deps.agents.embedder() }, run.org_id, queries, {
+          limit: CHUNKS_PER_QUERY,
+          documentIds: run.document_ids,
+        })
+      : [];
+  if (found.length === 0) {
     // No issue to search from: the documents' chunks in order.
     const rows = await withTenant(deps.db, run.org_id, (trx) =>
       trx
@@ -273,7 +257,7 @@ async function retrieveChunks(
       score: 1 / (1 + index),
     }));
   }
-  return [...found.values()].sort((a, b) => b.score - a.score).slice(0, MAX_CHUNKS);
+  return found.slice(0, MAX_CHUNKS);
 }
 
 /** The chunks a requirement cites (its document sources), for the QA engineer. */
