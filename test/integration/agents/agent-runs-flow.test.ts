@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { parseJUnit } from '../../../shared/reports/junit/index.ts';
 import { type AgentWorld, startAgentWorld } from '../../support/agent-runs.ts';
@@ -105,8 +105,16 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(run.model).toBeTruthy();
     expect(Object.keys(run.promptVersions).length).toBeGreaterThan(0);
 
-    const comments = w.github.state.commentsOn(`${ORG}/shop`, w.issue.number);
-    const notice = comments.find((c) => c.body.includes(`<!-- assay:agent-run:${runId} -->`));
+    // The comment is posted after the approval is recorded (the run shows awaiting_approval first).
+    const notice = await vi.waitFor(
+      () => {
+        const comments = w.github.state.commentsOn(`${ORG}/shop`, w.issue.number);
+        const found = comments.find((c) => c.body.includes(`<!-- assay:agent-run:${runId} -->`));
+        if (!found) throw new Error('no approval comment on the issue yet');
+        return found;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(notice?.body).toContain('requirements (analyst)');
     expect(notice?.body).toContain('/assay approve');
     const notifications = await withSystem(w.runtime.db, (trx) =>
