@@ -587,6 +587,14 @@ export const topology = {
       everyMinutesSetting: 'ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES',
       timeoutSeconds: 60,
     },
+    // Ends agent runs whose execution ended without recording an outcome (never a run stuck running).
+    'sweep-agent-runs': {
+      handler: 'functions/schedules/sweep-agent-runs.ts',
+      uses: ['db', 'workflow:agent-run:start'],
+      everyMinutes: 15,
+      everyMinutesSetting: 'ASSAY_AGENT_RUN_SWEEP_EVERY_MINUTES',
+      timeoutSeconds: 120,
+    },
     'rollup-test-analytics': {
       handler: 'functions/schedules/rollup-test-analytics.ts',
       uses: ['db'],

@@ -17,7 +17,7 @@ export type Use =
   | 'secret:webhook'
   | 'secret:session'
   | 'secret:openai'
-  /** `workflow:<state machine>:start` (StartExecution, StopExecution) or `:decide` (SendTaskSuccess/Failure). */
+  /** `workflow:<state machine>:start` (StartExecution, StopExecution, DescribeExecution) or `:decide` (SendTaskSuccess/Failure). */
   | `workflow:${string}:${'start' | 'decide'}`;
 
 interface FunctionEntry {

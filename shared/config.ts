@@ -83,6 +83,13 @@ const baseSchema = z.object({
    * `sweep-webhook-deliveries`: the local scheduler and CDK's rule read it).
    */
   ASSAY_WEBHOOK_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /**
+   * Agent runs untouched this many seconds are checked by `sweep-agent-runs`: one whose execution
+   * ended without recording an outcome (or never started) is ended (`shared/agents/agent-run-reconcile.service.ts`).
+   */
+  ASSAY_AGENT_RUN_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** How often `sweep-agent-runs` runs, in minutes (its `everyMinutesSetting`). */
+  ASSAY_AGENT_RUN_SWEEP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // --- Test analytics (shared/analytics) ---
   /** Days over which a test's flaky rate is taken and within which one flaky commit flags it flaky. */
   ASSAY_FLAKY_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(14),

@@ -18,7 +18,8 @@ export const IAM_JUSTIFICATIONS: readonly FindingJustification[] = [
       /^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:[\w-]+:\*$|^Resource::arn:aws:states:[\w-]+:\d{12}:execution:[\w-]+:\*$/,
     path: APP_FUNCTION_POLICY,
     reason:
-      'StopExecution from a workflow:<machine>:start use (cancelling an agent run): execution ARNs are ' +
+      'StopExecution/DescribeExecution from a workflow:<machine>:start use (cancelling an agent run, finding ' +
+      'runs whose execution ended without an outcome): execution ARNs are ' +
       '<machine ARN>:<execution name>, named after each run, so only the execution name is open.',
   },
   {

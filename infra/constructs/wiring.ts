@@ -84,7 +84,10 @@ function applyUse(fn: lambda.Function, spec: UseSpec, wiring: Wiring): void {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         });
         fn.addToRolePolicy(
-          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+          new iam.PolicyStatement({
+            actions: ['states:StopExecution', 'states:DescribeExecution'],
+            resources: [executions],
+          }),
         );
       } else {
         // Task tokens are answered against the state machine they belong to (as grantTaskResponse does).

@@ -1,4 +1,5 @@
 import {
+  DescribeExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   SFNClient,
@@ -10,7 +11,12 @@ import type { Config } from '../config.ts';
 import { getDb } from '../db/connection.ts';
 import type { Database } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
-import { answerLocalTaskToken, insertLocalExecution, requestLocalStop } from './local-workflow-store.ts';
+import {
+  answerLocalTaskToken,
+  findLocalExecution,
+  insertLocalExecution,
+  requestLocalStop,
+} from './local-workflow-store.ts';
 
 /**
  * The port through which the product starts, stops and resumes state-machine
@@ -27,7 +33,12 @@ export interface WorkflowStarter {
   sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   /** SendTaskFailure with an error name the definition's Catch matches. @throws StaleTaskTokenError */
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+  /** DescribeExecution: whether the execution still runs (`UNKNOWN` when there is no such execution). */
+  describe(executionId: string): Promise<{ status: ExecutionStatus }>;
 }
+
+/** An execution's state as Step Functions names it (`PENDING_REDRIVE` reads as `RUNNING`), or `UNKNOWN`. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'UNKNOWN';
 
 /** The task token no longer resumes anything: its state timed out, it was answered, or the execution ended. */
 export class StaleTaskTokenError extends DomainError {
@@ -75,6 +86,18 @@ export function createSfnWorkflowStarter(
         if (!(error instanceof Error && error.name === 'ExecutionDoesNotExist')) throw error;
       }
     },
+    async describe(executionId) {
+      try {
+        const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+        if (status === 'PENDING_REDRIVE' || status === 'RUNNING') return { status: 'RUNNING' };
+        if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED')
+          return { status };
+        return { status: 'UNKNOWN' };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return { status: 'UNKNOWN' };
+        throw error;
+      }
+    },
     sendTaskSuccess: (taskToken, output) =>
       stale(() => client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }))),
     sendTaskFailure: (taskToken, error, cause) =>
@@ -83,6 +106,13 @@ export function createSfnWorkflowStarter(
       ),
   };
 }
+
+const LOCAL_STATUSES = {
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  aborted: 'ABORTED',
+  timed_out: 'TIMED_OUT',
+} as const;
 
 /**
  * The local runner's side: executions and tokens in the embedded database
@@ -97,6 +127,15 @@ export function createLocalWorkflowStarter(
     },
     async stop(executionId) {
       await requestLocalStop(await database(), executionId);
+    },
+    async describe(executionId) {
+      const execution = await findLocalExecution(await database(), executionId);
+      const status: ExecutionStatus = !execution
+        ? 'UNKNOWN'
+        : execution.status === 'pending' || execution.status === 'running'
+          ? 'RUNNING'
+          : LOCAL_STATUSES[execution.status];
+      return { status };
     },
     async sendTaskSuccess(taskToken, output) {
       if (!(await answerLocalTaskToken(await database(), taskToken, { output })))
