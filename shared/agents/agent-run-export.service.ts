@@ -2,8 +2,10 @@
  * `GET …/agent-runs/{id}/export.zip`: the run's artifacts at their latest
  * versions as one ZIP (`export/export-zip.ts`: requirements and test cases
  * as Markdown and CSV, the Playwright files, the verify report, a manifest),
- * streamed into the bucket by multipart upload and handed out as a presigned
- * GET — the same on AWS (where API Gateway answers 6 MB at most) and locally.
+ * streamed into the bucket by multipart upload under
+ * `exports/{orgId}/agent-runs/{runId}/` (expired with the organisation's
+ * exports) and handed out as a presigned GET — the same on AWS (where API
+ * Gateway answers 6 MB at most) and locally.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { ObjectStore } from '../adapters/object-store.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
+import { EXPORT_PREFIX } from '../org-data/export-retention.ts';
 import { listArtifactRows } from './agent-runs.repository.ts';
 import { requireRun } from './agent-runs.service.ts';
 import {
@@ -36,14 +39,9 @@ export async function exportAgentRun(
   orgId: string,
   runId: string,
 ): Promise<{ url: string; key: string }> {
-  const { run, login, artifacts } = await withTenant(deps.db, orgId, async (trx) => {
+  const { run, artifacts } = await withTenant(deps.db, orgId, async (trx) => {
     const run = await requireRun(trx, runId);
-    const org = await trx
-      .selectFrom('orgs')
-      .select('login')
-      .where('id', '=', orgId)
-      .executeTakeFirstOrThrow();
-    return { run, login: org.login, artifacts: await listArtifactRows(trx, runId) };
+    return { run, artifacts: await listArtifactRows(trx, runId) };
   });
   const of = (kind: string) => artifacts.filter((a) => a.kind === kind);
   const requirements = of('requirements').flatMap((a) => requirementsSchema.safeParse(a.content).data ?? []);
@@ -67,7 +65,9 @@ export async function exportAgentRun(
     verify: verify?.success ? verify.data : null,
     verifyJunitXml: typeof report === 'string' ? report : null,
   });
-  const key = `orgs/${login}/agent-runs/${runId}/export-${Date.now()}.zip`;
+  // Under the exports prefix: the bucket's lifecycle rule removes it after EXPORT_RETENTION_DAYS, and deleting
+  // the organisation purges it with its other exports (a download writes a fresh archive each time).
+  const key = `${EXPORT_PREFIX}${orgId}/agent-runs/${runId}/${Date.now()}.zip`;
   await deps.objects.uploadStream(
     key,
     Readable.fromWeb(zip as WebReadableStream<Uint8Array>),

@@ -278,7 +278,12 @@ describe('an agent run from an issue to verified Playwright tests', () => {
       redirect: 'manual',
     });
     expect(res.status).toBe(302);
-    const download = await fetch(res.headers.get('location') ?? '');
+    const location = res.headers.get('location') ?? '';
+    // Kept under the exports prefix, which the bucket's lifecycle rule expires.
+    expect(decodeURIComponent(new URL(location).pathname)).toContain(
+      `/exports/${w.orgId}/agent-runs/${runId}/`,
+    );
+    const download = await fetch(location);
     expect(download.status).toBe(200);
     const files = unzipSync(new Uint8Array(await download.arrayBuffer()));
     const names = Object.keys(files);
