@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ValidationError } from '../../shared/errors.ts';
 import { getLogger } from '../../shared/logger.ts';
+import { decodeUriComponentOrUndefined } from '../../shared/text/decode.ts';
 import { mapError } from './error-table.ts';
 import { authorize, type Guarded, identify, withAuthFailureLimit } from './guard.ts';
 import { type FieldIssue, type HttpInput, lowerCaseHeaders, validatePart } from './http-handler.ts';
@@ -55,11 +56,9 @@ export function pathParametersOf(
     const part = parts[i] ?? '';
     const name = /^\{(.+)\}$/.exec(segment)?.[1];
     if (name) {
-      try {
-        params[name] = decodeURIComponent(part);
-      } catch {
-        return undefined;
-      }
+      const decoded = decodeUriComponentOrUndefined(part);
+      if (decoded === undefined) return undefined;
+      params[name] = decoded;
     } else if (segment !== part) return undefined;
   }
   return params;
