@@ -26,6 +26,11 @@ export const testSchema = z
     suite: text(),
     classname: text(),
     name: text(),
+    file: text()
+      .nullable()
+      .describe(
+        "The test's file (repository-relative where it could be mapped); part of its identity when given",
+      ),
     truncated: z
       .boolean()
       .describe('A part was longer than 1,000 characters and is shown cut (the identity covers it whole)'),
@@ -52,7 +57,8 @@ export const getRepoTests = defineRoute({
   orgParam: 'owner',
   summary: "A repository's tests with failure and flaky rates",
   description:
-    'Every test seen in a processed JUnit report (identity: suite + classname + name, normalised), by name, ' +
+    'Every test seen in a processed JUnit report (identity: suite + classname + name, normalised, and the file ' +
+    'when the report gives one), by name, ' +
     'cursor-paginated. Counts and rates cover the last `ASSAY_FLAKY_WINDOW_DAYS` UTC days (`windowDays`). ' +
     'A test is flaky on a commit when it passed and failed (or errored) there — across every report of the ' +
     'commit: retries, matrix jobs, re-runs — or passed only after a retry. `flaky` keeps tests flaky within ' +
@@ -95,6 +101,11 @@ export const getRepoTestHistory = defineRoute({
         status,
         durationMs: z.number().int().nullable(),
         retried: z.boolean().describe('Passed only after a retry in its report'),
+        superseded: z
+          .boolean()
+          .describe(
+            'An earlier attempt of a test repeated in its report (a retry); a later attempt is its result',
+          ),
         sha: text(),
         branch: text().nullable(),
         pullNumber: z.number().int().nullable(),

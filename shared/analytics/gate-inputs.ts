@@ -22,7 +22,8 @@ function uploadsOf(repositoryId: string, sha: string) {
 }
 
 /**
- * The tests that failed or errored on `headSha` (any report of it), by name,
+ * The tests that failed or errored on `headSha` (any report of it; a test
+ * retried within a report counts with its last attempt), by name,
  * at most {@link MAX_FAILING_READ}, and how many there are. A test is flaky
  * when flagged on a commit since `flakySince`, or when it also passed (or
  * passed on a retry) on the head commit.
@@ -37,7 +38,7 @@ export async function failingTestsOf(
         (array_agg(r.status order by ${RANK} desc))[1] as status,
         bool_or(r.status = 'passed') as passed_too
       from test_results r
-      where r.upload_id in ${uploadsOf(target.repositoryId, target.headSha)}
+      where r.upload_id in ${uploadsOf(target.repositoryId, target.headSha)} and not r.superseded
       group by r.test_case_id
       having bool_or(r.status in ('failed', 'errored'))
     )
@@ -92,7 +93,7 @@ export async function findBaseCommit(
   return { sha, branch: target.baseBranch, how: before ? 'before merge base' : 'latest' };
 }
 
-/** The worst status of each test in `testIds` across the processed reports of `sha`. */
+/** The worst status of each test in `testIds` across the processed reports of `sha` (last attempt of each report). */
 export async function statusesOn(
   trx: Transaction<Database>,
   target: { repositoryId: string; sha: string; testIds: readonly string[] },
@@ -101,7 +102,7 @@ export async function statusesOn(
   const rows = await sql<{ test_case_id: string; status: TestResultStatus }>`
     select r.test_case_id, (array_agg(r.status order by ${RANK} desc))[1] as status
     from test_results r
-    where r.upload_id in ${uploadsOf(target.repositoryId, target.sha)}
+    where r.upload_id in ${uploadsOf(target.repositoryId, target.sha)} and not r.superseded
       and r.test_case_id = any(${sql.val(target.testIds)}::uuid[])
     group by r.test_case_id`.execute(trx);
   return new Map(rows.rows.map((r) => [r.test_case_id, r.status]));

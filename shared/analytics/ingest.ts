@@ -21,7 +21,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, TestResultStatus } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { JUnitTestCase } from '../reports/junit/index.ts';
-import { testIdentity } from './identity.ts';
+import { type TestIdentity, testIdentity } from './identity.ts';
 import { runBranch } from './run-branch.ts';
 
 /** Results written per batch (one INSERT of identities, one of results). */
@@ -33,10 +33,12 @@ export interface ResultTarget {
   repositoryId: string;
   /** `ci_uploads.id` of the report. */
   uploadId: string;
+  /** The repository's name (`app` of `acme/app`): maps absolute checkout paths of test files. */
+  repo?: string;
 }
 
 interface Pending {
-  identity: ReturnType<typeof testIdentity>;
+  identity: TestIdentity;
   tids: readonly string[];
   status: TestResultStatus;
   durationMs: number | undefined;
@@ -46,6 +48,65 @@ interface Pending {
 
 /** Largest duration stored (an `integer` column): about 24 days. */
 const MAX_DURATION_MS = 2_147_483_647;
+
+interface CaseRow {
+  id: string;
+  legacy_identity: string;
+  file: string | null;
+  tids: string[];
+}
+
+/**
+ * The stored test of each pending identity (issue 28), by `identity`:
+ * - with a file: the row of that (suite, classname, name, file); else the
+ *   file-less row of the same name, which the file adopts (its history is
+ *   kept; a second file with the name starts its own); else none.
+ * - without a file: the file-less row; else, when the name is stored with
+ *   exactly one file, that test; else none.
+ * `adopt` lists the file-less rows to give a file.
+ */
+function resolve(
+  distinct: readonly Pending[],
+  rows: readonly CaseRow[],
+): { ids: Map<string, string>; adopt: { id: string; file: string }[]; missing: Pending[] } {
+  const byLegacy = new Map<string, CaseRow[]>();
+  for (const row of rows) {
+    const list = byLegacy.get(row.legacy_identity);
+    if (list) list.push(row);
+    else byLegacy.set(row.legacy_identity, [row]);
+  }
+  const ids = new Map<string, string>();
+  const adopt: { id: string; file: string }[] = [];
+  const adopted = new Set<string>();
+  const missing: Pending[] = [];
+  for (const p of distinct) {
+    const candidates = byLegacy.get(p.identity.legacyIdentity) ?? [];
+    const { file } = p.identity;
+    const own = candidates.find((row) => row.file === file);
+    if (own) {
+      ids.set(p.identity.identity, own.id);
+      continue;
+    }
+    if (file !== null) {
+      const fileless = candidates.find((row) => row.file === null && !adopted.has(row.id));
+      // The first file of the batch (by identity) adopts it; another file of the same name starts its own.
+      if (fileless) {
+        adopted.add(fileless.id);
+        adopt.push({ id: fileless.id, file });
+        ids.set(p.identity.identity, fileless.id);
+        continue;
+      }
+    } else {
+      const filed = candidates.filter((row) => row.file !== null);
+      if (filed.length === 1) {
+        ids.set(p.identity.identity, filed[0]!.id);
+        continue;
+      }
+    }
+    missing.push(p);
+  }
+  return { ids, adopt, missing };
+}
 
 async function writeBatch(
   db: Kysely<Database>,
@@ -62,47 +123,60 @@ async function writeBatch(
     a.identity.identity < b.identity.identity ? -1 : 1,
   );
   await withTenant(db, target.orgId, async (trx) => {
-    // Known identities first (after a repository's first reports, nearly all are): only new ones are inserted.
-    const known = async (
-      identities: readonly string[],
-    ): Promise<{ id: string; identity: string; tids: string[] }[]> =>
-      identities.length === 0
+    // Every stored test of the batch's names, with or without a file (one index range per name).
+    const known = async (legacies: readonly string[]): Promise<CaseRow[]> =>
+      legacies.length === 0
         ? []
         : trx
             .selectFrom('test_cases')
-            .select(['id', 'identity', 'tids'])
+            .select(['id', 'legacy_identity', 'file', 'tids'])
             .where('repository_id', '=', target.repositoryId)
-            .where(sql<boolean>`identity = any(${sql.val(identities)}::text[])`)
+            .where(sql<boolean>`legacy_identity = any(${sql.val(legacies)}::text[])`)
             .execute();
-    const rows = await known(distinct.map((r) => r.identity.identity));
-    const found = new Set(rows.map((row) => row.identity));
-    const missing = distinct.filter((r) => !found.has(r.identity.identity));
-    if (missing.length > 0) {
-      const column = <T>(pick: (r: Pending) => T) => sql.val(missing.map(pick));
-      await sql`
-        insert into test_cases (org_id, repository_id, identity, suite, classname, name, truncated, tids)
-        select ${target.orgId}, ${target.repositoryId}, u.identity, u.suite, u.classname, u.name, u.truncated, u.tids::jsonb
-        from unnest(
-          ${column((r) => r.identity.identity)}::text[], ${column((r) => r.identity.suite)}::text[],
-          ${column((r) => r.identity.classname)}::text[], ${column((r) => r.identity.name)}::text[],
-          ${column((r) => r.identity.truncated)}::boolean[], ${column((r) => JSON.stringify(r.tids))}::text[]
-        ) as u(identity, suite, classname, name, truncated, tids)
-        order by u.identity
-        on conflict (repository_id, identity) do nothing`.execute(trx);
-      // Inserted here or, at the same moment, by another report: read them back either way.
-      rows.push(...(await known(missing.map((r) => r.identity.identity))));
+    const legacies = [...new Set(distinct.map((r) => r.identity.legacyIdentity))];
+    let rows = await known(legacies);
+    let resolved = resolve(distinct, rows);
+    // Another report of the repository may store (or adopt) the same tests at the same moment: a row
+    // lost to it is read back and resolved again.
+    for (let attempt = 0; resolved.adopt.length > 0 || resolved.missing.length > 0; attempt++) {
+      if (attempt === 3) throw new Error('Test identities could not be stored; the report is retried');
+      if (resolved.adopt.length > 0)
+        await sql`
+          update test_cases t set file = u.file
+          from unnest(${sql.val(resolved.adopt.map((a) => a.id))}::uuid[], ${sql.val(resolved.adopt.map((a) => a.file))}::text[])
+            as u(id, file)
+          where t.id = u.id and t.file is null`.execute(trx);
+      const { missing } = resolved;
+      if (missing.length > 0) {
+        const column = <T>(pick: (r: Pending) => T) => sql.val(missing.map(pick));
+        await sql`
+          insert into test_cases (org_id, repository_id, identity, legacy_identity, suite, classname, name, file, truncated, tids)
+          select ${target.orgId}, ${target.repositoryId}, u.identity, u.legacy_identity, u.suite, u.classname, u.name, u.file, u.truncated, u.tids::jsonb
+          from unnest(
+            ${column((r) => r.identity.identity)}::text[], ${column((r) => r.identity.legacyIdentity)}::text[],
+            ${column((r) => r.identity.suite)}::text[], ${column((r) => r.identity.classname)}::text[],
+            ${column((r) => r.identity.name)}::text[], ${column((r) => r.identity.file)}::text[],
+            ${column((r) => r.identity.truncated)}::boolean[], ${column((r) => JSON.stringify(r.tids))}::text[]
+          ) as u(identity, legacy_identity, suite, classname, name, file, truncated, tids)
+          order by u.identity
+          on conflict do nothing`.execute(trx);
+      }
+      rows = await known(legacies);
+      resolved = resolve(distinct, rows);
     }
-    const ids = new Map(rows.map((row) => [row.identity, row.id]));
+    const ids = resolved.ids;
     // A test that gained (or changed) its TIDs keeps the newest ones.
-    for (const row of rows) {
-      const tids = byIdentity.get(row.identity)?.tids ?? [];
-      if (tids.length > 0 && JSON.stringify(row.tids) !== JSON.stringify(tids))
-        await trx
-          .updateTable('test_cases')
-          .set({ tids: JSON.stringify(tids) })
-          .where('id', '=', row.id)
-          .execute();
-    }
+    const tidsById = new Map(rows.map((row) => [row.id, row.tids]));
+    const changed = distinct.filter((p) => {
+      const stored = tidsById.get(ids.get(p.identity.identity)!);
+      return p.tids.length > 0 && JSON.stringify(stored) !== JSON.stringify(p.tids);
+    });
+    if (changed.length > 0)
+      await sql`
+        update test_cases t set tids = u.tids::jsonb
+        from unnest(${sql.val(changed.map((p) => ids.get(p.identity.identity)!))}::uuid[],
+          ${sql.val(changed.map((p) => JSON.stringify(p.tids)))}::text[]) as u(id, tids)
+        where t.id = u.id`.execute(trx);
     // One statement with one array per column: a handful of parameters whatever the batch size.
     const column = <T>(pick: (r: Pending) => T) => sql.val(batch.map(pick));
     await sql`
@@ -152,7 +226,7 @@ export function createResultSink(
     },
     async add(test) {
       buffer.push({
-        identity: testIdentity(test),
+        identity: testIdentity(test, target.repo === undefined ? {} : { repo: target.repo }),
         tids: [...test.tids],
         status: test.status,
         durationMs: test.durationMs,
@@ -173,7 +247,14 @@ export function createResultSink(
  * SHA when, across every processed report of that SHA, it both passed and
  * failed or errored, or it passed only after a retry (`flakyFailure`,
  * `rerunFailure`). Each flaky (test, SHA) is recorded once in
- * `test_flaky_shas`. The test rows are locked first, in id order, so two
+ * `test_flaky_shas`.
+ *
+ * A test repeated in one report (retries written as repeated `<testcase>`
+ * elements: pytest-rerunfailures, Gradle's test-retry plugin) counts once,
+ * with the status of its last attempt — the same as Surefire's
+ * `<flakyFailure>`: failed or errored, then passed = passed and flaky
+ * (`retried`); passed, then failed = failed and flaky. The earlier attempts
+ * stay in the history, marked `superseded`. The test rows are locked first, in id order, so two
  * reports of one SHA counted at once see each other (the second waits).
  */
 export async function countUploadResults(
@@ -188,26 +269,43 @@ export async function countUploadResults(
     .select(runBranch('run').as('branch'))
     .where('run.id', '=', target.ciRunId)
     .executeTakeFirstOrThrow();
-  const rank = sql`case status when 'errored' then 4 when 'failed' then 3 when 'skipped' then 2 else 1 end`;
   await sql`
-    with mine as (
+    with attempts as (
       select test_case_id,
-        count(*)::int as n,
-        (count(*) filter (where status = 'passed'))::int as p,
-        (count(*) filter (where status = 'failed'))::int as f,
-        (count(*) filter (where status = 'errored'))::int as e,
-        (count(*) filter (where status = 'skipped'))::int as s,
-        bool_or(retried) as r,
-        (array_agg(status order by ${rank} desc))[1] as worst
+        count(*)::int as attempts,
+        (array_agg(status order by ordinal desc))[1] as last,
+        (array_agg(id order by ordinal desc))[1] as last_id,
+        bool_or(status in ('failed', 'errored')) as broken,
+        bool_or(status = 'passed') as passed,
+        bool_or(retried) as retried
       from test_results where upload_id = ${target.uploadId}
       group by test_case_id
+    ),
+    mine as (
+      select test_case_id, last_id, attempts,
+        1 as n,
+        (last = 'passed')::int as p, (last = 'failed')::int as f,
+        (last = 'errored')::int as e, (last = 'skipped')::int as s,
+        -- Passed on a retry: Surefire's <flakyFailure>, or a failed attempt before the passing one.
+        retried or (last = 'passed' and broken) as r,
+        -- Passed, then failed on a later attempt: flaky, and failing.
+        last in ('failed', 'errored') and passed as mixed,
+        last as worst
+      from attempts
+    ),
+    marks as (
+      update test_results r set superseded = (r.id <> m.last_id),
+        retried = r.retried or (r.id = m.last_id and m.r)
+      from mine m
+      where r.upload_id = ${target.uploadId} and r.test_case_id = m.test_case_id and m.attempts > 1
+      returning r.id
     ),
     others as (
       select o.test_case_id,
         bool_or(o.status = 'passed') as p,
         bool_or(o.status in ('failed', 'errored')) as f
       from test_results o
-      where o.upload_id in (
+      where not o.superseded and o.upload_id in (
           select u.id from ci_uploads u join ci_runs c on c.id = u.ci_run_id
           where c.repository_id = ${target.repositoryId} and c.head_sha = ${target.headSha}
             and u.kind = 'junit' and u.status = 'processed' and u.id <> ${target.uploadId})
@@ -217,7 +315,8 @@ export async function countUploadResults(
     judged as (
       select m.*, o.test_case_id is null as new_sha,
         case
-          when (m.p > 0 or coalesce(o.p, false)) and (m.f + m.e > 0 or coalesce(o.f, false)) then 'passed_and_failed'
+          when m.mixed or ((m.p > 0 or coalesce(o.p, false)) and (m.f + m.e > 0 or coalesce(o.f, false)))
+            then 'passed_and_failed'
           when m.r then 'retried'
         end as flaky_reason
       from mine m left join others o on o.test_case_id = m.test_case_id

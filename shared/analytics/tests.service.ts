@@ -25,6 +25,8 @@ export interface TestView {
   suite: string;
   classname: string;
   name: string;
+  /** The test's file (repository-relative where it could be mapped); null when its reports gave none. */
+  file: string | null;
   /** A part was longer than stored (1,000 characters) and is shown cut. */
   truncated: boolean;
   tids: string[];
@@ -97,6 +99,7 @@ interface ListRow {
   suite: string;
   classname: string;
   name: string;
+  file: string | null;
   truncated: boolean;
   tids: string[];
   sort_key: string;
@@ -130,6 +133,7 @@ function view(row: ListRow, median: number | undefined): TestView {
     suite: row.suite,
     classname: row.classname,
     name: row.name,
+    file: row.file,
     truncated: row.truncated,
     tids: row.tids,
     runs: row.runs,
@@ -169,7 +173,7 @@ export async function listTests(
     const branch = query.branch;
     const onBranch = branch === undefined ? sql`true` : sql`d.branch = ${branch}`;
     const rows = await sql<ListRow>`
-      select t.id, t.suite, t.classname, t.name, t.truncated, t.tids, lower(t.name) as sort_key,
+      select t.id, t.suite, t.classname, t.name, t.file, t.truncated, t.tids, lower(t.name) as sort_key,
         agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
         ${branch === undefined ? sql`t.last_status` : sql`last.last_status`} as last_status,
         ${branch === undefined ? sql`t.last_seen_at` : sql`last.last_at`} as last_at
@@ -218,6 +222,8 @@ export interface TestResultView {
   durationMs: number | null;
   /** Passed only after a retry in its report. */
   retried: boolean;
+  /** An earlier attempt of a test repeated in its report (a retry): the report's result is a later one. */
+  superseded: boolean;
   sha: string;
   branch: string | null;
   pullNumber: number | null;
@@ -248,7 +254,7 @@ export async function testHistory(
   return withTenant(db, orgId, async (trx) => {
     const repository = await findRepositoryByName(trx, target);
     const test = await sql<ListRow>`
-      select t.id, t.suite, t.classname, t.name, t.truncated, t.tids, lower(t.name) as sort_key,
+      select t.id, t.suite, t.classname, t.name, t.file, t.truncated, t.tids, lower(t.name) as sort_key,
         agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
         t.last_status, t.last_seen_at as last_at
       from test_cases t
@@ -265,6 +271,7 @@ export async function testHistory(
         'r.status',
         'r.duration_ms',
         'r.retried',
+        'r.superseded',
         'r.created_at',
         'r.upload_id',
         'run.head_sha',
@@ -286,6 +293,7 @@ export async function testHistory(
         status: r.status,
         durationMs: r.duration_ms,
         retried: r.retried,
+        superseded: r.superseded,
         sha: r.head_sha,
         branch: r.branch === '' ? null : r.branch,
         pullNumber: r.pull_number,

@@ -694,11 +694,15 @@ export interface TestCasesTable {
   id: Generated<string>;
   org_id: string;
   repository_id: string;
-  /** SHA-256 (hex) of the normalised suite, classname and full name. */
+  /** SHA-256 (hex) of the normalised suite, classname and full name, and file when the report gave one. */
   identity: string;
+  /** SHA-256 (hex) of the normalised suite, classname and full name (the identity without its file). */
+  legacy_identity: string;
   suite: string;
   classname: string;
   name: string;
+  /** The test's file (repository-relative where it could be mapped); null when its reports gave none. */
+  file: string | null;
   /** A part was longer than stored and is cut (the identity covers it whole). */
   truncated: Generated<boolean>;
   tids: Json<string[]>;
@@ -723,6 +727,8 @@ export interface TestResultsTable {
   status: TestResultStatus;
   duration_ms: number | null;
   retried: boolean;
+  /** A later attempt of the same test in the same report (a retry) replaced this one. */
+  superseded: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from 'zod';
+import { identityFile, normalisePart } from '../analytics/identity.ts';
 import type { CheckRunAnnotation } from '../github/github-client.types.ts';
 import {
   DEFAULT_MAX_BYTES,
@@ -35,6 +36,8 @@ export const storedJUnitResultsSchema = z.object({
       suite: z.string(),
       classname: z.string(),
       name: z.string(),
+      /** The testcase's `file` as the report gave it (part of the test's identity); absent in older rows. */
+      file: z.string().optional(),
       tids: z.array(z.string()),
       status: statusSchema,
       flaky: z.boolean(),
@@ -66,12 +69,36 @@ function annotationOf(test: JUnitTestCase): CheckRunAnnotation | undefined {
   };
 }
 
+/** The key of a test within reports: suite, classname, name and file, as `testIdentity` normalises them. */
+function testKey(test: {
+  suite: string;
+  classname: string;
+  name: string;
+  file?: string | undefined;
+}): string {
+  const file = identityFile(test.file) ?? '';
+  return `${normalisePart(test.suite)}\0${normalisePart(test.classname)}\0${normalisePart(test.name)}\0${file}`;
+}
+
+/** The key of a test within one report: its attempts come from one reporter, spelled alike. */
+const reportKey = (test: JUnitTestCase) =>
+  `${test.suite}\0${test.classname}\0${test.name}\0${test.file ?? ''}`;
+
+const broken = (status: JUnitTestCase['status']) => status === 'failed' || status === 'errored';
+
 /**
  * Parses a JUnit report (streaming) and collects its {@link StoredJUnitResults},
  * with NUL and lone surrogates replaced by U+FFFD (third-party content).
  * `stored` is meaningful only when `result.valid`. `onTestCase`, when given,
  * also receives every test case (awaited: back-pressure on the stream) — the
  * analytics store each result this way (`shared/analytics/ingest.ts`).
+ *
+ * A test repeated in the report (same suite, classname, name and file:
+ * retries written as repeated `<testcase>` elements, issue 28) is one test
+ * whose status is its last attempt's, as with Surefire's `<flakyFailure>`:
+ * failed or errored, then passed = passed and flaky; passed, then failed =
+ * failed and flaky. Its annotation is the last failed attempt's, and none
+ * when it passed in the end.
  */
 export async function readJUnitResults(
   source: JUnitSource,
@@ -79,33 +106,85 @@ export async function readJUnitResults(
   onTestCase?: (test: JUnitTestCase) => Promise<void>,
 ): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
   const stored: StoredJUnitResults = { version: 1, tests: [], annotations: [] };
+  // Tagged tests and annotated failures by key (both bounded by what is stored anyway).
+  const tagged = new Map<string, { index: number; passed: boolean; broken: boolean }>();
+  const annotated = new Map<string, number>();
+  let annotations: (CheckRunAnnotation | undefined)[] = [];
   const result = await parseJUnit(source, {
     maxBytes,
     onTestCase: async (test) => {
       await onTestCase?.(test);
+      const key = test.tids.length > 0 || annotated.size > 0 ? reportKey(test) : '';
       if (test.tids.length > 0) {
         const { suite, classname, name, status, flaky } = test;
-        stored.tests.push({ suite, classname, name, tids: [...test.tids], status, flaky });
+        const seen = tagged.get(key);
+        if (seen === undefined) {
+          tagged.set(key, {
+            index: stored.tests.length,
+            passed: status === 'passed',
+            broken: broken(status),
+          });
+          stored.tests.push({
+            suite,
+            classname,
+            name,
+            ...(test.file ? { file: test.file } : {}),
+            tids: [...test.tids],
+            status,
+            flaky,
+          });
+        } else {
+          // A retry: the last attempt decides the status; passing and failing attempts make it flaky.
+          seen.passed ||= status === 'passed';
+          seen.broken ||= broken(status);
+          const entry = stored.tests[seen.index]!;
+          entry.status = status;
+          entry.tids = [...new Set([...entry.tids, ...test.tids])];
+          entry.flaky = entry.flaky || flaky || (seen.passed && seen.broken);
+        }
       }
-      const annotation = stored.annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
-      if (annotation) stored.annotations.push(annotation);
+      const previous = key === '' ? undefined : annotated.get(key);
+      if (previous !== undefined) {
+        // A later attempt of an annotated failure: it replaces the annotation, or removes it when it passed.
+        annotations[previous] = annotationOf(test);
+        if (annotations[previous] === undefined) annotated.delete(key);
+        return;
+      }
+      const annotation = annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
+      if (annotation) {
+        annotated.set(key === '' ? reportKey(test) : key, annotations.length);
+        annotations.push(annotation);
+      }
     },
   });
+  stored.annotations = annotations.filter((a): a is CheckRunAnnotation => a !== undefined);
+  annotations = [];
   return { result, stored: toStorableJson(stored) };
 }
 
 /**
  * Merges the stored results of every report of one head SHA (matrix jobs):
- * the per-TID roll-up and the first {@link MAX_ANNOTATIONS} annotations.
+ * the per-TID roll-up and the first {@link MAX_ANNOTATIONS} annotations. A
+ * test (suite, classname, name and file) that passed in one report and
+ * failed or errored in another is flaky; the same name in two files is two
+ * tests.
  */
 export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
   summaries: Map<string, TidSummary>;
   annotations: CheckRunAnnotation[];
 } {
-  const summarizer = new TidSummarizer();
+  const outcomes = new Map<string, number>();
+  for (const report of reports)
+    for (const test of report.tests) {
+      const key = testKey(test);
+      const bit = test.status === 'passed' ? 1 : broken(test.status) ? 2 : 0;
+      outcomes.set(key, (outcomes.get(key) ?? 0) | bit);
+    }
+  const summarizer = new TidSummarizer({ flakyByIdentity: false });
   const annotations: CheckRunAnnotation[] = [];
   for (const report of reports) {
-    for (const test of report.tests) summarizer.add(test);
+    for (const test of report.tests)
+      summarizer.add({ ...test, flaky: test.flaky || outcomes.get(testKey(test)) === 3 });
     for (const annotation of report.annotations) {
       if (annotations.length >= MAX_ANNOTATIONS) break;
       annotations.push(annotation);

@@ -122,7 +122,9 @@ export async function handleUploadedObject(
     trx
       .selectFrom('ci_uploads')
       .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
+      .innerJoin('repositories', 'repositories.id', 'ci_runs.repository_id')
       .select([
+        'repositories.name as repo',
         'ci_uploads.id',
         'ci_uploads.kind',
         'ci_uploads.status',
@@ -193,7 +195,12 @@ export async function handleUploadedObject(
   const etag = object.etag ?? eventEtag;
   if (upload.kind === 'junit') {
     // Every result goes to the analytics in batches while the report streams (never held whole).
-    const target = { orgId: upload.org_id, repositoryId: upload.repository_id, uploadId: upload.id };
+    const target = {
+      orgId: upload.org_id,
+      repositoryId: upload.repository_id,
+      uploadId: upload.id,
+      repo: upload.repo,
+    };
     const sink = createResultSink(deps.db, target);
     const { result, stored } = await readJUnitResults(object.body, deps.maxBytes, (test) => sink.add(test));
     if (!result.valid)

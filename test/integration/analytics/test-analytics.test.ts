@@ -258,6 +258,117 @@ describe('test history and flaky detection', () => {
   });
 });
 
+describe('test identity with files, and retries inside one report (issue 28)', () => {
+  const inFile = (file: string, name: string, body = '') =>
+    `<testcase classname="signup" name="${name}" file="${file}" time="0.02">${body}</testcase>`;
+  const both = pass('T1::shows an error') + pass('T2::accepts a valid email');
+
+  it('keeps the same name in two files apart: two tests, neither flaky, the failing one blocks', async () => {
+    const sha = await h.openPull();
+    const report = junit(
+      both +
+        inFile('src/header/a.test.tsx', 'renders the title') +
+        inFile('/home/runner/work/widgets/widgets/src/header/b.test.tsx', 'renders the title', '<failure/>'),
+    );
+    await h.upload(sha, '2601', report);
+    await h.upload(sha, '2602', report);
+    const res = await api('/repos/acme/widgets/tests?q=renders%20the%20title');
+    const tests = (res.body.tests as TestRow[]).sort((a, b) => String(a.file).localeCompare(String(b.file)));
+    expect(tests.map((t) => [t.file, t.runs, t.lastStatus, t.flaky])).toEqual([
+      ['src/header/a.test.tsx', 2, 'passed', false],
+      ['src/header/b.test.tsx', 2, 'failed', false],
+    ]);
+    expect(h.checkOf(sha)[0]).toMatchObject({ conclusion: 'failure' });
+    expect(summaryOf(sha)).toMatch(/\*\*Blocking tests\*\* \(1\)/);
+  });
+
+  it('a criterion tagged on the same name in two files is failed, not flaky, when one of them fails', async () => {
+    const sha = await h.openPull();
+    await h.upload(
+      sha,
+      '2611',
+      junit(
+        pass('T1::shows an error') +
+          inFile('src/a.test.ts', 'T2::same name, two files') +
+          inFile('src/b.test.ts', 'T2::same name, two files', '<failure/>'),
+      ),
+    );
+    const check = h.checkOf(sha)[0]!;
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.summary).toMatch(/\*\*T2\*\* .*❌ failed \| 1\/2 passed \|/);
+    expect(check.output.summary).not.toMatch(/\*\*T2\*\*.*flaky/);
+  });
+
+  it("keeps a test's history when its reports start giving its file", async () => {
+    const sha = await h.openPull();
+    await h.upload(sha, '2621', junit(both + pass('history carried over')));
+    const before = await testNamed('history carried over');
+    expect(before).toMatchObject({ file: null, runs: 1 });
+    await h.upload(sha, '2622', junit(both + inFile('src/history.test.ts', 'history carried over')));
+    // A report without the file again (another job's reporter): the only test of that name.
+    await h.upload(sha, '2623', junit(both + pass('history carried over')));
+    const after = await testNamed('history carried over');
+    expect(after).toMatchObject({ id: before!.id, file: 'src/history.test.ts', runs: 3 });
+  });
+
+  it('a retry written as repeated testcases (failure, error, pass) is passed and flaky, like <flakyFailure>', async () => {
+    const sha = await h.openPull();
+    const attempt = (body: string) =>
+      `<testcase classname="tests.test_mail" name="T2::retried in one report" file="tests/test_mail.py" time="0.5">${body}</testcase>`;
+    await h.upload(
+      sha,
+      '2631',
+      junit(
+        pass('T1::shows an error') +
+          attempt('<failure message="first attempt"/>') +
+          pass('between the attempts') +
+          attempt('<error message="second attempt"/>') +
+          attempt(''),
+      ),
+    );
+    const check = h.checkOf(sha)[0]!;
+    expect(check.conclusion).toBe('success');
+    expect(check.output.title).toBe('Every criterion is proven');
+    expect(check.output.summary).toMatch(/\*\*T2\*\* .*✅ passed \| 1\/1 passed \(flaky\)/);
+    // The failed attempt is not annotated: the test passed in the end.
+    expect(check.annotations).toEqual([]);
+    const test = await testNamed('T2::retried in one report');
+    expect(test).toMatchObject({ runs: 1, passed: 1, failed: 0, flaky: true, lastStatus: 'passed' });
+    const history = await api(`/repos/acme/widgets/tests/${test!.id}/history`);
+    expect(
+      (history.body.results as { status: string; retried: boolean; superseded: boolean }[]).map((r) => [
+        r.status,
+        r.retried,
+        r.superseded,
+      ]),
+    ).toEqual([
+      ['passed', true, false],
+      ['errored', false, true],
+      ['failed', false, true],
+    ]);
+    const flaky = await withTenant(h.runtime.db, orgId, (trx) =>
+      trx.selectFrom('test_flaky_shas').select('reason').where('test_case_id', '=', test!.id).execute(),
+    );
+    expect(flaky).toEqual([{ reason: 'retried' }]);
+  });
+
+  it('a test that passed, then failed on its retry, fails (its last status) and is flaky', async () => {
+    const sha = await h.openPull();
+    const attempt = (body: string) =>
+      `<testcase classname="signup" name="T2::passes then fails" file="tests/test_mail.py">${body}</testcase>`;
+    await h.upload(sha, '2641', junit(pass('T1::shows an error') + attempt('') + attempt('<failure/>')));
+    const check = h.checkOf(sha)[0]!;
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.summary).toMatch(/\*\*T2\*\* .*❌ failed \| 0\/1 passed \(flaky\)/);
+    expect(await testNamed('T2::passes then fails')).toMatchObject({
+      runs: 1,
+      failed: 1,
+      flaky: true,
+      lastStatus: 'failed',
+    });
+  });
+});
+
 describe('the regression-only gate', () => {
   const baseSha = randomSha();
 
@@ -389,7 +500,12 @@ describe('metrics from the daily rollup', () => {
         .executeTakeFirstOrThrow(),
     );
     const results = await withTenant(h.runtime.db, orgId, (trx) =>
-      trx.selectFrom('test_results').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('test_results')
+        .select(sql<number>`count(*)::int`.as('n'))
+        // Earlier attempts of a test retried within its report are not results of their own.
+        .where('superseded', '=', false)
+        .executeTakeFirstOrThrow(),
     );
     const today = utcDay(new Date());
     expect(metrics.body).toMatchObject({

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STORED_PART, normalisePart, testIdentity } from '../../../shared/analytics/identity.ts';
+import {
+  identityFile,
+  MAX_STORED_PART,
+  normalisePart,
+  testIdentity,
+} from '../../../shared/analytics/identity.ts';
 
 describe('test identity', () => {
   it('is the same for names that differ only in whitespace or Unicode normal form', () => {
@@ -36,5 +41,32 @@ describe('test identity', () => {
     const stored = testIdentity({ suite: '', classname: '', name }).name;
     expect(stored).toBe('a'.repeat(MAX_STORED_PART - 1));
     expect(stored).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+
+  it('takes the file as part of the identity when given, and stays what it was without one', () => {
+    const base = { suite: 's', classname: 'c', name: 'renders' };
+    const a = testIdentity({ ...base, file: 'src/a.test.ts' });
+    const b = testIdentity({ ...base, file: 'src/b.test.ts' });
+    const none = testIdentity(base);
+    expect(a.identity).not.toBe(b.identity);
+    expect(none.identity).toBe(none.legacyIdentity);
+    expect(a.legacyIdentity).toBe(none.identity);
+    expect(none.file).toBeNull();
+    expect(testIdentity({ ...base, file: '  ' }).identity).toBe(none.identity);
+  });
+
+  it('maps a file to its repository path, so one test run on Linux and Windows runners is one test', () => {
+    const base = { suite: 's', classname: 'c', name: 'renders' };
+    const linux = testIdentity(
+      { ...base, file: '/home/runner/work/shop/shop/src/a.test.ts' },
+      { repo: 'shop' },
+    );
+    const windows = testIdentity({ ...base, file: 'D:\\a\\shop\\shop\\src\\a.test.ts' }, { repo: 'shop' });
+    const relative = testIdentity({ ...base, file: './src/a.test.ts' });
+    expect(linux.file).toBe('src/a.test.ts');
+    expect(windows.identity).toBe(linux.identity);
+    expect(relative.identity).toBe(linux.identity);
+    expect(identityFile('/opt/elsewhere/a.test.ts')).toBe('/opt/elsewhere/a.test.ts');
+    expect(identityFile(undefined)).toBeUndefined();
   });
 });
