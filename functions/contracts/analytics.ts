@@ -169,7 +169,8 @@ export const getRepoMetrics = defineRoute({
   orgParam: 'owner',
   summary: "A repository's criteria coverage, pass rate, flaky tests, pull-request outcomes and daily trend",
   description:
-    'Read from the daily rollup (the `rollup-test-analytics` schedule; today as of its last run, `rolledUpAt`) ' +
+    'Read from the daily rollup, written as each report is processed (today reflects a report within seconds) ' +
+    'and by the `rollup-test-analytics` schedule as a backstop (`rolledUpAt`: when the newest row was computed) ' +
     'and the current criteria. `from` after `to`, or a range over 366 days, is a 400.',
   tags: ['analytics'],
   params: repoParams,

@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { normalizeEtag } from '../adapters/object-store.ts';
 import { countUploadResults, createResultSink, discardUploadResults } from '../analytics/ingest.ts';
+import { rollupRepository, utcDay } from '../analytics/rollup.service.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
@@ -207,12 +208,25 @@ export async function handleUploadedObject(
       return finish('invalid', { etag }, result.reason, (trx) => discardUploadResults(trx, upload.id));
     await sink.flush();
     const { passed, failed, errored, skipped, flaky, tests, suites } = result;
-    return finish(
+    const outcome = await finish(
       'processed',
       { etag, counts: { suites, tests, passed, failed, errored, skipped, flaky }, results: stored },
       undefined,
       (trx) => countUploadResults(trx, { ...target, ciRunId: upload.ci_run_id, headSha: upload.head_sha }),
     );
+    // Metrics are never stale: today's rollup (and any day the schedule missed) is written now, not at
+    // the schedule's next run — which stays the backstop if this fails.
+    await rollupRepository(
+      deps.db,
+      { orgId: upload.org_id, repositoryId: upload.repository_id },
+      utcDay(new Date()),
+    ).catch((error: unknown) =>
+      deps.log('Could not roll up the analytics after a report; the schedule will', {
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    return outcome;
   }
   // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
   const health = toStorableJson(await parseCodeHealthStream(object.body, { maxBytes: deps.maxBytes }));

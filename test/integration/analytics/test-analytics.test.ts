@@ -484,6 +484,26 @@ describe('one branch', () => {
 });
 
 describe('metrics from the daily rollup', () => {
+  it('reflects processed reports straight away, without waiting for the schedule', async () => {
+    const reports = await withTenant(h.runtime.db, orgId, (trx) =>
+      trx
+        .selectFrom('ci_uploads')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('kind', '=', 'junit')
+        .where('status', '=', 'processed')
+        .executeTakeFirstOrThrow(),
+    );
+    // The schedule never ran in this runtime: every figure comes from the rollup done at ingest.
+    const metrics = await api('/repos/acme/widgets/metrics');
+    expect(metrics.body.tests.runs).toBe(reports.n);
+    expect(metrics.body.tests.results).toBeGreaterThan(2_500);
+    expect(metrics.body.trend).toEqual([
+      expect.objectContaining({ day: utcDay(new Date()), runs: reports.n }),
+    ]);
+    expect(metrics.body.rolledUpAt).not.toBeNull();
+    expect((await api('/orgs/acme/metrics')).body.tests.runs).toBe(reports.n);
+  });
+
   it('rolls up idempotently and serves repository and organisation metrics', async () => {
     await rollupAll(h.runtime.db);
     const first = await api('/repos/acme/widgets/metrics');
