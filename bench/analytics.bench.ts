@@ -23,11 +23,13 @@
  * tenth report a re-run of the previous SHA (where the flaky tests flip);
  * 2% of the tests fail steadily, 1% flip between runs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
+import { buildCli } from '../scripts/build-cli.ts';
 import { repositoryMetrics } from '../shared/analytics/metrics.service.ts';
 import { rollupAll } from '../shared/analytics/rollup.service.ts';
 import { listTests } from '../shared/analytics/tests.service.ts';
@@ -35,9 +37,13 @@ import type { Database } from '../shared/db/database.ts';
 import { withSystem, withTenant } from '../shared/db/tenant.ts';
 import { readJUnitResults } from '../shared/validation/junit-results.ts';
 import { handleUploadedObject } from '../shared/validation/report-intake.service.ts';
+import { generateReport } from './junit.bench.ts';
 import { openDatabase } from './support/database.ts';
 
-const REPORTS = Number(process.env.ASSAY_BENCH_ANALYTICS_REPORTS ?? 1_000);
+const REPORTS = Number(process.env.ASSAY_BENCH_ANALYTICS_REPORTS ?? 200);
+/** Report sizes of the single-report ingest figures (issue 31). */
+const SIZES = (process.env.ASSAY_BENCH_ANALYTICS_SIZES ?? '1000,10000,50000').split(',').map(Number);
+const SIZE_RUNS = 3;
 const TESTS = Number(process.env.ASSAY_BENCH_ANALYTICS_TESTS ?? 500);
 const BASELINE_EVERY = 10;
 const READS = 50;
@@ -160,8 +166,91 @@ async function ingestBefore(db: Kysely<Database>, orgId: string, key: string, xm
   );
 }
 
+/** Wall seconds of `node bin/assay.js report <file>`: the CLI parsing the same file, whole process. */
+function cliReportSeconds(file: string): number {
+  const root = join(import.meta.dirname, '..');
+  const t = performance.now();
+  const result = spawnSync(process.execPath, ['bin/assay.js', 'report', file], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const seconds = (performance.now() - t) / 1000;
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`assay report exited ${result.status}: ${result.stderr}`);
+  return seconds;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/**
+ * One report of `n` results, from the object-created event to the upload
+ * processed (streaming parse, set-based result writes, counters, flaky
+ * detection, today's rollup), against `assay report` on the same file
+ * (whole process) — medians of {@link SIZE_RUNS} alternating runs, each
+ * ingest into a repository that already knows the tests (a second report of
+ * the same suite: the steady state), over pg on TCP to PGlite's socket server
+ * (the runtime's own path).
+ */
+async function sizedIngest(dir: string): Promise<string[]> {
+  await buildCli();
+  const lines: string[] = [];
+  for (const n of SIZES) {
+    const { db, close } = await openDatabase(join(dir, `sized-${n}`));
+    try {
+      const target = await seed(db);
+      const file = join(dir, `report-${n}.xml`);
+      await generateReport(file, n);
+      const xml = readFileSync(file, 'utf8');
+      const deps = {
+        db,
+        openObject: async () => ({ body: Readable.from([xml]), etag: null }),
+        deleteObject: async () => {},
+        maxBytes: 200 * 1024 * 1024,
+        log: () => {},
+      };
+      const ingest: number[] = [];
+      const cli: number[] = [];
+      const gc = (globalThis as { gc?: () => void }).gc;
+      const heap: number[] = [];
+      for (let run = 0; run <= SIZE_RUNS; run++) {
+        const key = await issue(
+          db,
+          target,
+          `sized-${n}-${run}`,
+          run.toString(16).padStart(40, 'a'),
+          'refs/heads/main',
+        );
+        const t = performance.now();
+        const outcome = await handleUploadedObject(deps, {
+          eventName: 'ObjectCreated:Put',
+          s3: { object: { key, size: xml.length } },
+        });
+        const seconds = (performance.now() - t) / 1000;
+        if (outcome.status !== 'processed') throw new Error(`report of ${n}: ${outcome.status}`);
+        gc?.();
+        heap.push(process.memoryUsage().heapUsed);
+        // The first run creates the identities (a repository's first report); the rest are the steady state.
+        if (run === 0) continue;
+        ingest.push(seconds);
+        cli.push(cliReportSeconds(file));
+      }
+      const i = median(ingest);
+      const c = median(cli);
+      lines.push(
+        `${String(n).padStart(6)} results  ingest ${fmt(i, 2)} s (${fmt(n / i, 0)} results/s) · assay report ${fmt(c, 2)} s · ratio ${fmt(i / c, 2)}× (goal ≤ 5) · heap after GC ${heap.map((h) => fmt(mb(h), 0)).join(' ')} MB`,
+      );
+      console.log(lines.at(-1));
+    } finally {
+      await close();
+    }
+  }
+  return lines;
+}
+
 export default async function analyticsBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-analytics-'));
+  console.log('one report, object-created event → processed, over pg on TCP (PGlite socket server):');
+  const sized = await sizedIngest(dir);
   const { db, close } = await openDatabase(dir);
   try {
     const target = await seed(db);
@@ -245,6 +334,7 @@ export default async function analyticsBench(): Promise<void> {
     console.log(
       [
         '',
+        ...sized,
         `reports × tests         ${REPORTS} × ${TESTS} = ${results.toLocaleString('en')} results (PGlite, one connection)`,
         `ingest                  ${fmt(results / (ingestMs / 1000), 0)} results/s · ${fmt(perReport)} ms per report (${fmt(ingestMs / 1000)} s)`,
         `baseline (pre-#19 path) ${fmt((TESTS / perBaseline) * 1000, 0)} results/s · ${fmt(perBaseline)} ms per report (${baselineReports} twins) → keeping every result costs ${fmt(perReport / perBaseline, 2)}× the old path`,

@@ -18,6 +18,8 @@ import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-dele
 import * as testAnalytics from './2026-11-29T22-00-00_test-analytics.ts';
 import * as agentRuns from './2026-11-29T22-10-00_agent-runs.ts';
 import * as testIdentityFilesAndRetries from './2026-12-08T06-00-00_test-identity-files-and-retries.ts';
+import * as testLastFailure from './2026-12-08T06-10-00_test-last-failure.ts';
+import * as testQuarantine from './2026-12-08T06-20-00_test-quarantine.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -43,4 +45,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T22-00-00_test-analytics': testAnalytics,
   '2026-11-29T22-10-00_agent-runs': agentRuns,
   '2026-12-08T06-00-00_test-identity-files-and-retries': testIdentityFilesAndRetries,
+  '2026-12-08T06-10-00_test-last-failure': testLastFailure,
+  '2026-12-08T06-20-00_test-quarantine': testQuarantine,
 };

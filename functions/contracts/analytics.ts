@@ -46,6 +46,10 @@ export const testSchema = z
     flaky: z.boolean().describe('Flaky on at least one commit within the window'),
     lastStatus: status.nullable(),
     lastSeenAt: z.iso.datetime().nullable(),
+    lastFailedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('When its result in a report (the last attempt) last failed or errored'),
     medianDurationMs: z.number().int().nullable().describe('Median of its latest 50 durations'),
   })
   .meta({ id: 'Test' });
@@ -63,7 +67,9 @@ export const getRepoTests = defineRoute({
     'A test is flaky on a commit when it passed and failed (or errored) there — across every report of the ' +
     'commit: retries, matrix jobs, re-runs — or passed only after a retry. `flaky` keeps tests flaky within ' +
     'the window, `failing` those whose latest result failed or errored, `branch` counts one branch only, ' +
-    '`q` matches suite, classname or name.',
+    '`q` matches suite, classname or name, `path` keeps tests whose file starts with it. `sort` orders by ' +
+    'failure rate, flaky rate, median duration or last failure (ties by id); the cursor stays stable under ' +
+    'any order and is refused by another.',
   tags: ['analytics'],
   params: repoParams,
   query: z.object({
@@ -71,6 +77,21 @@ export const getRepoTests = defineRoute({
     failing: flag,
     branch: text().min(1).max(255).optional(),
     q: text().min(1).max(200).optional(),
+    path: text()
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe('Only tests whose file (repository path) starts with this, e.g. `src/checkout/`'),
+    sort: z
+      .enum(['name', 'failureRate', 'flakyRate', 'medianDuration', 'lastFailure'])
+      .default('name')
+      .describe('Order: by name (default), failure rate, flaky rate, median duration or last failure'),
+    order: z
+      .enum(['asc', 'desc'])
+      .optional()
+      .describe(
+        'Default `asc` for `name`, `desc` (worst, slowest, latest first) for the others; no value last',
+      ),
     cursor: text().max(2_000).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   }),

@@ -23,12 +23,42 @@ const quarantineFlaky = z
     'Tests flagged flaky (within `ASSAY_FLAKY_WINDOW_DAYS`, or on the head commit) do not block; they are listed.',
   );
 
+const utcDay = text()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (UTC)')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'a calendar day');
+export const quarantineEntrySchema = z
+  .object({
+    name: text().trim().min(1).max(1_000).describe('The test’s name as its reports give it'),
+    classname: text().max(1_000).optional().describe('Its classname; absent: any'),
+    file: text().max(1_000).optional().describe('Its file (repository path); absent: any'),
+    owner: text().trim().min(1).max(100).describe('Who answers for it: a GitHub login or team'),
+    reason: text().trim().min(1).max(1_000),
+    expires: utcDay.describe('Last UTC day it holds; from the next day the test is back in the gate'),
+  })
+  .strict()
+  .meta({ id: 'QuarantineEntry' });
+const quarantine = z
+  .array(quarantineEntrySchema)
+  .max(500)
+  .describe(
+    'Per-test quarantine: a failing test an entry names (until its `expires` day) never blocks the check; ' +
+      'it is listed with its owner and reason. Replaced whole when given.',
+  );
+
 export const repositorySettingsSchema = z
-  .object({ testWorkflows, gate: gateSchema, quarantineFlaky })
+  .object({ testWorkflows, gate: gateSchema, quarantineFlaky, quarantine })
   .meta({ id: 'RepositorySettings' });
 
 const putSettingsBody = z
-  .object({ testWorkflows, gate: gateSchema.optional(), quarantineFlaky: quarantineFlaky.optional() })
+  .object({
+    testWorkflows,
+    gate: gateSchema.optional(),
+    quarantineFlaky: quarantineFlaky.optional(),
+    quarantine: quarantine.optional(),
+  })
   .meta({ id: 'RepositorySettingsReplacement' });
 
 const patchSettingsBody = z
@@ -36,6 +66,7 @@ const patchSettingsBody = z
     testWorkflows: testWorkflows.optional(),
     gate: gateSchema.optional(),
     quarantineFlaky: quarantineFlaky.optional(),
+    quarantine: quarantine.optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one setting to change' })

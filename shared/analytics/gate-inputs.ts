@@ -42,7 +42,7 @@ export async function failingTestsOf(
       group by r.test_case_id
       having bool_or(r.status in ('failed', 'errored'))
     )
-    select t.id, t.suite, t.classname, t.name, t.tids, h.status,
+    select t.id, t.suite, t.classname, t.name, t.file, t.tids, h.status,
       (h.passed_too or coalesce(t.last_flaky_at >= ${target.flakySince}, false)) as flaky,
       (count(*) over ())::int as total
     from head h join test_cases t on t.id = h.test_case_id

@@ -11,6 +11,9 @@
  *   base did not run (new, or skipped there) did not fail there, so it
  *   blocks. With no base found (no pull request, no results on the base
  *   branch), every failing test blocks, as in `all`.
+ * - **`quarantine`** (either mode): a test an entry in force names (owner,
+ *   reason, expiry; see `quarantine.ts`) does not block; it is listed with
+ *   them. Once the entry expires, the test is back in the gate.
  * - **`quarantineFlaky`** (either mode): a test flagged flaky — on a commit
  *   within `ASSAY_FLAKY_WINDOW_DAYS`, or on the head commit itself — does not
  *   block; it is listed as quarantined.
@@ -22,6 +25,7 @@
  * @module
  */
 import type { TestResultStatus } from '../db/database.ts';
+import { type QuarantineEntry, quarantineOf } from './quarantine.ts';
 
 export type GateMode = 'all' | 'regressions';
 
@@ -31,6 +35,8 @@ export interface FailingTest {
   suite: string;
   classname: string;
   name: string;
+  /** The test's file, when its reports give one. */
+  file?: string | null;
   tids: string[];
   status: 'failed' | 'errored';
   /** Flaky within the window or on the head commit. */
@@ -48,6 +54,8 @@ export interface BaseCommit {
 /** A failing test with its status on the base (`not run` when the base has no result for it; null: no base). */
 export interface GatedTest extends FailingTest {
   baseStatus: TestResultStatus | 'not run' | null;
+  /** The per-test quarantine entry that keeps it from blocking (`byOwner` list). */
+  quarantine?: QuarantineEntry;
 }
 
 export interface GateInput {
@@ -59,6 +67,8 @@ export interface GateInput {
   base: BaseCommit | null;
   /** Worst status of each failing test on the base commit. */
   baseStatus: ReadonlyMap<string, TestResultStatus>;
+  /** Per-test quarantine (the `quarantine` setting) and the UTC day it is judged on (`YYYY-MM-DD`). */
+  quarantine?: { entries: readonly QuarantineEntry[]; today: string };
 }
 
 export interface GateDecision {
@@ -68,6 +78,8 @@ export interface GateDecision {
   blocking: GatedTest[];
   knownFailures: GatedTest[];
   quarantined: GatedTest[];
+  /** Failing tests quarantined by their owners (the `quarantine` setting, in force): listed, not blocking. */
+  quarantinedByOwner: GatedTest[];
   /** Failing tests beyond those read: they block (their base status is not looked up). */
   unlisted: number;
 }
@@ -81,6 +93,7 @@ export function decideGate(input: GateInput): GateDecision {
     blocking: [],
     knownFailures: [],
     quarantined: [],
+    quarantinedByOwner: [],
     unlisted: Math.max(0, input.failingTotal - input.failing.length),
   };
   for (const test of input.failing) {
@@ -88,7 +101,11 @@ export function decideGate(input: GateInput): GateDecision {
       ...test,
       baseStatus: input.base === null ? null : (input.baseStatus.get(test.id) ?? 'not run'),
     };
-    if (input.quarantineFlaky && test.flaky) decision.quarantined.push(gated);
+    const entry = input.quarantine
+      ? quarantineOf(input.quarantine.entries, test, input.quarantine.today)
+      : undefined;
+    if (entry) decision.quarantinedByOwner.push({ ...gated, quarantine: entry });
+    else if (input.quarantineFlaky && test.flaky) decision.quarantined.push(gated);
     else if (
       input.mode === 'regressions' &&
       (gated.baseStatus === 'failed' || gated.baseStatus === 'errored')

@@ -333,7 +333,8 @@ export async function countUploadResults(
         runs = t.runs + j.n, passed = t.passed + j.p, failed = t.failed + j.f,
         errored = t.errored + j.e, skipped = t.skipped + j.s,
         last_status = j.worst, last_seen_at = now(),
-        last_flaky_at = case when j.flaky_reason is not null then now() else t.last_flaky_at end
+        last_flaky_at = case when j.flaky_reason is not null then now() else t.last_flaky_at end,
+        last_failed_at = case when j.f + j.e > 0 then now() else t.last_failed_at end
       from judged j where t.id = j.test_case_id
       returning t.id
     )

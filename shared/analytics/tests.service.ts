@@ -43,8 +43,14 @@ export interface TestView {
   flaky: boolean;
   lastStatus: TestResultStatus | null;
   lastSeenAt: string | null;
+  /** When its result in a report (the last attempt) last failed or errored; null when never. */
+  lastFailedAt: string | null;
   medianDurationMs: number | null;
 }
+
+/** Orders of the tests list (issue 31). */
+export const TEST_SORTS = ['name', 'failureRate', 'flakyRate', 'medianDuration', 'lastFailure'] as const;
+export type TestSort = (typeof TEST_SORTS)[number];
 
 /** Filters and page of the tests list. */
 export interface TestsQuery {
@@ -52,31 +58,71 @@ export interface TestsQuery {
   failing?: boolean;
   branch?: string;
   q?: string;
+  /** Only tests whose file starts with this (a repository path prefix: `src/checkout/`). */
+  path?: string;
+  /** Default `name`. */
+  sort?: TestSort;
+  /** Default: `asc` for `name`, `desc` (worst, slowest, latest first) for the others. */
+  order?: 'asc' | 'desc';
   cursor?: string;
   limit: number;
 }
 
-const cursorSchema = z.tuple([z.string().max(1_000), z.uuid()]);
+/** A cursor: the order it belongs to, the last row's sort value (as text) and id. */
+const cursorSchema = z.union([
+  z.tuple([z.enum(TEST_SORTS), z.enum(['asc', 'desc']), z.string().max(1_000).nullable(), z.uuid()]),
+  // Cursors of the name order given before sorting existed.
+  z.tuple([z.string().max(1_000), z.uuid()]).transform(([key, id]) => ['name', 'asc', key, id] as const),
+]);
 
-function encodeCursor(sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
+type Cursor = readonly [TestSort, 'asc' | 'desc', string | null, string];
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): [string, string] | undefined {
+function invalidCursor(): ValidationError {
+  return new ValidationError('cursor is not one this API returned', [
+    { path: 'query.cursor', message: 'invalid' },
+  ]);
+}
+
+function decodeCursor(cursor: string | undefined, sort: TestSort, order: 'asc' | 'desc'): Cursor | undefined {
   if (cursor === undefined) return undefined;
+  let parsed: Cursor;
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new ValidationError('cursor is not one this API returned', [
-      { path: 'query.cursor', message: 'invalid' },
-    ]);
+    throw invalidCursor();
   }
+  // A cursor continues the order it was given for, never another.
+  if (parsed[0] !== sort || parsed[1] !== order) throw invalidCursor();
+  return parsed;
 }
+
+/** `%`, `_` and `\` matched literally in a LIKE pattern. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** SQL of each order's key (over `t`, `agg`, `med`) and the type its cursor value is read back as. */
+const SORT_KEYS: Record<TestSort, { key: RawBuilder<unknown>; type: RawBuilder<unknown> }> = {
+  name: { key: sql`lower(t.name)`, type: sql`text` },
+  failureRate: {
+    key: sql`(case when agg.runs - agg.skipped > 0
+      then round(agg.failed::numeric / (agg.runs - agg.skipped), 4) else 0 end)::float8`,
+    type: sql`float8`,
+  },
+  flakyRate: {
+    key: sql`(case when agg.shas > 0 then round(agg.flaky_shas::numeric / agg.shas, 4) else 0 end)::float8`,
+    type: sql`float8`,
+  },
+  medianDuration: { key: sql`med.median`, type: sql`int4` },
+  lastFailure: { key: sql`t.last_failed_at`, type: sql`timestamptz` },
+};
 
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
 /** `%` and `_` matched literally in an ILIKE pattern. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const likePattern = (q: string) => `%${escapeLike(q)}%`;
 
 /** The UTC day `days - 1` days before today (a window of `days` days including today), as `YYYY-MM-DD`. */
 export function windowStart(days: number, now = new Date()): string {
@@ -111,6 +157,7 @@ interface ListRow {
   flaky_shas: number;
   last_status: TestResultStatus | null;
   last_at: Date | null;
+  last_failed_at: Date | null;
 }
 
 /** Median of the latest {@link MEDIAN_OF_LATEST} durations of each test in `ids`. */
@@ -145,18 +192,25 @@ function view(row: ListRow, median: number | undefined): TestView {
     flaky: row.flaky_shas > 0,
     lastStatus: row.last_status,
     lastSeenAt: row.last_at ? row.last_at.toISOString() : null,
+    lastFailedAt: row.last_failed_at ? row.last_failed_at.toISOString() : null,
     medianDurationMs: median ?? null,
   };
 }
 
 /**
- * The repository's tests, by name, `limit` at a time (`nextCursor`): counts,
- * failure and flaky rates over the last `windowDays` UTC days (today
- * included), last status and when last seen. `flaky`: only tests flaky on a
- * commit within the window; `failing`: only tests whose latest result failed
- * or errored; `branch`: counts, last status and flakiness on that branch only
- * (and only tests that ran on it within the window); `q`: a substring of the
- * suite, classname or name (case-insensitive). 404 for an unknown repository.
+ * The repository's tests, `limit` at a time (`nextCursor`): counts, failure
+ * and flaky rates over the last `windowDays` UTC days (today included), last
+ * status, when last seen and last failed. Ordered by `sort` — `name`
+ * (default, ascending), `failureRate`, `flakyRate`, `medianDuration`,
+ * `lastFailure` (descending by default: worst, slowest, latest first; tests
+ * without a value last) — then by id, so a cursor continues exactly where the
+ * page ended whatever the order (a cursor of one order is refused in
+ * another). `flaky`: only tests flaky on a commit within the window;
+ * `failing`: only tests whose latest result failed or errored; `branch`:
+ * counts, last status and flakiness on that branch only (and only tests
+ * that ran on it within the window); `q`: a substring of the suite,
+ * classname or name (case-insensitive); `path`: tests whose file starts with
+ * it. 404 for an unknown repository.
  */
 export async function listTests(
   db: Kysely<Database>,
@@ -165,45 +219,72 @@ export async function listTests(
   query: TestsQuery,
   windowDays: number,
 ): Promise<{ tests: TestView[]; windowDays: number; nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor);
+  const sort = query.sort ?? 'name';
+  const order = query.order ?? (sort === 'name' ? 'asc' : 'desc');
+  const after = decodeCursor(query.cursor, sort, order);
   const since = windowStart(windowDays);
   const flakySince = new Date(`${since}T00:00:00Z`);
+  const { key, type } = SORT_KEYS[sort];
+  const direction = order === 'asc' ? sql`asc` : sql`desc`;
+  // After the cursor's row in `order` (nulls last), ties broken by id.
+  const past = (() => {
+    if (!after) return sql`true`;
+    const [, , value, id] = after;
+    if (value === null) return sql`(x.sort_value is null and x.id > ${id}::uuid)`;
+    const beyond = order === 'asc' ? sql`>` : sql`<`;
+    return sql`(x.sort_value ${beyond} ${value}::${type}
+      or (x.sort_value = ${value}::${type} and x.id > ${id}::uuid) or x.sort_value is null)`;
+  })();
   return withTenant(db, orgId, async (trx) => {
     const repository = await findRepositoryByName(trx, target);
     const branch = query.branch;
     const onBranch = branch === undefined ? sql`true` : sql`d.branch = ${branch}`;
-    const rows = await sql<ListRow>`
-      select t.id, t.suite, t.classname, t.name, t.file, t.truncated, t.tids, lower(t.name) as sort_key,
-        agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
-        ${branch === undefined ? sql`t.last_status` : sql`last.last_status`} as last_status,
-        ${branch === undefined ? sql`t.last_seen_at` : sql`last.last_at`} as last_at
-      from test_cases t
-      cross join lateral ${windowCounts(since, onBranch)} agg
-      left join lateral (
-        select d.last_status, d.last_at from test_daily d where d.test_case_id = t.id and ${onBranch}
-        order by d.day desc, d.last_at desc limit 1
-      ) last on true
-      where t.repository_id = ${repository.id}
-        and t.runs > 0
-        ${branch === undefined ? sql`` : sql`and agg.runs > 0`}
-        ${query.flaky ? sql`and t.last_flaky_at >= ${flakySince} and agg.flaky_shas > 0` : sql``}
+    const rows = await sql<ListRow & { sort_value: unknown; sort_text: string | null }>`
+      select x.* from (
+        select t.id, t.suite, t.classname, t.name, t.file, t.truncated, t.tids, lower(t.name) as sort_key,
+          agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
+          ${branch === undefined ? sql`t.last_status` : sql`last.last_status`} as last_status,
+          ${branch === undefined ? sql`t.last_seen_at` : sql`last.last_at`} as last_at,
+          t.last_failed_at,
+          ${key} as sort_value, (${key})::text as sort_text
+        from test_cases t
+        cross join lateral ${windowCounts(since, onBranch)} agg
+        left join lateral (
+          select d.last_status, d.last_at from test_daily d where d.test_case_id = t.id and ${onBranch}
+          order by d.day desc, d.last_at desc limit 1
+        ) last on true
         ${
-          query.failing
-            ? branch === undefined
-              ? sql`and t.last_status in ('failed', 'errored')`
-              : sql`and last.last_status in ('failed', 'errored')`
+          sort === 'medianDuration'
+            ? sql`left join lateral (
+                select percentile_disc(0.5) within group (order by l.duration_ms)::int as median
+                from (select duration_ms from test_results r where r.test_case_id = t.id
+                      and r.duration_ms is not null order by r.id desc limit ${MEDIAN_OF_LATEST}) l
+              ) med on true`
             : sql``
         }
-        ${
-          query.q
-            ? sql`and (t.name ilike ${likePattern(query.q)} or t.classname ilike ${likePattern(query.q)}
-                  or t.suite ilike ${likePattern(query.q)})`
-            : sql``
-        }
-        ${after ? sql`and (lower(t.name), t.id) > (${after[0]}, ${after[1]}::uuid)` : sql``}
-      order by lower(t.name), t.id
+        where t.repository_id = ${repository.id}
+          and t.runs > 0
+          ${branch === undefined ? sql`` : sql`and agg.runs > 0`}
+          ${query.flaky ? sql`and t.last_flaky_at >= ${flakySince} and agg.flaky_shas > 0` : sql``}
+          ${
+            query.failing
+              ? branch === undefined
+                ? sql`and t.last_status in ('failed', 'errored')`
+                : sql`and last.last_status in ('failed', 'errored')`
+              : sql``
+          }
+          ${
+            query.q
+              ? sql`and (t.name ilike ${likePattern(query.q)} or t.classname ilike ${likePattern(query.q)}
+                    or t.suite ilike ${likePattern(query.q)})`
+              : sql``
+          }
+          ${query.path ? sql`and t.file like ${`${escapeLike(query.path)}%`}` : sql``}
+      ) x
+      where ${past}
+      order by x.sort_value ${direction} nulls last, x.id
       limit ${query.limit + 1}`.execute(trx);
-    const result = page(rows.rows, query.limit, (row) => encodeCursor(row.sort_key, row.id));
+    const result = page(rows.rows, query.limit, (row) => encodeCursor([sort, order, row.sort_text, row.id]));
     const median = await medians(
       trx,
       result.rows.map((r) => r.id),
@@ -256,7 +337,7 @@ export async function testHistory(
     const test = await sql<ListRow>`
       select t.id, t.suite, t.classname, t.name, t.file, t.truncated, t.tids, lower(t.name) as sort_key,
         agg.runs, agg.passed, agg.failed, agg.skipped, agg.shas, agg.flaky_shas,
-        t.last_status, t.last_seen_at as last_at
+        t.last_status, t.last_seen_at as last_at, t.last_failed_at
       from test_cases t
       cross join lateral ${windowCounts(since, sql`true`)} agg
       where t.id = ${target.testId} and t.repository_id = ${repository.id} and t.runs > 0`.execute(trx);

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { QuarantineEntry } from '../analytics/quarantine.ts';
 
 /** Timestamps come back as Date and may be written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -58,6 +59,8 @@ export interface RepositoriesTable {
   gate: Generated<'all' | 'regressions'>;
   /** Tests flagged flaky do not block (they are listed). */
   quarantine_flaky: Generated<boolean>;
+  /** Tests quarantined by name, each with owner, reason and expiry (`shared/analytics/quarantine.ts`). */
+  quarantine: ColumnType<QuarantineEntry[], string | undefined, string>;
   removed_at: NullableTimestamp;
   /** Set when another repository took this full name: the row no longer answers to it. */
   renamed_at: NullableTimestamp;
@@ -714,6 +717,8 @@ export interface TestCasesTable {
   last_status: TestResultStatus | null;
   last_seen_at: NullableTimestamp;
   last_flaky_at: NullableTimestamp;
+  /** When its last attempt in a report last failed or errored. */
+  last_failed_at: NullableTimestamp;
   created_at: Generated<Date>;
 }
 

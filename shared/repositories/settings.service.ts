@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { QuarantineEntry } from '../analytics/quarantine.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { OrgAccess } from '../auth/org-access.ts';
 import type { Database } from '../db/database.ts';
@@ -21,19 +22,27 @@ export interface RepositorySettings {
   gate: 'all' | 'regressions';
   /** Tests flagged flaky do not block the check (they are listed). */
   quarantineFlaky: boolean;
+  /** Tests quarantined by name with owner, reason and expiry (see `shared/analytics/quarantine.ts`). */
+  quarantine: QuarantineEntry[];
 }
 
 /** A change to some settings (`PATCH`); absent fields stay as they are. */
 export type RepositorySettingsPatch = Partial<RepositorySettings>;
 
-const settingsColumns = ['test_workflows', 'gate', 'quarantine_flaky'] as const;
+const settingsColumns = ['test_workflows', 'gate', 'quarantine_flaky', 'quarantine'] as const;
 
 function settingsOf(row: {
   test_workflows: string[];
   gate: 'all' | 'regressions';
   quarantine_flaky: boolean;
+  quarantine: QuarantineEntry[];
 }): RepositorySettings {
-  return { testWorkflows: row.test_workflows, gate: row.gate, quarantineFlaky: row.quarantine_flaky };
+  return {
+    testWorkflows: row.test_workflows,
+    gate: row.gate,
+    quarantineFlaky: row.quarantine_flaky,
+    quarantine: row.quarantine,
+  };
 }
 
 /** The settings of a repository of the organisation; 404 for an unknown one. */
@@ -84,6 +93,15 @@ export async function putRepositorySettings(
           : [...new Set(change.testWorkflows.map((w) => w.trim()).filter((w) => w !== ''))],
       gate: change.gate ?? before.gate,
       quarantineFlaky: change.quarantineFlaky ?? before.quarantineFlaky,
+      quarantine:
+        change.quarantine === undefined
+          ? before.quarantine
+          : change.quarantine.map(
+              (entry) =>
+                Object.fromEntries(
+                  Object.entries(entry).filter(([, value]) => value !== undefined),
+                ) as unknown as QuarantineEntry,
+            ),
     };
     if (JSON.stringify(before) === JSON.stringify(after)) return after;
     await trx
@@ -92,6 +110,7 @@ export async function putRepositorySettings(
         test_workflows: JSON.stringify(after.testWorkflows),
         gate: after.gate,
         quarantine_flaky: after.quarantineFlaky,
+        quarantine: JSON.stringify(after.quarantine),
       })
       .where('id', '=', repository.id)
       .execute();

@@ -68,6 +68,23 @@ export function renderGateLists(decision: GateDecision): string[] {
     ...list('Blocking tests', decision.blocking, decision.unlisted),
     ...list('Known failures — failing on the base too, not blocking', decision.knownFailures),
     ...list('Quarantined flaky tests — not blocking', decision.quarantined),
+    ...(decision.quarantinedByOwner.length === 0
+      ? []
+      : [
+          '',
+          `**Quarantined tests — not blocking** (${decision.quarantinedByOwner.length})`,
+          '',
+          '| Test | On this commit | Owner | Until | Reason |',
+          '|---|---|---|---|---|',
+          ...decision.quarantinedByOwner.slice(0, MAX_GATE_ROWS).map((t) => {
+            const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 200);
+            const q = t.quarantine!;
+            return `| ${cell(testLabel(t))} | ${t.status} | ${cell(q.owner)} | ${q.expires} | ${cell(q.reason)} |`;
+          }),
+          ...(decision.quarantinedByOwner.length > MAX_GATE_ROWS
+            ? ['', `… and ${decision.quarantinedByOwner.length - MAX_GATE_ROWS} more.`]
+            : []),
+        ]),
   ];
 }
 
@@ -106,7 +123,7 @@ export function renderCheckSummary(
     ...(info.gate
       ? [
           '',
-          `${gateLine(info.gate)} ${blocking} blocking test(s), ${info.gate.knownFailures.length} known failure(s), ${info.gate.quarantined.length} quarantined.`,
+          `${gateLine(info.gate)} ${blocking} blocking test(s), ${info.gate.knownFailures.length} known failure(s), ${info.gate.quarantined.length + info.gate.quarantinedByOwner.length} quarantined.`,
         ]
       : []),
     ...(info.codeHealth ? ['', codeHealthLine(info.codeHealth)] : []),

@@ -80,7 +80,7 @@ export async function validateHeadSha(
     await withTenant(deps.db, target.orgId, async (trx) => {
       const repo = await trx
         .selectFrom('repositories')
-        .select(['full_name', 'test_workflows', 'gate', 'quarantine_flaky'])
+        .select(['full_name', 'test_workflows', 'gate', 'quarantine_flaky', 'quarantine'])
         .where('id', '=', target.repositoryId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -130,7 +130,11 @@ export async function validateHeadSha(
         reports: uploads.map((u) => ({ key: u.object_key, results: u.results })),
         fullName: repo.full_name,
         pullNumber,
-        gate: { mode: repo.gate, quarantineFlaky: repo.quarantine_flaky },
+        gate: {
+          mode: repo.gate,
+          quarantineFlaky: repo.quarantine_flaky,
+          quarantine: { entries: repo.quarantine, today: new Date().toISOString().slice(0, 10) },
+        },
         failing:
           uploads.length === 0
             ? { failing: [], total: 0 }
@@ -247,7 +251,7 @@ export async function validateHeadSha(
       flaky: results.filter((r) => r.flaky).length,
       blockingTests: decision.blocking.length + decision.unlisted,
       knownFailures: decision.knownFailures.length,
-      quarantinedTests: decision.quarantined.length,
+      quarantinedTests: decision.quarantined.length + decision.quarantinedByOwner.length,
     };
     const previous = await trx
       .selectFrom('validations')

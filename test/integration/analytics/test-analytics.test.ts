@@ -369,6 +369,58 @@ describe('test identity with files, and retries inside one report (issue 28)', (
   });
 });
 
+describe('tests as people sort them (issue 31)', () => {
+  const all = async (query: string, limit: number) => {
+    const seen: TestRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api(
+        `/repos/acme/widgets/tests?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      seen.push(...(res.body.tests as TestRow[]));
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    return seen;
+  };
+
+  it.each([
+    ['failureRate', 'failureRate'],
+    ['flakyRate', 'flakyRate'],
+    ['medianDuration', 'medianDurationMs'],
+    ['lastFailure', 'lastFailedAt'],
+  ])('sorts by %s, worst first, and pages through every test once', async (sort, field) => {
+    // `q=t`: the named tests, not the 2,500 bulk ones.
+    const whole = await all(`sort=${sort}&q=t`, 200);
+    const paged = await all(`sort=${sort}&q=t`, 3);
+    expect(paged.map((t) => t.id)).toEqual(whole.map((t) => t.id));
+    expect(new Set(paged.map((t) => t.id)).size).toBe(paged.length);
+    const values = paged.map((t) => t[field] as number | string | null);
+    const present = values.filter((v) => v !== null);
+    // Descending, tests without a value last.
+    expect(values.slice(0, present.length)).toEqual(present);
+    expect([...present].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))).toEqual(present);
+    expect(present.length).toBeGreaterThan(0);
+    const ascending = await all(`sort=${sort}&order=asc&q=t`, 4);
+    expect(ascending.map((t) => t.id).sort()).toEqual(paged.map((t) => t.id).sort());
+  });
+
+  it('filters by path prefix, and refuses a cursor of another order', async () => {
+    const header = await all('path=src/header/', 1);
+    expect(header.map((t) => [t.name, t.file]).sort()).toEqual([
+      ['renders the title', 'src/header/a.test.tsx'],
+      ['renders the title', 'src/header/b.test.tsx'],
+    ]);
+    expect(await all('path=src/header/a', 5)).toHaveLength(1);
+    expect(await all('path=src%2Fheader%2F_', 5)).toHaveLength(0);
+    const first = await api('/repos/acme/widgets/tests?sort=failureRate&limit=1');
+    expect(
+      (await api(`/repos/acme/widgets/tests?sort=flakyRate&cursor=${first.body.nextCursor}`)).status,
+    ).toBe(400);
+    expect((await api('/repos/acme/widgets/tests?sort=slowness')).status).toBe(400);
+  });
+});
+
 describe('the regression-only gate', () => {
   const baseSha = randomSha();
 
@@ -444,6 +496,45 @@ describe('the regression-only gate', () => {
     const sha = await h.openPull({ baseSha });
     await h.upload(sha, '3202', junit(pass('T1::shows an error') + fail('T2::accepts a valid email')));
     expect(h.checkOf(sha)[0]).toMatchObject({ conclusion: 'action_required' });
+  });
+
+  it('a test quarantined by its owner never blocks until its expiry, then is back in the gate', async () => {
+    const entry = {
+      name: 'checkout total',
+      owner: '@acme/checkout',
+      reason: 'Payment sandbox is down',
+      expires: '2999-12-31',
+    };
+    expect((await patchSettings({ quarantine: [entry] }, member)).status).toBe(403);
+    expect((await patchSettings({ quarantine: [{ ...entry, expires: '2027-02-30' }] })).status).toBe(400);
+    expect((await patchSettings({ quarantine: [{ ...entry, owner: '' }] })).status).toBe(400);
+    const saved = await patchSettings({ quarantine: [entry] });
+    expect(saved.body.quarantine).toEqual([entry]);
+    const audit = await withTenant(h.runtime.db, orgId, (trx) =>
+      trx
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'repository.settings_updated')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow(),
+    );
+    expect(audit.details).toEqual({ quarantine: [entry], previous: { quarantine: [] } });
+    const sha = await h.openPull({ baseSha });
+    const report = junit(
+      pass('T1::shows an error') + pass('T2::accepts a valid email') + fail('checkout total'),
+    );
+    await h.upload(sha, '3291', report);
+    expect(h.checkOf(sha)[0]).toMatchObject({ conclusion: 'success' });
+    expect(summaryOf(sha)).toMatch(
+      /\*\*Quarantined tests — not blocking\*\* \(1\)[\s\S]*checkout total` \| failed \| @acme\/checkout \| 2999-12-31 \| Payment sandbox is down \|/,
+    );
+    // Expired yesterday: the same failure blocks again.
+    await patchSettings({ quarantine: [{ ...entry, expires: '2020-01-01' }] });
+    const again = await h.openPull({ baseSha });
+    await h.upload(again, '3292', report);
+    expect(h.checkOf(again)[0]).toMatchObject({ conclusion: 'failure' });
+    expect(summaryOf(again)).toMatch(/\*\*Blocking tests\*\* \(1\)[\s\S]*checkout total/);
+    await patchSettings({ quarantine: [] });
   });
 
   it('with quarantineFlaky, a test flaky on the head does not block (listed)', async () => {
