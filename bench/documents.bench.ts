@@ -28,7 +28,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import type { Database } from '../shared/db/database.ts';
 import { withTenant } from '../shared/db/tenant.ts';
 import { chunkBlocks } from '../shared/documents/chunker.ts';
-import { storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
+import { searchVector, storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
 import { chunkEmbeddingText, createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
 import { parseDocument } from '../shared/documents/parse/index.ts';
 import { markdownBlocks, plainTextBlocks } from '../shared/documents/parse/text-formats.ts';
@@ -149,6 +149,7 @@ async function buildCorpus(
         embedding: vectorLiteral(vectors[i] ?? []),
         embedding_model: embedder.model,
         embedding_dimensions: DIMENSIONS,
+        tsv: searchVector(row.heading.join(' › '), row.text),
       }));
       for (let i = 0; i < values.length; i += 500)
         await trx

@@ -595,6 +595,15 @@ export const topology = {
       everyMinutesSetting: 'ASSAY_AGENT_RUN_SWEEP_EVERY_MINUTES',
       timeoutSeconds: 120,
     },
+    // After an embedding model change, chunks of the older model are embedded again in bounded batches.
+    'reembed-chunks': {
+      handler: 'functions/schedules/reembed-chunks.ts',
+      uses: ['db', 'secret:openai'],
+      everyMinutes: 15,
+      everyMinutesSetting: 'ASSAY_REEMBED_EVERY_MINUTES',
+      timeoutSeconds: 600,
+      memoryMb: 1024,
+    },
     'rollup-test-analytics': {
       handler: 'functions/schedules/rollup-test-analytics.ts',
       uses: ['db'],

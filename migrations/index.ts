@@ -20,6 +20,7 @@ import * as agentRuns from './2026-11-29T22-10-00_agent-runs.ts';
 import * as testIdentityFilesAndRetries from './2026-12-08T06-00-00_test-identity-files-and-retries.ts';
 import * as testLastFailure from './2026-12-08T06-10-00_test-last-failure.ts';
 import * as testQuarantine from './2026-12-08T06-20-00_test-quarantine.ts';
+import * as searchUnspacedScripts from './2026-12-08T09-00-00_search-unspaced-scripts.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T06-00-00_test-identity-files-and-retries': testIdentityFilesAndRetries,
   '2026-12-08T06-10-00_test-last-failure': testLastFailure,
   '2026-12-08T06-20-00_test-quarantine': testQuarantine,
+  '2026-12-08T09-00-00_search-unspaced-scripts': searchUnspacedScripts,
 };

@@ -98,6 +98,8 @@ const baseSchema = z.object({
    * `rollup-test-analytics`); each run recomputes today and fills any day missed since the last.
    */
   ASSAY_ANALYTICS_ROLLUP_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Minutes between runs of the re-embedding of chunks made by another embedding model. */
+  ASSAY_REEMBED_EVERY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // --- Crawls (shared/crawl) ---
   /**
    * `host[:port]` entries a crawl may reach even though they resolve to loopback, private or

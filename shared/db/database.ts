@@ -673,7 +673,7 @@ export interface DocumentsTable {
   updated_at: Generated<Date>;
 }
 
-/** A chunk of a document with its embedding (pgvector, written as `'[…]'` text) and generated `tsv`. */
+/** A chunk of a document with its embedding (pgvector, written as `'[…]'` text) and full-text vector `tsv`. */
 export interface DocumentChunksTable {
   id: Generated<string>;
   org_id: string;
@@ -687,6 +687,8 @@ export interface DocumentChunksTable {
   embedding: string;
   embedding_model: string;
   embedding_dimensions: number;
+  /** `tsvector`, written with the chunk by `searchVector` (unspaced scripts segmented). */
+  tsv: string;
   created_at: Generated<Date>;
 }
 

@@ -6,6 +6,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { spaceUnspacedWords } from '../text/tokenizer.ts';
 import type { DocumentChunkDraft, DocumentStatus, FailureReason } from './document-types.ts';
 
 type Trx = Transaction<Database>;
@@ -131,6 +132,7 @@ export async function storeReadyDocument(trx: Trx, doc: ReadyDocument): Promise<
           embedding: vectorLiteral(chunk.embedding),
           embedding_model: doc.model,
           embedding_dimensions: doc.dimensions,
+          tsv: searchVector(chunk.headingPath.join(' › '), chunk.text),
         })),
       )
       .execute();
@@ -151,6 +153,17 @@ export interface RankedChunk {
   rank: number;
   /** Cosine similarity (vector) or `ts_rank_cd` (text). */
   score: number;
+}
+
+/**
+ * The full-text vector of a chunk: its heading path (weight A) and text
+ * (weight B) under the `english` configuration (Snowball stems, stop words),
+ * with the words of unspaced scripts spaced first ({@link spaceUnspacedWords})
+ * so a Chinese, Japanese or Thai word inside a longer run is a lexeme.
+ */
+export function searchVector(headingText: string, text: string) {
+  return sql<string>`setweight(to_tsvector('english'::regconfig, ${spaceUnspacedWords(headingText)}), 'A') ||
+    setweight(to_tsvector('english'::regconfig, ${spaceUnspacedWords(text)}), 'B')`;
 }
 
 /** Top `limit` chunks by cosine distance through the HNSW index, restricted to one model and optional documents. */
@@ -190,7 +203,8 @@ export async function textCandidates(
   query: { text: string; documentIds?: readonly string[]; limit: number },
 ): Promise<RankedChunk[]> {
   const plain = !/["']|(^|\s)-\S|\bor\b/i.test(query.text);
-  const strict = sql`websearch_to_tsquery('english'::regconfig, ${query.text})`;
+  const text = spaceUnspacedWords(query.text);
+  const strict = sql`websearch_to_tsquery('english'::regconfig, ${text})`;
   const relaxed = plain ? sql`replace(${strict}::text, ' & ', ' | ')::tsquery` : strict;
   // The best RERANK_POOL matches by rank, then — for a plain query — re-ordered by the distinct query
   // terms each contains (an exact match has them all), so the term count is computed for few rows.
@@ -209,7 +223,7 @@ export async function textCandidates(
   if (query.documentIds?.length) pool = pool.where('document_id', 'in', [...query.documentIds]);
   const matched = plain
     ? sql<number>`cardinality(array(select unnest(tsvector_to_array(pool.tsv))
-        intersect select unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${query.text})))))`
+        intersect select unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${text})))))`
     : sql<number>`cast(null as integer)`;
   const q = trx
     .selectFrom(pool.as('pool'))

@@ -21,7 +21,6 @@ import {
   vectorCandidates,
 } from './documents.repository.ts';
 import type { Embedder } from './embeddings/index.ts';
-
 /** Search modes. */
 export const SEARCH_MODES = ['hybrid', 'vector', 'text'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];

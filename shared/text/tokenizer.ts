@@ -59,6 +59,22 @@ function bigramsOf(run: string): string[] {
   return out;
 }
 
+const UNSPACED_RUN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\u30FC]{2,}/gu;
+
+/**
+ * `text` with a space between the dictionary words of every run of an
+ * unspaced script (Chinese, Japanese, Thai; `Intl.Segmenter`), the rest
+ * unchanged: `购物车页面显示合计` → `购物 车 页 面 显示 合计`. Postgres' text
+ * search parser keeps an unspaced run as one lexeme, so documents and
+ * queries both go through this before `to_tsvector`/`websearch_to_tsquery`,
+ * and a word inside a longer run is found. Linear in the length of `text`.
+ */
+export function spaceUnspacedWords(text: string): string {
+  if (!UNSPACED.test(text)) return text;
+  return text.replace(UNSPACED_RUN, (run) => ` ${segmentsOf(run).join(' ')} `);
+}
+
 /** Options of {@link words}. */
 export interface WordOptions {
   /**

@@ -1,20 +1,29 @@
 /**
  * A deterministic offline embedder, so documents and search work with no
- * network and no model weights: signed feature hashing (the "hashing trick")
- * of word unigrams, word bigrams and character n-grams, with sub-linear term
- * frequency, L2-normalised. Similar wording gives similar vectors: shared
- * words and stems weigh most, character 4-grams catch inflections and
- * compounds (`reset`/`resetting`, `sign-in`/`signin`), bigrams keep some word
- * order. It knows nothing of synonyms; the hybrid search's full-text side and
- * an OpenAI-compatible model cover that.
+ * network and no model download. Each vector has two parts, each of unit
+ * length before weighting, so a cosine similarity is a weighted sum of both:
+ *
+ * - **lexical**: signed feature hashing (the "hashing trick") of word
+ *   unigrams, Porter2 stems, word bigrams and character 4-grams, with
+ *   sub-linear term frequency — shared words, inflections and compounds
+ *   (`reset`/`resetting`, `sign-in`/`signin`);
+ * - **semantic**: the smooth-inverse-frequency average of published GloVe
+ *   word vectors ({@link semanticEmbedding}) — words of related meaning
+ *   (`refund`/`reimburse`, `password`/`credentials`) with no shared letters.
+ *
+ * No vocabulary is written by hand.
  *
  * @module
  */
+import porter2 from 'wink-porter2-stemmer';
 import type { Embedder } from './embedder.ts';
-import { SYNONYM_GROUPS } from './lexicon.ts';
+import { semanticDimensions, semanticEmbedding } from './word-vectors.ts';
 
 /** Model name stored with vectors of this embedder (bump it when the features change). */
-export const OFFLINE_EMBEDDING_MODEL = 'assay-hash-v1';
+export const OFFLINE_EMBEDDING_MODEL = 'assay-sif-glove-v1';
+
+/** Share of the cosine similarity that comes from the semantic part (β²). */
+export const SEMANTIC_SHARE = 0.5;
 
 const STOPWORDS = new Set(
   (
@@ -27,7 +36,7 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-const WEIGHTS = { word: 1, stem: 0.6, bigram: 0.7, ngram: 0.35, concept: 2 } as const;
+const WEIGHTS = { word: 1, stem: 0.6, bigram: 0.7, ngram: 0.35 } as const;
 const NGRAM = 4;
 
 /** FNV-1a, 32 bits, over UTF-16 code units: stable across platforms and versions. */
@@ -40,44 +49,9 @@ function fnv1a(text: string, seed: number): number {
   return hash >>> 0;
 }
 
-/** A light English stem: common inflectional and derivational endings removed. */
+/** The Porter2 (Snowball English) stem of a lower-case word — the stemmer Postgres' `english` text search uses. */
 export function stem(word: string): string {
-  if (word.length <= 4) return word;
-  const base = stripSuffix(word);
-  // resetting → resett → reset; invoice/invoices → invoic
-  if (/([^aeiouylsz])\1$/.test(base)) return base.slice(0, -1);
-  return base.length > 4 && base.endsWith('e') ? base.slice(0, -1) : base;
-}
-
-function stripSuffix(word: string): string {
-  for (const suffix of [
-    'ational',
-    'ization',
-    'fulness',
-    'iveness',
-    'ations',
-    'ation',
-    'ments',
-    'ment',
-    'ness',
-    'ings',
-    'ing',
-    'ies',
-    'ied',
-    'edly',
-    'ed',
-    'ers',
-    'er',
-    'ly',
-    'es',
-    's',
-  ]) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
-      const base = word.slice(0, -suffix.length);
-      return suffix === 'ies' || suffix === 'ied' ? `${base}y` : base;
-    }
-  }
-  return word;
+  return word.length <= 3 ? word : porter2(word);
 }
 
 /** Lower-cased words of `text`, accents removed, British `-ise` spellings as `-ize`. */
@@ -96,32 +70,6 @@ export function contentWords(text: string): string[] {
   return allWords(text).filter((w) => !STOPWORDS.has(w));
 }
 
-/** Synonym phrases as stemmed word sequences, by first stem, with their group number. */
-const phrasesByFirstStem = (() => {
-  const index = new Map<string, { stems: string[]; group: number }[]>();
-  SYNONYM_GROUPS.forEach((members, group) => {
-    for (const member of members) {
-      const stems = allWords(member).map(stem);
-      const first = stems[0];
-      if (first === undefined) continue;
-      index.set(first, [...(index.get(first) ?? []), { stems, group }]);
-    }
-  });
-  return index;
-})();
-
-/** The synonym groups `text` mentions (stop words count in matching, so "log in" is a phrase). */
-function conceptsOf(text: string): number[] {
-  const stems = allWords(text).map(stem);
-  const found: number[] = [];
-  stems.forEach((s, i) => {
-    for (const phrase of phrasesByFirstStem.get(s) ?? []) {
-      if (phrase.stems.every((p, j) => stems[i + j] === p)) found.push(phrase.group);
-    }
-  });
-  return found;
-}
-
 /** Each feature of `text` with its class weight and how often it occurs. */
 function features(text: string): Map<string, { weight: number; count: number }> {
   const counts = new Map<string, { weight: number; count: number }>();
@@ -130,7 +78,6 @@ function features(text: string): Map<string, { weight: number; count: number }> 
     if (seen) seen.count++;
     else counts.set(feature, { weight, count: 1 });
   };
-  for (const group of conceptsOf(text)) add(`c:${group}`, WEIGHTS.concept);
   const words = contentWords(text);
   const stems = words.map(stem);
   words.forEach((word, i) => {
@@ -166,11 +113,35 @@ export function hashEmbedding(text: string, dimensions: number): number[] {
   return Array.from(vector, (v) => v / norm);
 }
 
-/** The offline {@link Embedder} of `dimensions`. */
-export function createOfflineEmbedder(dimensions: number): Embedder {
+/**
+ * The offline vector of one text, `dimensions` long and unit length: the
+ * lexical {@link hashEmbedding} in the first `dimensions − s` numbers and the
+ * semantic SIF vector in the last `s` (s = min(100, dimensions / 2); a smaller
+ * `s` folds the semantic dimensions onto it), weighted so that
+ * cos = (1 − share) · cos_lexical + share · cos_semantic. A text with no known
+ * word has a lexical part only.
+ */
+export function offlineEmbedding(text: string, dimensions: number, share = SEMANTIC_SHARE): number[] {
+  const semanticSize = Math.min(semanticDimensions(), Math.floor(dimensions / 2));
+  const lexical = hashEmbedding(text, dimensions - semanticSize);
+  const semantic = semanticEmbedding(contentWords(text));
+  const folded = new Float64Array(semanticSize);
+  semantic.forEach((value, i) => {
+    folded[i % semanticSize] = (folded[i % semanticSize] ?? 0) + value;
+  });
+  let norm = 0;
+  for (const v of folded) norm += v * v;
+  norm = Math.sqrt(norm);
+  const lexicalWeight = norm > 0 ? Math.sqrt(1 - share) : 1;
+  const semanticWeight = norm > 0 ? Math.sqrt(share) / norm : 0;
+  return [...lexical.map((v) => v * lexicalWeight), ...Array.from(folded, (v) => v * semanticWeight)];
+}
+
+/** The offline {@link Embedder} of `dimensions` (8–2000). */
+export function createOfflineEmbedder(dimensions: number, share = SEMANTIC_SHARE): Embedder {
   return {
     model: OFFLINE_EMBEDDING_MODEL,
     dimensions,
-    embed: async (texts) => texts.map((text) => hashEmbedding(text, dimensions)),
+    embed: async (texts) => texts.map((text) => offlineEmbedding(text, dimensions, share)),
   };
 }

@@ -4,6 +4,7 @@ import { countLocalMessages, sendLocalMessage } from '../../../shared/adapters/l
 import { createS3Client } from '../../../shared/adapters/object-store.ts';
 import { getConfig } from '../../../shared/config.ts';
 import { withTenant } from '../../../shared/db/tenant.ts';
+import { OFFLINE_EMBEDDING_MODEL } from '../../../shared/documents/embeddings/index.ts';
 import { callApi } from '../../support/api-client.ts';
 import { buildDocx } from '../../support/documents/docx-builder.ts';
 import { buildPdf } from '../../support/documents/pdf-builder.ts';
@@ -106,7 +107,7 @@ describe('upload → parse → chunk → embed → search', () => {
       status: 'ready',
       chunkCount: 3,
       bytes: Buffer.byteLength(SPEC),
-      embeddingModel: 'assay-hash-v1',
+      embeddingModel: OFFLINE_EMBEDDING_MODEL,
     });
     expect(Date.parse(ready.readyAt as string)).toBeGreaterThanOrEqual(Date.parse(ready.createdAt as string));
     documentId = document.id;

@@ -10,8 +10,12 @@ import {
   createOpenAiEmbedder,
   type Embedder,
 } from '../../../shared/documents/embeddings/index.ts';
-import { hashEmbedding } from '../../../shared/documents/embeddings/offline-embedder.ts';
+import {
+  hashEmbedding,
+  OFFLINE_EMBEDDING_MODEL,
+} from '../../../shared/documents/embeddings/offline-embedder.ts';
 import { processDocument } from '../../../shared/documents/processing.service.ts';
+import { reembedStaleChunks } from '../../../shared/documents/reembed.service.ts';
 import { searchDocuments } from '../../../shared/documents/search.service.ts';
 import { FakeEmbeddingsServer } from '../../support/fake-openai/embeddings-server.ts';
 import { seedOrg } from '../../support/identity.ts';
@@ -165,7 +169,7 @@ describe('OpenAI embeddings API', () => {
 
   it('is chosen by configuration: the API with a base URL or key, the offline embedder otherwise', async () => {
     const offline = await createConfiguredEmbedder(loadConfig({}));
-    expect(offline).toMatchObject({ model: 'assay-hash-v1', dimensions: 384 });
+    expect(offline).toMatchObject({ model: OFFLINE_EMBEDDING_MODEL, dimensions: 384 });
     const configured = await createConfiguredEmbedder(
       loadConfig({
         ASSAY_EMBEDDINGS_BASE_URL: fake.baseUrl,
@@ -177,5 +181,41 @@ describe('OpenAI embeddings API', () => {
     fake.requests.length = 0;
     await configured.embed(['hello']);
     expect(fake.requests[0]).toMatchObject({ authorized: true, model: 'my-embedder', dimensions: 384 });
+  });
+});
+
+describe('re-embedding after a model change', () => {
+  it('embeds the chunks of another model again in bounded batches, once, so vector search finds them', async () => {
+    const doc = await newDocument(
+      '# Refunds\n\nA refund reaches the card within five days.\n\n## Vouchers\n\nVouchers never expire.\n',
+    );
+    expect(await ingest(createOfflineEmbedder(384), doc)).toMatchObject({ status: 'ready' });
+    const api = openAi({ model: 'reembed-model' });
+    const before = await searchDocuments({ db: database.db, embedder: api }, orgId, {
+      query: 'refund card',
+      mode: 'vector',
+    });
+    expect(before.results.map((r) => r.documentId)).not.toContain(doc.id);
+
+    const first = await reembedStaleChunks(database.db, api, { perRun: 1, batch: 1 });
+    expect(first.reembedded).toBe(1);
+    expect(first.remaining).toBeGreaterThan(0);
+    const rest = await reembedStaleChunks(database.db, api);
+    expect(rest.remaining).toBe(0);
+    expect(await reembedStaleChunks(database.db, api)).toEqual({ reembedded: 0, remaining: 0 });
+
+    const after = await searchDocuments({ db: database.db, embedder: api }, orgId, {
+      query: 'refund card',
+      mode: 'vector',
+    });
+    expect(after.results.map((r) => r.documentId)).toContain(doc.id);
+    const row = await withTenant(database.db, orgId, (trx) =>
+      trx
+        .selectFrom('documents')
+        .select(['embedding_model'])
+        .where('id', '=', doc.id)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(row.embedding_model).toBe('reembed-model');
   });
 });

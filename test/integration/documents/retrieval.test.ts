@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../../shared/db/tenant.ts';
 import { createOfflineEmbedder } from '../../../shared/documents/embeddings/index.ts';
-import { ingestEvalDocuments, recallAtK } from '../../support/documents/retrieval-eval.ts';
+import { searchDocuments } from '../../../shared/documents/search.service.ts';
+import {
+  ingestEvalDocuments,
+  ingestMarkdownDocuments,
+  recallAtK,
+} from '../../support/documents/retrieval-eval.ts';
 import { seedOrg } from '../../support/identity.ts';
 import { startTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
@@ -27,6 +32,37 @@ describe('retrieval quality on the evaluation set (offline embedder)', () => {
     expect(recall.hybrid.all).toBeGreaterThanOrEqual(0.9);
     expect(recall.hybrid.all).toBeGreaterThanOrEqual(recall.vector.all);
     expect(recall.hybrid.all).toBeGreaterThanOrEqual(recall.text.all);
+  });
+});
+
+describe('text search in scripts written without spaces', () => {
+  it('finds a Chinese, Japanese or Thai word inside a longer run, and ranks the matching chunk first', async () => {
+    const names = await ingestMarkdownDocuments(database.db, orgId, embedder, [
+      {
+        filename: 'cjk.md',
+        markdown:
+          '# 购物车\n\n购物车页面显示订单合计金额和运费，用户可以修改数量。\n\n' +
+          '# 配送\n\n订单在两个工作日内发货，快递公司提供跟踪号码。\n\n' +
+          '# カート\n\nカートに商品の合計が表示される。\n\n' +
+          '# ตะกร้า\n\nตะกร้าสินค้าแสดงยอดรวมและค่าจัดส่ง\n',
+      },
+    ]);
+    const id = [...names.keys()][0];
+    for (const [query, heading] of [
+      ['合计', '购物车'],
+      ['跟踪', '配送'],
+      ['合計', 'カート'],
+      ['ยอดรวม', 'ตะกร้า'],
+    ] as const) {
+      for (const mode of ['text', 'hybrid'] as const) {
+        const { results } = await searchDocuments({ db: database.db, embedder }, orgId, {
+          query,
+          mode,
+          documentIds: [id as string],
+        });
+        expect(results[0]?.headingPath.at(-1), `${mode}: ${query}`).toBe(heading);
+      }
+    }
   });
 });
 

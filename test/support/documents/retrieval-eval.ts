@@ -6,7 +6,11 @@ import { withTenant } from '../../../shared/db/tenant.ts';
 import type { Embedder } from '../../../shared/documents/embeddings/index.ts';
 import { processDocument } from '../../../shared/documents/processing.service.ts';
 import { type SearchMode, searchDocuments } from '../../../shared/documents/search.service.ts';
-import { EVAL_DOCUMENTS, EVAL_QUESTIONS } from '../../fixtures/documents/retrieval-eval.ts';
+import {
+  EVAL_DOCUMENTS,
+  EVAL_QUESTIONS,
+  type EvalQuestion,
+} from '../../fixtures/documents/retrieval-eval.ts';
 
 /** Stores Markdown documents for `orgId` through the real processing path; returns id → filename. */
 export async function ingestMarkdownDocuments(
@@ -58,35 +62,52 @@ export interface Recall {
   literal: number;
   reworded: number;
   all: number;
+  /** Mean reciprocal rank of the answer's section (0 when it is not in the top k). */
+  mrr: number;
 }
 
-/** recall@k of each search mode over the evaluation questions (a hit: the answer's section among the top k). */
+/** A set of documents and the questions asked of them (`reworded` = the paraphrase half). */
+export interface EvalSet {
+  documents: readonly { filename: string; markdown: string }[];
+  questions: readonly EvalQuestion[];
+}
+
+/**
+ * recall@k and MRR@k of each search mode over the questions of `set` (default: the tuning set); a hit is the
+ * answer's section (document and last heading) among the top k.
+ */
 export async function recallAtK(
   db: Kysely<Database>,
   orgId: string,
   embedder: Embedder,
   filenames: Map<string, string>,
   k = 5,
+  questions: readonly EvalQuestion[] = EVAL_QUESTIONS,
 ): Promise<Record<SearchMode, Recall>> {
   const result = {} as Record<SearchMode, Recall>;
   for (const mode of ['hybrid', 'vector', 'text'] as const) {
     const hits = { literal: 0, reworded: 0 };
-    for (const question of EVAL_QUESTIONS) {
+    let reciprocal = 0;
+    for (const question of questions) {
       const { results } = await searchDocuments({ db, embedder }, orgId, {
         query: question.question,
         mode,
         limit: k,
       });
-      const hit = results.some(
+      const at = results.findIndex(
         (r) => filenames.get(r.documentId) === question.filename && r.headingPath.at(-1) === question.heading,
       );
-      if (hit) hits[question.style]++;
+      if (at >= 0) {
+        hits[question.style]++;
+        reciprocal += 1 / (at + 1);
+      }
     }
-    const count = (style: 'literal' | 'reworded') => EVAL_QUESTIONS.filter((q) => q.style === style).length;
+    const count = (style: 'literal' | 'reworded') => questions.filter((q) => q.style === style).length;
     result[mode] = {
       literal: hits.literal / count('literal'),
       reworded: hits.reworded / count('reworded'),
-      all: (hits.literal + hits.reworded) / EVAL_QUESTIONS.length,
+      all: (hits.literal + hits.reworded) / questions.length,
+      mrr: reciprocal / questions.length,
     };
   }
   return result;
