@@ -255,7 +255,7 @@ export default async function junitBench(): Promise<void> {
     }
     const idleMb = idle.maxRssMb;
     console.log(`idle node child (the bundle loaded, nothing parsed): peak RSS ${fmt(idleMb)} MB`);
-    console.log(line('streaming parseJUnit (saxes)', streaming, idleMb));
+    console.log(line('streaming parseJUnit', streaming, idleMb));
     console.log(line('baseline fast-xml-parser (DOM)', baseline, idleMb));
     console.log(line('streaming, 1/5 of the report', streamingSmall, idleMb));
     const wall = baseline.ms / streaming.ms;
