@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCli } from '../scripts/build-cli.ts';
@@ -118,7 +118,12 @@ export default async function bench(): Promise<void> {
     const uploadHelp = r.uploadHelp!;
     const cli = r.report!;
     const fxp = r.fxp!;
-    console.log(`Node ${process.version}; medians of ${RUNS} runs each, alternating; whole processes`);
+    console.log(
+      `Node ${process.version}; medians of ${RUNS} runs each, alternating; whole processes; ` +
+        `machine load (1/5/15 min) ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' / ')} on ${availableParallelism()} cores`,
+    );
     console.log(`node -e 0                      ${s(node.seconds)}  ${mb(node.maxRssMb)}`);
     console.log(`assay --help                   ${s(help.seconds)}  ${mb(help.maxRssMb)}`);
     console.log(

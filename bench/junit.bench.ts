@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJUnit, TidSummarizer } from '../shared/reports/junit/index.ts';
@@ -254,8 +254,13 @@ export default async function junitBench(): Promise<void> {
       }
     }
     const idleMb = idle.maxRssMb;
+    console.log(
+      `machine load (1/5/15 min) ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')} on ${availableParallelism()} cores`,
+    );
     console.log(`idle node child (the bundle loaded, nothing parsed): peak RSS ${fmt(idleMb)} MB`);
-    console.log(line('streaming parseJUnit (saxes)', streaming, idleMb));
+    console.log(line('streaming parseJUnit', streaming, idleMb));
     console.log(line('baseline fast-xml-parser (DOM)', baseline, idleMb));
     console.log(line('streaming, 1/5 of the report', streamingSmall, idleMb));
     const wall = baseline.ms / streaming.ms;

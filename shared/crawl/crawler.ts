@@ -529,22 +529,44 @@ async function walk(
   return { ...counts, status: 'succeeded', stopReason };
 }
 
-async function fetchRobots(
+/** Redirects of robots.txt followed before the file counts as unavailable (RFC 9309 §2.3.1.2 asks for at least five). */
+export const ROBOTS_MAX_REDIRECTS = 5;
+
+/**
+ * Fetches `origin`'s robots.txt and reads its rules (RFC 9309). Redirects
+ * (301/302/303/307/308) are followed up to {@link ROBOTS_MAX_REDIRECTS} hops
+ * while they stay on the origin, each hop through the network guard; a
+ * redirect off the origin, a redirect without a usable `Location`, or one hop
+ * too many makes the file *unavailable* (§2.3.1.3: crawl as if there were
+ * none). A fetch that fails (network error, time-out) makes it *unreachable*
+ * (§2.3.1.4: crawl nothing), reported in `unreachable`.
+ */
+export async function fetchRobots(
   guard: NetworkGuard,
   origin: string,
-  settings: CrawlSettings,
+  settings: Pick<CrawlSettings, 'pageTimeoutMs'>,
 ): Promise<RobotsRules & { unreachable?: string }> {
-  const url = `${origin}/robots.txt`;
+  const first = `${origin}/robots.txt`;
+  let url = first;
   try {
-    const response = await guardedFetch(guard, {
-      url,
-      headers: { 'user-agent': CRAWLER_USER_AGENT },
-      timeoutMs: Math.min(settings.pageTimeoutMs, 10_000),
-      maxBytes: 512 * 1024,
-    });
-    // RFC 9309: a redirect is followed at most a few hops; treated here as "no file" when it leaves the origin.
-    if (response.status >= 300 && response.status < 400) return robotsRules(url, 404, '');
-    return robotsRules(url, response.status, response.body.toString('utf8'));
+    for (let hop = 0; ; hop++) {
+      const response = await guardedFetch(guard, {
+        url,
+        headers: { 'user-agent': CRAWLER_USER_AGENT },
+        timeoutMs: Math.min(settings.pageTimeoutMs, 10_000),
+        maxBytes: 512 * 1024,
+      });
+      if (response.status < 300 || response.status >= 400) {
+        return robotsRules(url, response.status, response.body.toString('utf8'));
+      }
+      const location = response.headers.location;
+      const next = location === undefined ? undefined : URL.parse(location, url);
+      if (next === null || next === undefined || next.origin !== origin || hop >= ROBOTS_MAX_REDIRECTS) {
+        return robotsRules(first, 404, '');
+      }
+      next.hash = '';
+      url = next.href;
+    }
   } catch (error) {
     if (error instanceof TargetRefusedError) throw error;
     return { ...robotsRules(url, null, ''), unreachable: describeFetchError(error) };

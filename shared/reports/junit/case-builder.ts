@@ -57,19 +57,24 @@ export function addTidValue(c: OpenCase, value: string): void {
   c.tidValues.push(value);
 }
 
+/** Reads the attributes of the start tag being reported. */
+export interface AttributeReader {
+  attribute(name: string): string | undefined;
+}
+
 /** Starts a case from the `<testcase>` element's attributes. */
-export function openCase(depth: number, suite: string, attributes: Record<string, string>): OpenCase {
+export function openCase(depth: number, suite: string, attributes: AttributeReader): OpenCase {
   return {
     depth,
     suite,
-    classname: attributes.classname ?? attributes.class ?? '',
-    name: attributes.name ?? '',
-    time: attributes.time,
-    file: attributes.file,
-    line: attributes.line,
+    classname: attributes.attribute('classname') ?? attributes.attribute('class') ?? '',
+    name: attributes.attribute('name') ?? '',
+    time: attributes.attribute('time'),
+    file: attributes.attribute('file'),
+    line: attributes.attribute('line'),
     attributeStatus: worseOptional(
-      statusFromAttribute(attributes.status),
-      statusFromAttribute(attributes.result),
+      statusFromAttribute(attributes.attribute('status')),
+      statusFromAttribute(attributes.attribute('result')),
     ),
     seen: { error: false, failure: false, skipped: false, retry: false },
     messages: undefined,

@@ -58,6 +58,7 @@ function fromParts(integer: string, fraction: string | undefined): number | unde
  */
 export function parseSeconds(time: string | undefined): number | undefined {
   if (time === undefined) return undefined;
+  if (isDecimal(time)) return Number(time);
   const text = time.trim();
   if (text === '') return undefined;
   if (PLAIN.test(text)) return finite(Number(text));
@@ -74,6 +75,21 @@ export function parseSeconds(time: string | undefined): number | undefined {
   }
   if (integer === '' && mark === ',') return finite(fromParts('0', fraction));
   return finite(fromParts(integer, fraction));
+}
+
+/** `12`, `1.5`, `.5`, `3.`: digits with at most one point — the common case, read without regexes. */
+function isDecimal(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 20) return false;
+  let digits = 0;
+  let points = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e) points++;
+    else return false;
+  }
+  return digits > 0 && points <= 1;
 }
 
 function finite(value: number | undefined): number | undefined {

@@ -71,24 +71,55 @@ export async function parseJUnit(source: JUnitSource, options: ParseJUnitOptions
     'maxMessageLength',
   );
   const { onTestCase, onTestSuite } = options;
-  const pending: ({ kind: 'case'; record: JUnitTestCase } | { kind: 'suite'; record: JUnitTestSuite })[] = [];
+  // Records go to the callbacks as their elements close, synchronously while
+  // the callbacks answer synchronously; once one returns a promise, the rest
+  // of the chunk's records queue behind it, so each call still waits for the
+  // previous one (back-pressure) and the order is kept.
+  const pending: (JUnitTestCase | JUnitTestSuite)[] = [];
+  const kinds: boolean[] = [];
+  let waiting: Promise<void> | undefined;
+  const send = (isCase: boolean, record: JUnitTestCase | JUnitTestSuite): void => {
+    if (waiting !== undefined) {
+      pending.push(record);
+      kinds.push(isCase);
+      return;
+    }
+    let done: void | Promise<void>;
+    try {
+      done = isCase ? onTestCase?.(record as JUnitTestCase) : onTestSuite?.(record as JUnitTestSuite);
+    } catch (err) {
+      throw new ConsumerError(err);
+    }
+    if (done !== undefined) waiting = done;
+  };
   const handler = new JUnitSaxHandler({
     maxMessageLength,
-    ...(onTestCase ? { emit: (record: JUnitTestCase) => pending.push({ kind: 'case', record }) } : {}),
-    ...(onTestSuite
-      ? { emitSuite: (record: JUnitTestSuite) => pending.push({ kind: 'suite', record }) }
-      : {}),
+    ...(onTestCase ? { emit: (record: JUnitTestCase) => send(true, record) } : {}),
+    ...(onTestSuite ? { emitSuite: (record: JUnitTestSuite) => send(false, record) } : {}),
   });
   const guard = new PrologGuard();
   let sawText = false;
 
   const deliver = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    for (const item of pending) {
-      const done = item.kind === 'case' ? onTestCase?.(item.record) : onTestSuite?.(item.record);
-      if (done !== undefined) await done;
+    while (waiting !== undefined) {
+      await waiting;
+      waiting = undefined;
+      if (pending.length === 0) return;
+      const records = pending.splice(0);
+      const isCase = kinds.splice(0);
+      for (let k = 0; k < records.length; k++) {
+        const record = records[k] as JUnitTestCase | JUnitTestSuite;
+        if (waiting !== undefined) {
+          pending.push(record);
+          kinds.push(isCase[k] as boolean);
+          continue;
+        }
+        const done = isCase[k]
+          ? onTestCase?.(record as JUnitTestCase)
+          : onTestSuite?.(record as JUnitTestSuite);
+        if (done !== undefined) waiting = done;
+      }
     }
-    pending.length = 0;
   };
 
   try {
@@ -121,11 +152,22 @@ export async function parseJUnit(source: JUnitSource, options: ParseJUnitOptions
   return { valid: true, ...handler.counts };
 }
 
-/** Runs parser code, turning anything it throws into an invalid-report verdict. */
+/** What `onTestCase`/`onTestSuite` threw while called from inside the parser. */
+class ConsumerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('a parseJUnit callback threw');
+  }
+}
+
+/**
+ * Runs parser code, turning anything it throws into an invalid-report verdict,
+ * except what a callback threw, which rejects `parseJUnit` as it is.
+ */
 function parseSafely(step: () => void): void {
   try {
     step();
   } catch (err) {
+    if (err instanceof ConsumerError) throw err.cause;
     const message = err instanceof Error ? err.message : String(err);
     throw new InvalidReportError(`malformed XML: ${message}`);
   }

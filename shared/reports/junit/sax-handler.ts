@@ -1,5 +1,5 @@
 /**
- * The JUnit reading proper: a `saxes` parser whose events update counts and
+ * The JUnit reading proper: an {@link XmlScanner} whose events update counts and
  * the currently open testcase. It holds one open case (a stack only for the odd
  * nested testcase), the stack of open suite names, and the text of one message
  * being captured — nothing per finished testcase, so memory does not grow with
@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import {
   addTidValue,
   CaseRecordBuilder,
@@ -23,11 +22,10 @@ import { DOCTYPE_REASON } from './prolog-guard.ts';
 import { detach } from './strings.ts';
 import { TID_PROPERTY_NAMES } from './tids.ts';
 import type { JUnitCounts, JUnitTestCase, JUnitTestSuite } from './types.ts';
+import { XmlScanner, type XmlSink, XmlSyntaxError } from './xml-scanner.ts';
 
 /** Root elements that JUnit writers use. Any other root must contain suites or cases. */
 const JUNIT_ROOTS = new Set(['testsuites', 'testsuite', 'testrun']);
-
-type PlainOptions = { xmlns: false; position: true; defaultXMLVersion: '1.1'; forceXMLVersion: true };
 
 interface Capture {
   kind: OutcomeKind | 'property';
@@ -63,8 +61,8 @@ interface OpenSuite {
   testsBefore: number;
 }
 
-/** Feeds text to saxes and turns its events into counts and testcases. */
-export class JUnitSaxHandler {
+/** Feeds text to the XML scanner and turns its events into counts and testcases. */
+export class JUnitSaxHandler implements XmlSink {
   readonly counts: JUnitCounts = {
     suites: 0,
     tests: 0,
@@ -77,7 +75,7 @@ export class JUnitSaxHandler {
   };
   /** The first problem found; once set, further input is ignored. */
   reason: string | undefined;
-  private readonly parser: SaxesParser<PlainOptions>;
+  private readonly parser: XmlScanner;
   private depth = 0;
   private root: string | undefined;
   private readonly suites: OpenSuite[] = [];
@@ -91,29 +89,18 @@ export class JUnitSaxHandler {
     // XML 1.1 rules, so character references to control characters (`&#x1B;`,
     // the ANSI escapes test output is full of) are accepted; raw control
     // characters are still refused.
-    this.parser = new SaxesParser<PlainOptions>({
-      xmlns: false,
-      position: true,
-      defaultXMLVersion: '1.1',
-      forceXMLVersion: true,
-    });
-    this.parser.on('opentag', (tag) => this.onOpen(tag));
-    this.parser.on('closetag', () => this.onClose());
-    this.parser.on('cdata', (text) => this.onText(text));
-    // The prolog guard refuses DTDs first; this catches one anywhere else.
-    this.parser.on('doctype', () => this.fail(DOCTYPE_REASON));
-    this.parser.on('error', (err) => this.fail(describeSaxError(err.message)));
+    this.parser = new XmlScanner(this);
   }
 
   /** Parses the next piece of text. */
   write(text: string): void {
-    if (this.reason === undefined) this.parser.write(text);
+    if (this.reason === undefined) this.guard(() => this.parser.write(text));
   }
 
   /** Ends the document: reports truncation and non-JUnit roots. */
   close(): void {
     if (this.reason !== undefined) return;
-    this.parser.close();
+    this.guard(() => this.parser.close());
     if (this.reason !== undefined) return;
     const root = this.root ?? '';
     if (!JUNIT_ROOTS.has(root) && this.counts.suites === 0 && this.counts.tests === 0) {
@@ -123,22 +110,41 @@ export class JUnitSaxHandler {
     }
   }
 
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      if (!(err instanceof XmlSyntaxError)) throw err;
+      this.fail(describeSaxError(err.message));
+    }
+  }
+
   private fail(reason: string): void {
     this.reason ??= reason;
   }
 
-  private onOpen(tag: SaxesTagPlain): void {
-    if (this.reason !== undefined) return;
+  /** {@link XmlSink}: character data is wanted while a message or property value is captured. */
+  get wantsText(): boolean {
+    return this.capture !== undefined;
+  }
+
+  /** {@link XmlSink}: the prolog guard refuses DTDs first; this catches one anywhere else. */
+  doctype(): void {
+    this.fail(DOCTYPE_REASON);
+  }
+
+  /** {@link XmlSink}: a start tag. */
+  openTag(name: string): void {
     const depth = ++this.depth;
-    const local = localName(tag.name);
-    const attributes = tag.attributes;
+    const local = localName(name);
+    const attributes = this.parser;
     if (depth === 1) this.root = local;
     if (local === 'testsuite') {
       this.counts.suites++;
       this.suites.push({
         depth,
-        name: detach(attributes.name ?? ''),
-        time: this.options.emitSuite ? attributes.time : undefined,
+        name: detach(attributes.attribute('name') ?? ''),
+        time: this.options.emitSuite ? attributes.attribute('time') : undefined,
         testsBefore: this.counts.tests,
       });
       return;
@@ -160,22 +166,22 @@ export class JUnitSaxHandler {
       if (kind !== undefined) {
         c.seen[kind] = true;
         if (c.messages?.[kind] !== undefined || this.capture !== undefined) return;
-        const message = attributes.message;
+        const message = attributes.attribute('message');
         if (nonEmpty(message)) setMessage(c, kind, message);
         else this.startCapture(kind, depth);
       } else if (local === 'properties') {
         c.inProperties = true;
       }
     } else if (local === 'property' && c.inProperties && depth === c.depth + 2) {
-      if (!TID_PROPERTY_NAMES.has((attributes.name ?? '').toLowerCase())) return;
-      const value = attributes.value;
+      if (!TID_PROPERTY_NAMES.has((attributes.attribute('name') ?? '').toLowerCase())) return;
+      const value = attributes.attribute('value');
       if (value !== undefined) addTidValue(c, value);
       else if (this.capture === undefined) this.startCapture('property', depth);
     }
   }
 
-  private onClose(): void {
-    if (this.reason !== undefined) return;
+  /** {@link XmlSink}: an end tag. */
+  closeTag(): void {
     const depth = this.depth--;
     if (this.capture !== undefined && this.capture.depth === depth) this.endCapture();
     if (this.suites.at(-1)?.depth === depth) this.closeSuite(this.suites.pop()!);
@@ -189,23 +195,22 @@ export class JUnitSaxHandler {
     }
   }
 
-  private readonly onText = (text: string): void => {
+  /** {@link XmlSink}: captured character data. */
+  text(text: string): void {
     const capture = this.capture;
     if (capture === undefined) return;
     // Keep a little more than the limit: leading whitespace is trimmed later.
     const room = this.options.maxMessageLength + 256 - capture.text.length;
     if (room > 0) capture.text += text.length <= room ? text : text.slice(0, room);
-  };
+  }
 
   private startCapture(kind: Capture['kind'], depth: number): void {
     this.capture = { kind, depth, text: '' };
-    this.parser.on('text', this.onText);
   }
 
   private endCapture(): void {
     const capture = this.capture;
     this.capture = undefined;
-    this.parser.off('text');
     const c = this.current;
     if (capture === undefined || c === undefined) return;
     if (capture.kind === 'property') addTidValue(c, capture.text);
@@ -236,7 +241,7 @@ export class JUnitSaxHandler {
   }
 }
 
-/** saxes says `"12:4: unclosed tag: testcase"`; users get a sentence. */
+/** The scanner says `"12:4: unclosed tag: testcase"` (saxes' wording); users get a sentence. */
 export function describeSaxError(message: string): string {
   const match = /^(\d+):(\d+): (.*)$/s.exec(message);
   const where = match ? ` (line ${match[1]}, column ${match[2]})` : '';
