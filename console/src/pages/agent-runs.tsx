@@ -52,7 +52,7 @@ export function AgentRunsPage({ params }: { params: { org: string } }) {
         </select>
       </label>
       {shown.length === 0 ? (
-        <Empty command={`npx assay agents run --org ${org} --repo ${org}/<repo> --issue <n>`}>
+        <Empty command={`npx assay agents run --org ${org} --repo ${org}/<repo> --issue <number>`}>
           {status ? `No run is ${status}.` : 'No agent run yet. Start one from an issue or a document:'}
         </Empty>
       ) : (

@@ -41,7 +41,7 @@ export function CrawlsPage({ params }: { params: { org: string } }) {
       {crawls.error && <ErrorPanel error={crawls.error} onRetry={() => void crawls.refetch()} />}
       {!crawls.data && !crawls.error && <Loading />}
       {crawls.data?.crawls.length === 0 && (
-        <Empty command={`npx assay crawl --org ${org} https://staging.example.com`}>
+        <Empty command={`npx assay crawl https://staging.example.com --org ${org}`}>
           No crawl yet. Crawl the app under test so the agents know its pages and locators:
         </Empty>
       )}

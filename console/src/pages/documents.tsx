@@ -151,7 +151,9 @@ export function DocumentsPage({ params }: { params: { org: string } }) {
         {docs.error && <ErrorPanel error={docs.error} onRetry={() => void docs.refetch()} />}
         {!docs.data && !docs.error && <Loading />}
         {docs.data?.documents.length === 0 && (
-          <Empty command={`npx assay documents upload --org ${org} requirements.pdf`}>
+          <Empty
+            command={`npx assay documents upload requirements.pdf --org ${org} --url ${location.origin} --token <API token>`}
+          >
             No document yet. Upload one above, or from a terminal:
           </Empty>
         )}

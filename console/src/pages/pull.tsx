@@ -118,7 +118,9 @@ function Criteria({ v }: { v: Validation }) {
     return (
       <section>
         <h2>Criteria</h2>
-        <Empty command="npx assay upload --report junit.xml">
+        <Empty
+          command={`npx assay upload --url ${location.origin} --junit 'reports/**/*.xml' --sha ${v.headSha}`}
+        >
           No test report has been validated for this commit yet. Upload the JUnit report from CI (the Assay
           GitHub Action, or the CLI):
         </Empty>
@@ -210,8 +212,11 @@ function Reports({ v, owner, repo }: { v: Validation; owner: string; repo: strin
     <section>
       <h2>Reports received ({v.reports.length})</h2>
       {v.reports.length === 0 ? (
-        <Empty command={`npx assay upload --repo ${owner}/${repo} --sha ${v.headSha} --report junit.xml`}>
-          No report was received for this commit. Upload one from CI:
+        <Empty
+          command={`npx assay upload --url ${location.origin} --junit 'reports/**/*.xml' --sha ${v.headSha}`}
+        >
+          No report was received for this commit. Upload one from CI (the Assay GitHub Action does it;
+          elsewhere, with an upload token of {owner}/{repo} in ASSAY_UPLOAD_TOKEN):
         </Empty>
       ) : (
         <ul class="reports">

@@ -82,7 +82,7 @@ export function TestsPage({ params }: { params: { owner: string; repo: string } 
         Tests of {owner}/{repo}
       </PageTitle>
       {rows.length === 0 ? (
-        <Empty command={`npx assay upload --repo ${owner}/${repo} --report junit.xml`}>
+        <Empty command={`npx assay upload --url ${location.origin} --junit 'reports/**/*.xml'`}>
           No test has been reported yet. Upload a JUnit report from CI:
         </Empty>
       ) : (

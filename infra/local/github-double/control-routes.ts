@@ -260,4 +260,29 @@ export const controlRoutes: Route[] = [
       };
     },
   },
+  {
+    // The check runs of a repository (optionally of one commit), as GitHub's pull request page lists them.
+    method: 'GET',
+    pattern: new RegExp(`${REPO}/check-runs$`),
+    auth: 'none',
+    handle(ctx) {
+      const repository = repositoryOf(ctx);
+      const sha = ctx.query.get('sha');
+      const runs = ctx.state
+        .checkRunsOf(`${repository.owner}/${repository.name}`)
+        .filter((c) => sha === null || c.headSha === sha);
+      return {
+        status: 200,
+        body: runs.map((c) => ({
+          id: c.id,
+          name: c.name,
+          head_sha: c.headSha,
+          status: c.status,
+          conclusion: c.conclusion,
+          details_url: c.detailsUrl,
+          title: c.output.title,
+        })),
+      };
+    },
+  },
 ];

@@ -100,7 +100,7 @@ function signInPage(returnTo: string) {
 <form method="post" action="/session">
 <input type="hidden" name="return_to" value="${escapeHtml(returnTo)}">
 <label for="login_field">Username</label>
-<input id="login_field" name="login" autocomplete="username" required pattern="[A-Za-z0-9][A-Za-z0-9-]{0,38}" value="octocat">
+<input id="login_field" name="login" autocomplete="username" required pattern="[A-Za-z0-9][A-Za-z0-9\\-]{0,38}" value="octocat">
 <button type="submit">Sign in</button>
 </form></main></body></html>`;
   return page;
