@@ -131,9 +131,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       process.env.ASSAY_GITHUB_APP_ID = double.credentials.appId;
       process.env.ASSAY_GITHUB_PRIVATE_KEY = double.credentials.privateKey;
       // The double also plays github.com's sign-in and authorise pages ("Sign in with GitHub" locally).
-      process.env.ASSAY_GITHUB_WEB_URL = double.url;
-      process.env.ASSAY_GITHUB_CLIENT_ID = double.oauth.clientId;
-      process.env.ASSAY_GITHUB_CLIENT_SECRET = double.oauth.clientSecret;
+      if (!process.env.ASSAY_GITHUB_CLIENT_ID) {
+        process.env.ASSAY_GITHUB_WEB_URL = double.url;
+        process.env.ASSAY_GITHUB_CLIENT_ID = double.oauth.clientId;
+        process.env.ASSAY_GITHUB_CLIENT_SECRET = double.oauth.clientSecret;
+      }
     }
     process.env.ASSAY_RUNTIME = 'local';
     process.env.DATABASE_URL = databaseUrl;
