@@ -64,7 +64,14 @@ export default async function bench(): Promise<void> {
     const number = JSON.parse(issue.stdout).number as number;
     const page = await browser.newPage();
     await page.goto(`${app.url}/orgs/bench`);
-    await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+    await page
+      .getByRole('link', { name: 'Sign in with GitHub' })
+      .click({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`no sign-in link on ${page.url()}: ${await page.textContent('body')}`, {
+          cause: error,
+        });
+      });
     await page.getByLabel('Username').fill('ada');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'bench' }).waitFor();

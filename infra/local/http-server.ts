@@ -184,6 +184,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
         options.consoleDir !== undefined &&
         !match.methodNotAllowed &&
         (method === 'GET' || method === 'HEAD') &&
+        !url.pathname.startsWith('//') &&
         !isApiPath(url.pathname)
       ) {
         await serveConsole(options.consoleDir, url.pathname, method, response);
