@@ -62,7 +62,10 @@ export default async function bench(): Promise<void> {
       '--json',
     ]);
     const number = JSON.parse(issue.stdout).number as number;
-    const page = await browser.newPage();
+    // A fixed locale: the process's own (e.g. LANG=C → en-US@posix) is not one a browser page accepts.
+    const page = await browser.newPage({ locale: 'en-US' });
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
     await page.goto(`${app.url}/orgs/bench`);
     await page
       .getByRole('link', { name: 'Sign in with GitHub' })
