@@ -1,6 +1,13 @@
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+
+/**
+ * uPlot, loaded with the first chart (out of the initial bundle). It reads
+ * `navigator.language` when it loads, which throws on a locale tag the
+ * browser reports but Intl refuses (`en-US@posix`): the chart is then left
+ * out and its numbers' table stays.
+ */
+const loadUPlot = () => import('uplot').then((m) => m.default);
 
 export interface Series {
   label: string;
@@ -28,23 +35,33 @@ export function LineChart({
   useEffect(() => {
     const el = box.current;
     if (!el || labels.length === 0) return;
-    const width = Math.max(280, Math.min(720, el.clientWidth || 600));
-    const plot = new uPlot(
-      {
-        width,
-        height: 200,
-        scales: { x: { time: false } },
-        axes: [
-          { values: (_u, ticks) => ticks.map((t) => labels[Math.round(t)] ?? '') },
-          { values: (_u, ticks) => ticks.map((t) => format(t)) },
-        ],
-        series: [{ label: 'x' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
-        legend: { show: true },
-      },
-      [labels.map((_, i) => i), ...series.map((s) => s.values)],
-      el,
-    );
-    return () => plot.destroy();
+    let plot: { destroy(): void } | undefined;
+    let gone = false;
+    loadUPlot()
+      .then((uPlot) => {
+        if (gone) return;
+        const width = Math.max(280, Math.min(720, el.clientWidth || 600));
+        plot = new uPlot(
+          {
+            width,
+            height: 200,
+            scales: { x: { time: false } },
+            axes: [
+              { values: (_u, ticks) => ticks.map((t) => labels[Math.round(t)] ?? '') },
+              { values: (_u, ticks) => ticks.map((t) => format(t)) },
+            ],
+            series: [{ label: 'x' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
+            legend: { show: true },
+          },
+          [labels.map((_, i) => i), ...series.map((s) => s.values)],
+          el,
+        );
+      })
+      .catch(() => undefined);
+    return () => {
+      gone = true;
+      plot?.destroy();
+    };
   }, [labels, series, format]);
   return (
     <figure class="chart">
