@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { isApiPath } from '../../shared/console/paths.ts';
 import type { RouteEntry } from '../topology.types.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
+import { serveConsole } from './console-assets.ts';
 import { loadHandler } from './handler-loader.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { RouteMatcher } from './route-matcher.ts';
@@ -54,6 +56,11 @@ export interface LocalHttpServerOptions {
   host?: string;
   /** Bodies above this are refused with 413 before a handler runs (API Gateway refuses large bodies too). */
   maxBodyBytes: number;
+  /**
+   * The console's static build (`console/dist`): GETs outside the API paths
+   * (`shared/console/paths.ts`) are served from it, as CloudFront does on AWS.
+   */
+  consoleDir?: string;
   /** Called once per answered request (the local runtime's terminal log line). */
   onRequest?: (request: { method: string; path: string; status: number; ms: number }) => void;
 }
@@ -173,6 +180,16 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     }
     if ('methodNotAllowed' in match) {
       request.resume();
+      if (
+        options.consoleDir !== undefined &&
+        !match.methodNotAllowed &&
+        (method === 'GET' || method === 'HEAD') &&
+        !url.pathname.startsWith('//') &&
+        !isApiPath(url.pathname)
+      ) {
+        await serveConsole(options.consoleDir, url.pathname, method, response);
+        return;
+      }
       if (match.methodNotAllowed)
         sendError(response, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`);
       else sendError(response, 404, 'not_found', `No route for ${method} ${url.pathname}`);

@@ -37,6 +37,7 @@ try {
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const lines = [
   'Assay is running on the local runtime',
+  `  Console         ${runtime.url}/ (open it and choose Sign in with GitHub${runtime.githubDouble ? '; the local double signs you in as any login' : ''})`,
   `  API             ${runtime.url}`,
   `  API docs        ${runtime.url}/docs`,
   `  OpenAPI         ${runtime.url}/openapi.json`,

@@ -60,6 +60,24 @@ const guardRequests: S3rverMiddleware = async (ctx, next) => {
   return next();
 };
 
+/**
+ * The bucket's CORS rules, as on AWS (infra/stack.ts): the console, on the
+ * runtime's own loopback origin (any port), PUTs documents to presigned URLs
+ * and reads screenshots and downloads.
+ */
+const CONSOLE_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>http://127.0.0.1:*</AllowedOrigin>
+    <AllowedOrigin>http://localhost:*</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 export interface LocalObjectStore {
   endpoint: string;
   stop(): Promise<void>;
@@ -85,7 +103,7 @@ export async function startLocalObjectStore(options: {
     port: options.port,
     silent: true,
     directory,
-    configureBuckets: [{ name: options.bucket, configs: [] }],
+    configureBuckets: [{ name: options.bucket, configs: [CONSOLE_CORS] }],
   });
   // First in Koa's stack: nothing below it sees a path that escapes the bucket.
   server.middleware.unshift(guardRequests);

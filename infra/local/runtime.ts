@@ -130,6 +130,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       process.env.ASSAY_GITHUB_API_URL = double.url;
       process.env.ASSAY_GITHUB_APP_ID = double.credentials.appId;
       process.env.ASSAY_GITHUB_PRIVATE_KEY = double.credentials.privateKey;
+      // The double also plays github.com's sign-in and authorise pages ("Sign in with GitHub" locally).
+      if (!process.env.ASSAY_GITHUB_CLIENT_ID) {
+        process.env.ASSAY_GITHUB_WEB_URL = double.url;
+        process.env.ASSAY_GITHUB_CLIENT_ID = double.oauth.clientId;
+        process.env.ASSAY_GITHUB_CLIENT_SECRET = double.oauth.clientSecret;
+      }
     }
     process.env.ASSAY_RUNTIME = 'local';
     process.env.DATABASE_URL = databaseUrl;
@@ -195,6 +201,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const http = await startLocalHttpServer({
       root,
       routes: topology.routes,
+      consoleDir: resolve(root, 'console/dist'),
       port: options.port,
       maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
       ...(options.accessLog ? { onRequest: requestLine(options.accessLog) } : {}),

@@ -185,7 +185,12 @@ const common = {
 async function install(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...common, org: { type: 'string' }, repo: { type: 'string', multiple: true } },
+    options: {
+      ...common,
+      org: { type: 'string' },
+      repo: { type: 'string', multiple: true },
+      sender: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.org) throw new DevError(`--org <login> is required\n${devUsage}`);
@@ -193,6 +198,7 @@ async function install(args: string[]): Promise<number> {
   const answer = await callDouble(target, 'POST', '/installations', {
     account: values.org,
     repositories: values.repo ?? [],
+    ...(values.sender ? { sender: values.sender } : {}),
   });
   const installation = z.object({ id: z.number() }).parse((answer as { installation: unknown }).installation);
   const delivery = await deliver(target, answer);
@@ -227,6 +233,7 @@ async function install(args: string[]): Promise<number> {
       [
         `Installed the App on ${recorded.org} (installation ${installation.id}, delivery ${delivery}).`,
         `Assay now has the organisation ${recorded.org} with ${recorded.repositories.length} repositor${recorded.repositories.length === 1 ? 'y' : 'ies'}${recorded.repositories.length ? `: ${recorded.repositories.join(', ')}` : ''}.`,
+        `${values.sender ?? 'octocat'} installed it, so signs in to the console as its owner (Sign in with GitHub at ${target.url}).`,
         `Next: npx assay token create --org ${recorded.org} --role admin`,
       ].join('\n'),
     );
@@ -341,6 +348,38 @@ async function listComments(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * `assay dev member --org <login> --login <user> [--role admin|member]`: makes
+ * a user a member of an organisation on the GitHub double; "Sign in with
+ * GitHub" then gives them the matching Assay role (GitHub `admin` → owner).
+ */
+async function member(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...common, org: { type: 'string' }, login: { type: 'string' }, role: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.org || !values.login)
+    throw new DevError(`--org <login> and --login <user> are required\n${devUsage}`);
+  const role = values.role ?? 'member';
+  if (role !== 'admin' && role !== 'member')
+    throw new DevError(`--role is a GitHub organisation role: admin or member, not ${role}`);
+  const target = findTarget(values.url);
+  const answer = await callDouble(target, 'POST', `/orgs/${encodeURIComponent(values.org)}/members`, {
+    login: values.login,
+    role,
+  });
+  print(
+    values.json ?? false,
+    answer,
+    [
+      `${values.login} is now ${role === 'admin' ? 'an owner' : 'a member'} (GitHub ${role}) of ${values.org} on the GitHub double.`,
+      `They get the Assay role when they sign in: open ${target.url} and choose Sign in with GitHub as ${values.login}.`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
 /** `assay dev url`: the running runtime's API URL, for scripts (`ASSAY=$(npx assay dev url)`). */
 async function url(args: string[]): Promise<number> {
   parseArgs({ args, options: {}, strict: true });
@@ -351,12 +390,13 @@ async function url(args: string[]): Promise<number> {
 const actions: Record<string, (args: string[]) => Promise<number>> = {
   url,
   install,
+  member,
   issue,
   pull,
   comments: listComments,
 };
 
-/** `assay dev <install|issue|pull|comments> …`. */
+/** `assay dev <url|install|member|issue|pull|comments> …`. */
 export async function run(args: string[]): Promise<number> {
   const [action, ...rest] = args;
   const handler = action && Object.hasOwn(actions, action) ? actions[action] : undefined;

@@ -20,8 +20,12 @@ export const reportUsage = `  report <file> [--cases]            parse a JUnit X
 `;
 
 export const devUsage = `  dev url                            the API URL of the running local runtime
-  dev install --org <login> [--repo <name>]… [--url <runtime URL>]
+  dev install --org <login> [--repo <name>]… [--sender <login>] [--url <runtime URL>]
                                      install the App on an organisation of the local GitHub double
+                                     (the installing user, default octocat, becomes its owner)
+  dev member --org <login> --login <user> [--role admin|member]
+                                     make a user a member of that organisation (an owner with admin);
+                                     they get the role when they sign in to the console
   dev issue --repo <org/repo> --title <title> (--body <text> | --body-file <file>)
                                      open an issue there and wait for Assay's checklist comment
   dev pull --repo <org/repo> --head-sha <sha> [--title <title>] (--body <text> | --body-file <file>)

@@ -39,11 +39,9 @@ export function approvalCommentBody(input: {
     '',
     `The agents finished the **${input.stage}** stage of run \`${input.runId}\` (${counts}).`,
     '',
-    `- Run: ${input.runUrl}`,
-    `- Artifacts: ${input.runUrl}/artifacts`,
-    `- Approvals: ${input.runUrl}/approvals`,
+    `**[Review the ${input.stage === 'analyst' ? 'requirements' : 'test cases'} in Assay](${input.runUrl})**: read them as documents, then Approve, Edit (with a diff before sending) or Reject.`,
     '',
-    'Comment `/assay approve` to continue, or `/assay reject <reason>` to stop the run (write access needed).',
+    'Or comment `/assay approve` to continue, or `/assay reject <reason>` to stop the run (write access needed).',
   ].join('\n');
 }
 

@@ -8,10 +8,12 @@
  *
  * @module
  */
+
 import type { Kysely, Transaction } from 'kysely';
 import type { WorkflowStarter } from '../adapters/workflow-starter.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import { type Config, getConfig } from '../config.ts';
+import { agentRunPageUrl } from '../console/links.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -288,9 +290,9 @@ export async function finishRun(
   return trxIn ? work(trxIn) : withTenant(db, orgId, work);
 }
 
-/** Link of a run for notifications and comments: `{publicUrl}/api/v1/orgs/{org}/agent-runs/{id}`. */
+/** Link of a run for notifications and comments: its console page, `{publicUrl}/orgs/{org}/agent-runs/{id}`. */
 export function runLink(publicUrl: string | undefined, orgLogin: string, runId: string): string {
-  return `${(publicUrl ?? '').replace(/\/$/, '')}/api/v1/orgs/${orgLogin}/agent-runs/${runId}`;
+  return agentRunPageUrl(publicUrl, orgLogin, runId);
 }
 
 async function orgLogin(trx: Transaction<Database>, orgId: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { pullPageUrl } from '../console/links.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { GitHubClient, RepoRef } from '../github/github-client.types.ts';
@@ -202,7 +203,7 @@ export async function buildManifest(deps: ManifestDeps, message: ManifestMessage
   );
   const linkViews: LinkView[] = resolved.map(({ checklistItems: _, ...view }) => view);
   const detailsUrl = deps.publicUrl
-    ? `${deps.publicUrl}/api/v1/repos/${repository.full_name}/pulls/${message.pullNumber}`
+    ? pullPageUrl(deps.publicUrl, repository.full_name, message.pullNumber)
     : undefined;
   const comment = renderManifestComment({
     repoFullName: repository.full_name,

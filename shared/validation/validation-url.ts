@@ -1,8 +1,11 @@
+import { pullPageUrl } from '../console/links.ts';
+
 /**
- * Where the full validation of a pull request's commit is read in this API
- * (`GET …/pulls/{n}/validation?sha=`): the check run's details link and the
- * link of validation notifications. `publicUrl` is the API's base URL; an
- * empty one gives the path alone.
+ * Where the full validation of a pull request's commit is shown: the
+ * console's pull request page for that commit
+ * (`{publicUrl}/repos/{owner}/{repo}/pulls/{n}?sha={headSha}`), the check
+ * run's details link and the link of validation notifications. `publicUrl` is
+ * Assay's public origin; an empty one gives the path alone.
  */
 export function validationViewUrl(
   publicUrl: string,
@@ -10,5 +13,5 @@ export function validationViewUrl(
   pullNumber: number,
   headSha: string,
 ): string {
-  return `${publicUrl}/api/v1/repos/${repository}/pulls/${pullNumber}/validation?sha=${headSha}`;
+  return pullPageUrl(publicUrl, repository, pullNumber, headSha);
 }

@@ -45,12 +45,23 @@ describe('npm start', () => {
     );
   });
 
-  it('answers an unknown route with 404 in the error envelope', async () => {
-    const res = await fetch(`${app.url}/no/such/route`);
+  it('answers an unknown API route with 404 in the error envelope, and other paths with the console', async () => {
+    const res = await fetch(`${app.url}/api/v1/no/such/route`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
-      error: { code: 'not_found', message: 'No route for GET /no/such/route' },
+      error: { code: 'not_found', message: 'No route for GET /api/v1/no/such/route' },
     });
+    const page = await fetch(`${app.url}/repos/acme/shop/pulls/7?sha=${'a'.repeat(40)}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="app"></div>');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${app.url}/`)).text())?.[1];
+    const asset = await fetch(`${app.url}${script}`);
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${app.url}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${app.url}/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 
   it('renders /docs in headless Chromium with the operations listed, using no other origin', async () => {

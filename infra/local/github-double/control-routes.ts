@@ -102,7 +102,26 @@ function repositoryJson(ctx: RouteContext, repository: FakeRepository) {
 
 const created = (body: unknown): RouteResult => ({ status: 201, body, write: true });
 
+const memberBody = z.object({
+  login,
+  /** GitHub's organisation roles: `admin` becomes an Assay owner at sign-in, `member` a member. */
+  role: z.enum(['admin', 'member']).default('member'),
+});
+
 export const controlRoutes: Route[] = [
+  {
+    // Makes a user (added if new) an active member of an organisation, as accepting its invitation does.
+    method: 'POST',
+    pattern: /^\/_double\/orgs\/(?<org>[^/]+)\/members$/,
+    auth: 'none',
+    handle(ctx) {
+      const input = parse(memberBody, ctx.rawBody);
+      const org = login.safeParse(decodeURIComponent(ctx.params.org ?? ''));
+      if (!org.success) throw new FakeHttpError(422, 'Validation Failed: org: a GitHub login');
+      ctx.state.addOrgMember(org.data, input.login, input.role);
+      return created({ org: org.data, login: input.login, role: input.role, state: 'active' });
+    },
+  },
   {
     // Installs the App on an account with repositories (an existing installation gains them).
     method: 'POST',
@@ -121,6 +140,9 @@ export const controlRoutes: Route[] = [
         repository.id = stableId('repository', `${input.account}/${name}`);
         return repository;
       });
+      // On github.com only an organisation's owner can install an App on it: the installing user is one.
+      if (installation.account.type === 'Organization')
+        ctx.state.addOrgMember(installation.account.login, input.sender, 'admin');
       const account = accountJson(ctx, installation.account.login, installation.account.type);
       return created({
         installation: { id, account },
@@ -234,6 +256,31 @@ export const controlRoutes: Route[] = [
           body: c.body,
           created_at: c.createdAt,
           updated_at: c.updatedAt,
+        })),
+      };
+    },
+  },
+  {
+    // The check runs of a repository (optionally of one commit), as GitHub's pull request page lists them.
+    method: 'GET',
+    pattern: new RegExp(`${REPO}/check-runs$`),
+    auth: 'none',
+    handle(ctx) {
+      const repository = repositoryOf(ctx);
+      const sha = ctx.query.get('sha');
+      const runs = ctx.state
+        .checkRunsOf(`${repository.owner}/${repository.name}`)
+        .filter((c) => sha === null || c.headSha === sha);
+      return {
+        status: 200,
+        body: runs.map((c) => ({
+          id: c.id,
+          name: c.name,
+          head_sha: c.headSha,
+          status: c.status,
+          conclusion: c.conclusion,
+          details_url: c.detailsUrl,
+          title: c.output.title,
         })),
       };
     },

@@ -75,6 +75,37 @@ function html(status: number, title: string, headers: Record<string, string> = {
   };
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The login the double's browser session names (`dotcom_user` cookie, set by its sign-in form). */
+function cookieLogin(ctx: RouteContext): string | undefined {
+  for (const part of (ctx.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === 'dotcom_user') return decodeURIComponent(value.join('=')).toLowerCase() || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * GitHub's sign-in page, as the double plays it: any login signs in (no
+ * password: nobody's account is at stake), then the authorisation goes on.
+ */
+function signInPage(returnTo: string) {
+  const page = html(200, 'Sign in to GitHub · GitHub');
+  page.text = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in to GitHub · GitHub</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}label,input,button{display:block;width:100%;font-size:1rem;margin:.4rem 0}input,button{padding:.5rem;box-sizing:border-box}button{background:#1f883d;color:#fff;border:0;border-radius:6px}</style>
+</head><body><main><h1>Sign in to GitHub</h1>
+<p>This is Assay's local GitHub double: sign in as any login, no password.</p>
+<form method="post" action="/session">
+<input type="hidden" name="return_to" value="${escapeHtml(returnTo)}">
+<label for="login_field">Username</label>
+<input id="login_field" name="login" autocomplete="username" required pattern="[A-Za-z0-9][A-Za-z0-9\\-]{0,38}" value="octocat">
+<button type="submit">Sign in</button>
+</form></main></body></html>`;
+  return page;
+}
+
 /** The token endpoint's parameters: query string, then a form-encoded or JSON body (GitHub takes all three). */
 function tokenParams(ctx: RouteContext): URLSearchParams {
   const params = new URLSearchParams(ctx.query);
@@ -153,16 +184,17 @@ export const oauthRoutes: Route[] = [
         return html(400, 'The redirect_uri is not valid');
       }
       const state = ctx.query.get('state') ?? undefined;
+      const signedIn = cookieLogin(ctx) ?? oauth.signedIn;
       const record: RecordedAuthorization = {
         clientId,
         redirectUri,
         state,
-        login: oauth.signedIn,
+        login: signedIn,
         outcome: 'sign-in',
       };
       oauth.authorizations.push(record);
-      if (oauth.signedIn === undefined || !ctx.state.findUser(oauth.signedIn))
-        return html(200, 'Sign in to GitHub · GitHub');
+      if (signedIn === undefined || !ctx.state.findUser(signedIn))
+        return signInPage(`${ctx.pathname}?${ctx.query.toString()}`);
       if (oauth.denyNext > 0) {
         oauth.denyNext -= 1;
         record.outcome = 'denied';
@@ -171,7 +203,7 @@ export const oauthRoutes: Route[] = [
         target.searchParams.set('error_uri', `${TROUBLESHOOTING}/#access-denied`);
       } else {
         const code = ctx.state.issueOAuthCode({
-          login: oauth.signedIn,
+          login: signedIn,
           clientId,
           redirectUri,
           ttlSeconds: oauth.codeTtlSeconds,
@@ -181,6 +213,30 @@ export const oauthRoutes: Route[] = [
       }
       if (state !== undefined) target.searchParams.set('state', state);
       return { status: 302, body: undefined, text: '', headers: { location: target.toString() } };
+    },
+  },
+  {
+    // The sign-in form: signs the browser in (a `dotcom_user` cookie) and goes back to the authorisation.
+    method: 'POST',
+    pattern: /^\/session$/,
+    auth: 'none',
+    handle: (ctx) => {
+      const form = new URLSearchParams(ctx.rawBody ?? '');
+      const login = form.get('login') ?? '';
+      const returnTo = form.get('return_to') ?? '';
+      if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(login)) return html(422, 'Incorrect username');
+      // Only back to the authorise page: the double is no open redirect.
+      if (!returnTo.startsWith('/login/oauth/authorize?')) return html(400, 'Bad return_to');
+      ctx.state.ensureUser(login);
+      return {
+        status: 302,
+        body: undefined,
+        text: '',
+        headers: {
+          location: returnTo,
+          'set-cookie': `dotcom_user=${encodeURIComponent(login.toLowerCase())}; Path=/; HttpOnly; SameSite=Lax`,
+        },
+      };
     },
   },
   {

@@ -46,6 +46,8 @@ export interface RouteContext {
   accept?: string;
   /** The request's `Content-Type` header. */
   contentType?: string;
+  /** The request's `Cookie` header (the double's web sign-in keeps `dotcom_user` there). */
+  cookie?: string;
 }
 
 export interface RouteResult {

@@ -357,6 +357,7 @@ export class FakeGitHub {
         oauth: this.oauthRuntime,
         accept: req.headers.accept,
         contentType: req.headers['content-type'],
+        cookie: req.headers.cookie,
       };
       if (route.auth === 'app') {
         await verifyAppJwt(

@@ -256,6 +256,48 @@ describe('the authorise page of the double', () => {
     expect(fake.authorizations.at(-1)?.outcome).toBe('sign-in');
   });
 
+  it('signs a browser in through its sign-in form (a cookie), then approves for that login', async () => {
+    fake.signInAs(undefined);
+    const page = await fetch(authorizeUrl({ ...web(), state: 'form' }), { redirect: 'manual' });
+    const html = await page.text();
+    expect(html).toContain('<form method="post" action="/session">');
+    const returnTo = /name="return_to" value="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&');
+    expect(returnTo).toMatch(/^\/login\/oauth\/authorize\?/);
+    const signIn = await fetch(`${fake.url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ login: 'carol', return_to: returnTo! }).toString(),
+      redirect: 'manual',
+    });
+    expect(signIn.status).toBe(302);
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(cookie).toBe('dotcom_user=carol');
+    const back = await fetch(new URL(signIn.headers.get('location')!, fake.url), {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(back.status).toBe(302);
+    const target = new URL(back.headers.get('location') ?? '');
+    expect(target.searchParams.get('state')).toBe('form');
+    const { accessToken } = await exchangeCode({
+      ...web(),
+      clientSecret: fake.oauth.clientSecret,
+      code: target.searchParams.get('code')!,
+    });
+    expect((await fetchUser({ apiUrl: fake.url, accessToken })).login).toBe('carol');
+  });
+
+  it('refuses a sign-in that would send the browser anywhere but the authorise page', async () => {
+    const answer = await fetch(`${fake.url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ login: 'carol', return_to: 'https://evil.example/' }).toString(),
+      redirect: 'manual',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('location')).toBeNull();
+  });
+
   it('redirects with error=access_denied and the state when the user declines', async () => {
     fake.denyNextAuthorization();
     const back = await authorize('keep-me');

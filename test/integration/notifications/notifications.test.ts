@@ -184,7 +184,7 @@ describe('notifications when a validation concludes', () => {
         title: `Validation failed: acme/widgets#${failed.number}`,
         body: `2 criteria on ${failed.sha.slice(0, 7)}: 1 passed, 1 failed, 0 skipped, 0 missing.`,
         link: expect.stringMatching(
-          new RegExp(`/api/v1/repos/acme/widgets/pulls/${failed.number}/validation\\?sha=${failed.sha}$`),
+          new RegExp(`://[^/]+/repos/acme/widgets/pulls/${failed.number}\\?sha=${failed.sha}$`),
         ),
         subject: {
           repository: 'acme/widgets',

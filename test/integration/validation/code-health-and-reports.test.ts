@@ -195,9 +195,13 @@ describe('the validation view the check links to', () => {
     expect((await api('/api/v1/repos/acme/widgets/pulls/99999/validation')).status).toBe(404);
 
     const detailsUrl = h.checkOf(head)[0]!.detailsUrl;
-    expect(detailsUrl).toContain(`/api/v1/repos/acme/widgets/pulls/${h.lastPull}/validation?sha=${head}`);
-    const linked = await fetch(detailsUrl!, { headers: { authorization: `Bearer ${token}` } });
+    // The details link is the console's pull request page for that commit, served on the same origin.
+    expect(new URL(detailsUrl!).pathname + new URL(detailsUrl!).search).toBe(
+      `/repos/acme/widgets/pulls/${h.lastPull}?sha=${head}`,
+    );
+    const linked = await fetch(detailsUrl!);
     expect(linked.status).toBe(200);
+    expect(linked.headers.get('content-type')).toContain('text/html');
   });
 
   it('sends 120 failed tests as annotations in requests of at most 50, and none twice when revalidated', async () => {
