@@ -23,12 +23,33 @@ const quarantineFlaky = z
     'Tests flagged flaky (within `ASSAY_FLAKY_WINDOW_DAYS`, or on the head commit) do not block; they are listed.',
   );
 
+const failureComment = z
+  .boolean()
+  .describe(
+    'Keep one comment on each pull request summarising its failed tests (new since the base, known, flaky), ' +
+      'edited in place, linking to the console. Default true.',
+  );
+export const forkTrustSchema = z
+  .enum(['trusted_sha', 'known_contributors'])
+  .describe(
+    'Reports pulled from a fork’s workflow artifacts: `trusted_sha` (default) — their passes prove criteria ' +
+      'only once a person with write access trusts the head SHA (`/assay trust` or the console); failures always ' +
+      'count. `known_contributors` — also trusted at once when the pull request’s author has contributed before ' +
+      '(GitHub author association OWNER, MEMBER, COLLABORATOR or CONTRIBUTOR).',
+  );
+
 export const repositorySettingsSchema = z
-  .object({ testWorkflows, gate: gateSchema, quarantineFlaky })
+  .object({ testWorkflows, gate: gateSchema, quarantineFlaky, failureComment, forkTrust: forkTrustSchema })
   .meta({ id: 'RepositorySettings' });
 
 const putSettingsBody = z
-  .object({ testWorkflows, gate: gateSchema.optional(), quarantineFlaky: quarantineFlaky.optional() })
+  .object({
+    testWorkflows,
+    gate: gateSchema.optional(),
+    quarantineFlaky: quarantineFlaky.optional(),
+    failureComment: failureComment.optional(),
+    forkTrust: forkTrustSchema.optional(),
+  })
   .meta({ id: 'RepositorySettingsReplacement' });
 
 const patchSettingsBody = z
@@ -36,6 +57,8 @@ const patchSettingsBody = z
     testWorkflows: testWorkflows.optional(),
     gate: gateSchema.optional(),
     quarantineFlaky: quarantineFlaky.optional(),
+    failureComment: failureComment.optional(),
+    forkTrust: forkTrustSchema.optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one setting to change' })

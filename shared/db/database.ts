@@ -58,6 +58,10 @@ export interface RepositoriesTable {
   gate: Generated<'all' | 'regressions'>;
   /** Tests flagged flaky do not block (they are listed). */
   quarantine_flaky: Generated<boolean>;
+  /** Post (and keep up to date) the failed-tests comment on pull requests (issue 30). */
+  failure_comment: Generated<boolean>;
+  /** Fork reports prove criteria once a person trusts the head SHA, or also for known contributors. */
+  fork_trust: Generated<'trusted_sha' | 'known_contributors'>;
   removed_at: NullableTimestamp;
   /** Set when another repository took this full name: the row no longer answers to it. */
   renamed_at: NullableTimestamp;

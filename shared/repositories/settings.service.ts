@@ -21,19 +21,41 @@ export interface RepositorySettings {
   gate: 'all' | 'regressions';
   /** Tests flagged flaky do not block the check (they are listed). */
   quarantineFlaky: boolean;
+  /** Keep the failed-tests comment on pull requests (default true). */
+  failureComment: boolean;
+  /**
+   * Reports pulled from a fork's artifacts prove criteria once a person trusts
+   * the head SHA (`trusted_sha`), or also at once for authors who contributed
+   * before (`known_contributors`; see `shared/ci/fork-trust.ts`).
+   */
+  forkTrust: 'trusted_sha' | 'known_contributors';
 }
 
 /** A change to some settings (`PATCH`); absent fields stay as they are. */
 export type RepositorySettingsPatch = Partial<RepositorySettings>;
 
-const settingsColumns = ['test_workflows', 'gate', 'quarantine_flaky'] as const;
+const settingsColumns = [
+  'test_workflows',
+  'gate',
+  'quarantine_flaky',
+  'failure_comment',
+  'fork_trust',
+] as const;
 
 function settingsOf(row: {
   test_workflows: string[];
   gate: 'all' | 'regressions';
   quarantine_flaky: boolean;
+  failure_comment: boolean;
+  fork_trust: 'trusted_sha' | 'known_contributors';
 }): RepositorySettings {
-  return { testWorkflows: row.test_workflows, gate: row.gate, quarantineFlaky: row.quarantine_flaky };
+  return {
+    testWorkflows: row.test_workflows,
+    gate: row.gate,
+    quarantineFlaky: row.quarantine_flaky,
+    failureComment: row.failure_comment,
+    forkTrust: row.fork_trust,
+  };
 }
 
 /** The settings of a repository of the organisation; 404 for an unknown one. */
@@ -84,6 +106,8 @@ export async function putRepositorySettings(
           : [...new Set(change.testWorkflows.map((w) => w.trim()).filter((w) => w !== ''))],
       gate: change.gate ?? before.gate,
       quarantineFlaky: change.quarantineFlaky ?? before.quarantineFlaky,
+      failureComment: change.failureComment ?? before.failureComment,
+      forkTrust: change.forkTrust ?? before.forkTrust,
     };
     if (JSON.stringify(before) === JSON.stringify(after)) return after;
     await trx
@@ -92,6 +116,8 @@ export async function putRepositorySettings(
         test_workflows: JSON.stringify(after.testWorkflows),
         gate: after.gate,
         quarantine_flaky: after.quarantineFlaky,
+        failure_comment: after.failureComment,
+        fork_trust: after.forkTrust,
       })
       .where('id', '=', repository.id)
       .execute();
