@@ -18,6 +18,7 @@ import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-dele
 import * as testAnalytics from './2026-11-29T22-00-00_test-analytics.ts';
 import * as agentRuns from './2026-11-29T22-10-00_agent-runs.ts';
 import * as ciSettings from './2026-12-08T07-00-00_ci-settings.ts';
+import * as pulledReports from './2026-12-08T07-10-00_pulled-reports.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T22-00-00_test-analytics': testAnalytics,
   '2026-11-29T22-10-00_agent-runs': agentRuns,
   '2026-12-08T07-00-00_ci-settings': ciSettings,
+  '2026-12-08T07-10-00_pulled-reports': pulledReports,
 };

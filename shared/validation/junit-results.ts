@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { CheckRunAnnotation } from '../github/github-client.types.ts';
+import { parseCtrf } from '../reports/ctrf/index.ts';
 import {
   DEFAULT_MAX_BYTES,
   type JUnitResult,
@@ -23,6 +24,75 @@ import { toStorableJson } from '../text/well-formed.ts';
 
 /** GitHub takes at most 50 annotations per request; the check keeps this many in all. */
 export const MAX_ANNOTATIONS = 500;
+
+/** Failed tests kept per report for the check's list and the comment (the rest are counted). */
+export const MAX_FAILURES = 200;
+
+/** Lines of a stack trace kept after the message line. */
+export const STACK_LINES = 5;
+
+/** A failed test as stored for the check's list. */
+export type StoredFailure = NonNullable<StoredJUnitResults['failures']>[number];
+
+/**
+ * Splits a failure's text into its message (first non-empty line, at most 500
+ * characters) and the first {@link STACK_LINES} lines after it.
+ */
+export function splitFailureText(text: string | undefined): { message: string; stack: string } {
+  const lines = (text ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const [first = '', ...rest] = lines;
+  return {
+    message: first.trim().slice(0, 500),
+    stack: rest
+      .slice(0, STACK_LINES)
+      .map((l) => l.replace(/\s+$/, '').slice(0, 300))
+      .join('\n'),
+  };
+}
+
+/**
+ * Collects the {@link StoredJUnitResults} of one report from its test cases
+ * (JUnit or CTRF: both give {@link JUnitTestCase} records).
+ */
+export function createResultsCollector(): {
+  add: (test: JUnitTestCase) => void;
+  stored: StoredJUnitResults;
+  /** Failed tests beyond {@link MAX_FAILURES}, counted. */
+  moreFailures: () => number;
+} {
+  const stored: StoredJUnitResults = { version: 1, tests: [], annotations: [], failures: [] };
+  let more = 0;
+  return {
+    stored,
+    moreFailures: () => more,
+    add(test) {
+      if (test.tids.length > 0) {
+        const { suite, classname, name, status, flaky } = test;
+        stored.tests.push({ suite, classname, name, tids: [...test.tids], status, flaky });
+      }
+      const annotation = stored.annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
+      if (annotation) stored.annotations.push(annotation);
+      if (test.status === 'failed' || test.status === 'errored') {
+        if (stored.failures!.length >= MAX_FAILURES) {
+          more += 1;
+          return;
+        }
+        const { message, stack } = splitFailureText(test.message);
+        stored.failures!.push({
+          suite: test.suite,
+          classname: test.classname,
+          name: test.name,
+          status: test.status,
+          message,
+          stack,
+          file: test.file ?? null,
+          line: test.line ?? null,
+          tids: [...test.tids],
+        });
+      }
+    },
+  };
+}
 
 const statusSchema = z.enum(['passed', 'failed', 'errored', 'skipped']);
 
@@ -51,6 +121,26 @@ export const storedJUnitResultsSchema = z.object({
       title: z.string().optional(),
     }),
   ),
+  /**
+   * Failed and errored tests (at most {@link MAX_FAILURES}), for the check's
+   * list of failures and the pull-request comment: message, the first lines
+   * of the stack, and where. Absent in results stored before issue 30.
+   */
+  failures: z
+    .array(
+      z.object({
+        suite: z.string(),
+        classname: z.string(),
+        name: z.string(),
+        status: z.enum(['failed', 'errored']),
+        message: z.string(),
+        stack: z.string(),
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+        tids: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 export type StoredJUnitResults = z.infer<typeof storedJUnitResultsSchema>;
 
@@ -78,20 +168,32 @@ export async function readJUnitResults(
   maxBytes = DEFAULT_MAX_BYTES,
   onTestCase?: (test: JUnitTestCase) => Promise<void>,
 ): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
-  const stored: StoredJUnitResults = { version: 1, tests: [], annotations: [] };
+  const collector = createResultsCollector();
   const result = await parseJUnit(source, {
     maxBytes,
     onTestCase: async (test) => {
       await onTestCase?.(test);
-      if (test.tids.length > 0) {
-        const { suite, classname, name, status, flaky } = test;
-        stored.tests.push({ suite, classname, name, tids: [...test.tids], status, flaky });
-      }
-      const annotation = stored.annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
-      if (annotation) stored.annotations.push(annotation);
+      collector.add(test);
     },
   });
-  return { result, stored: toStorableJson(stored) };
+  return { result, stored: toStorableJson(collector.stored) };
+}
+
+/** {@link readJUnitResults} for a CTRF report (JSON, read whole: `bytes` is at most `maxBytes`). */
+export async function readCtrfResults(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_BYTES,
+  onTestCase?: (test: JUnitTestCase) => Promise<void>,
+): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
+  const collector = createResultsCollector();
+  const result = await parseCtrf(bytes, {
+    maxBytes,
+    onTestCase: async (test) => {
+      await onTestCase?.(test);
+      collector.add(test);
+    },
+  });
+  return { result, stored: toStorableJson(collector.stored) };
 }
 
 /**
@@ -101,15 +203,27 @@ export async function readJUnitResults(
 export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
   summaries: Map<string, TidSummary>;
   annotations: CheckRunAnnotation[];
+  failures: StoredFailure[];
 } {
   const summarizer = new TidSummarizer();
   const annotations: CheckRunAnnotation[] = [];
+  const failures: StoredFailure[] = [];
   for (const report of reports) {
     for (const test of report.tests) summarizer.add(test);
     for (const annotation of report.annotations) {
       if (annotations.length >= MAX_ANNOTATIONS) break;
       annotations.push(annotation);
     }
+    for (const failure of report.failures ?? []) failures.push(failure);
   }
-  return { summaries: summarizer.summaries(), annotations };
+  return { summaries: summarizer.summaries(), annotations, failures };
+}
+
+/**
+ * Keeps only what an untrusted report may say: its failed, errored and
+ * skipped tests (a fork's fabricated report cannot make a criterion pass;
+ * its failures still count). Passed tests are dropped.
+ */
+export function failuresOnly(report: StoredJUnitResults): StoredJUnitResults {
+  return { ...report, tests: report.tests.filter((t) => t.status !== 'passed') };
 }
