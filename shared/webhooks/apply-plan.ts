@@ -4,7 +4,7 @@ import { trustHeadSha } from '../ci/fork-trust.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { RepositoryPermission } from '../github/github-client.types.ts';
-import { queues } from '../queues/messages.ts';
+import { artifactsMessageSchema, queues } from '../queues/messages.ts';
 import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { markProvenOnMerge } from '../validation/proven-items.ts';
 import type { IssueTransfer, Repository } from './payload-parts.ts';
@@ -374,14 +374,13 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
         ...plan.message,
         deliveryId,
       });
-      if (plan.artifacts) {
-        // Reports the run left as `assay-*` artifacts (fork pull requests have no upload credential).
-        await deps.publisher.send(queues.artifacts, {
-          ...target(plan.installationId, plan.repository),
-          ...plan.artifacts,
-          deliveryId,
-        });
-      }
+      // Reports the run left as `assay-*` artifacts (fork pull requests have no upload credential).
+      const artifacts = artifactsMessageSchema.safeParse({
+        ...target(plan.installationId, plan.repository),
+        ...plan.artifacts,
+        deliveryId,
+      });
+      if (plan.artifacts && artifacts.success) await deps.publisher.send(queues.artifacts, artifacts.data);
       return { status: 'processed', outcome: `workflow_run ${plan.action}: validation queued` };
     }
     case 'validation': {
