@@ -202,6 +202,11 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session', 'queue:manifest'],
     },
+    'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/trust': {
+      handler: 'functions/api/post-pull-trust.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session', 'queue:validation'],
+    },
     'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge': {
       handler: 'functions/api/post-pull-flag-for-merge.ts',
       auth: 'session',
@@ -433,6 +438,7 @@ export const topology = {
         'queue:checklist',
         'queue:manifest',
         'queue:validation',
+        'queue:artifacts',
         'secret:github-app',
         // `/assay approve|reject` decides agent-run approvals (SendTaskSuccess/Failure).
         'workflow:agent-run:decide',
@@ -465,6 +471,17 @@ export const topology = {
       timeoutSeconds: 60,
       visibilityTimeoutSeconds: 360,
       maxReceiveCount: 5,
+    },
+    // Reports a workflow run left as `assay-*` artifacts, pulled with the installation token
+    // (fork-safe: fork pull requests have no upload credential). One run per message.
+    artifacts: {
+      handler: 'functions/queues/artifacts.ts',
+      uses: ['db', 'bucket:read', 'bucket:write', 'secret:github-app'],
+      batchSize: 1,
+      timeoutSeconds: 300,
+      visibilityTimeoutSeconds: 1800,
+      maxReceiveCount: 3,
+      memoryMb: 1536,
     },
     reports: {
       handler: 'functions/queues/reports.ts',

@@ -21,6 +21,8 @@ import * as testIdentityFilesAndRetries from './2026-12-08T06-00-00_test-identit
 import * as testLastFailure from './2026-12-08T06-10-00_test-last-failure.ts';
 import * as testQuarantine from './2026-12-08T06-20-00_test-quarantine.ts';
 import * as searchUnspacedScripts from './2026-12-08T09-00-00_search-unspaced-scripts.ts';
+import * as ciSettings from './2026-12-08T07-00-00_ci-settings.ts';
+import * as pulledReports from './2026-12-08T07-10-00_pulled-reports.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -49,4 +51,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T06-10-00_test-last-failure': testLastFailure,
   '2026-12-08T06-20-00_test-quarantine': testQuarantine,
   '2026-12-08T09-00-00_search-unspaced-scripts': searchUnspacedScripts,
+  '2026-12-08T07-00-00_ci-settings': ciSettings,
+  '2026-12-08T07-10-00_pulled-reports': pulledReports,
 };

@@ -7,7 +7,7 @@ import {
 } from '../../shared/ci/upload-kinds.ts';
 import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
-import { repoParams } from './params.ts';
+import { repoNumberParams, repoParams } from './params.ts';
 
 // ---- CI uploads (authenticated by the service: OIDC token or upload token) ----
 
@@ -85,4 +85,33 @@ export const deleteUploadToken = defineRoute({
   tags: ['ci'],
   params: repoParams.extend({ id: z.uuid() }),
   successStatus: 204,
+});
+
+// ---- Fork trust (session): the console's "Trust this commit" ----
+
+export const postPullTrust = defineRoute({
+  route: 'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/trust',
+  auth: 'session',
+  action: 'pulls:trust',
+  orgParam: 'owner',
+  summary: 'Trust the head commit of a pull request from a fork',
+  description:
+    'What `/assay trust` does on the pull request: the reports Assay pulled from the fork’s `assay-*` artifacts ' +
+    'for the pull request’s current head SHA may now prove criteria (until then their failures count and their ' +
+    'passes prove nothing). `headSha`, when given, must be that head (409 `head_moved` otherwise), so a push after ' +
+    'the page was read is not trusted blindly. Audited (`fork_sha.trusted`); idempotent (`trusted: false` when it ' +
+    'already was). The head SHA is revalidated.',
+  tags: ['ci'],
+  params: repoNumberParams,
+  body: z.strictObject({ headSha: commitShaSchema.optional() }).default({}),
+  response: z
+    .object({
+      headSha: text(),
+      trusted: z.boolean().describe('True when this request trusted it; false when it already was'),
+      trustedBy: text(),
+      via: z.enum(['command', 'console']),
+      trustedAt: z.iso.datetime(),
+    })
+    .meta({ id: 'TrustedSha' }),
+  errors: { 404: 'No such pull request', 409: 'The pull request’s head moved (`head_moved`)' },
 });

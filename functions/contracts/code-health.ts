@@ -106,7 +106,7 @@ export const commitValidationSchema = z.object({
   reports: z.array(
     z.object({
       runId: z.string(),
-      kind: z.enum(['junit', 'code-health']),
+      kind: z.enum(['junit', 'code-health', 'ctrf', 'attachment']),
       status: z.string(),
       error: z.string().nullable(),
       uploadedAt: z.iso.datetime(),

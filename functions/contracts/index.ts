@@ -15,7 +15,7 @@ import {
   putAgentRunArtifact,
 } from './agents.ts';
 import { getOrgMetrics, getRepoMetrics, getRepoTestHistory, getRepoTests } from './analytics.ts';
-import { deleteUploadToken, postCiUploads, postUploadToken } from './ci.ts';
+import { deleteUploadToken, postCiUploads, postPullTrust, postUploadToken } from './ci.ts';
 import {
   getCodeHealthRun,
   getCodeHealthRuns,
@@ -123,6 +123,7 @@ export const contracts: readonly RouteContract[] = [
   getRepoSettings,
   putRepoSettings,
   patchRepoSettings,
+  postPullTrust,
   getRepoTests,
   getRepoTestHistory,
   getRepoMetrics,

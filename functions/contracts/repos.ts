@@ -66,8 +66,34 @@ export const ciUploadSchema = z.object({
   headSha: text(),
   pullNumber: z.number().int().nullable(),
   ref: text().nullable(),
-  authenticatedBy: z.enum(['oidc', 'upload_token']),
-  kind: z.enum(['junit', 'code-health']),
+  authenticatedBy: z
+    .enum(['oidc', 'upload_token', 'github_app'])
+    .describe(
+      '`github_app`: Assay pulled the report from the workflow run’s artifacts with its installation token',
+    ),
+  source: z
+    .enum(['uploaded', 'pulled'])
+    .describe(
+      '`pulled`: Assay fetched the report from an `assay-*` artifact of a `workflow_run` (fork-safe)',
+    ),
+  provenance: z
+    .object({
+      workflowRunId: z.number().int(),
+      workflowPath: text().nullable().describe('`.github/workflows/test.yml`'),
+      workflowSha: text().nullable().describe('Blob SHA of the workflow file at the head commit'),
+      headRepository: text().nullable().describe('`owner/repo` the head commit came from'),
+      fromFork: z.boolean(),
+      workflowChanged: z
+        .boolean()
+        .nullable()
+        .describe('The pull request changed the workflow file (null: not known)'),
+      trusted: z
+        .boolean()
+        .describe('Its results may prove criteria (same repository, trusted head SHA, or known contributor)'),
+    })
+    .nullable()
+    .describe('Where a pulled report came from; null for uploads'),
+  kind: z.enum(['junit', 'code-health', 'ctrf', 'attachment']),
   status: z
     .enum(['issued', 'received', 'processed', 'invalid', 'rejected'])
     .describe('`issued`: a URL was handed out and nothing arrived yet'),

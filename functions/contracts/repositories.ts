@@ -48,8 +48,30 @@ const quarantine = z
       'it is listed with its owner and reason. Replaced whole when given.',
   );
 
+const failureComment = z
+  .boolean()
+  .describe(
+    'Keep one comment on each pull request summarising its failed tests (new since the base, known, flaky), ' +
+      'edited in place, linking to the console. Default true.',
+  );
+export const forkTrustSchema = z
+  .enum(['trusted_sha', 'known_contributors'])
+  .describe(
+    'Reports pulled from a fork’s workflow artifacts: `trusted_sha` (default) — their passes prove criteria ' +
+      'only once a person with write access trusts the head SHA (`/assay trust` or the console); failures always ' +
+      'count. `known_contributors` — also trusted at once when the pull request’s author has contributed before ' +
+      '(GitHub author association OWNER, MEMBER, COLLABORATOR or CONTRIBUTOR).',
+  );
+
 export const repositorySettingsSchema = z
-  .object({ testWorkflows, gate: gateSchema, quarantineFlaky, quarantine })
+  .object({
+    testWorkflows,
+    gate: gateSchema,
+    quarantineFlaky,
+    quarantine,
+    failureComment,
+    forkTrust: forkTrustSchema,
+  })
   .meta({ id: 'RepositorySettings' });
 
 const putSettingsBody = z
@@ -58,6 +80,8 @@ const putSettingsBody = z
     gate: gateSchema.optional(),
     quarantineFlaky: quarantineFlaky.optional(),
     quarantine: quarantine.optional(),
+    failureComment: failureComment.optional(),
+    forkTrust: forkTrustSchema.optional(),
   })
   .meta({ id: 'RepositorySettingsReplacement' });
 
@@ -67,6 +91,8 @@ const patchSettingsBody = z
     gate: gateSchema.optional(),
     quarantineFlaky: quarantineFlaky.optional(),
     quarantine: quarantine.optional(),
+    failureComment: failureComment.optional(),
+    forkTrust: forkTrustSchema.optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one setting to change' })

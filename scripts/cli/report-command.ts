@@ -7,13 +7,13 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import {
   DEFAULT_CODE_HEALTH_MAX_BYTES,
   type Finding,
   type SeverityCounts,
 } from '../../shared/reports/code-health/types.ts';
-import { decoderFor } from '../../shared/reports/encoding.ts';
+import { decodeReport, decoderFor } from '../../shared/reports/encoding.ts';
 import {
   DEFAULT_MAX_BYTES,
   type JUnitTestCase,
@@ -46,6 +46,8 @@ export interface JUnitReportSummary {
   cases?: ReportCase[];
   /** With `--cases`: every testsuite, in the order they close (inner before outer). */
   suites?: ReportSuite[];
+  /** `CTRF` when the file is a CTRF JSON report (read with the same rules as JUnit). */
+  reportFormat?: 'CTRF';
 }
 
 /** One testcase in the `--cases` output. */
@@ -175,6 +177,47 @@ async function summarizeJUnit(path: string, options: SummarizeOptions): Promise<
   return options.cases ? { ...summary, cases, suites } : summary;
 }
 
+async function summarizeCtrf(
+  path: string,
+  bytes: Uint8Array,
+  options: SummarizeOptions,
+): Promise<ReportSummary> {
+  const { parseCtrf } = await import('../../shared/reports/ctrf/index.ts');
+  const tids = new TidSummarizer({ flakyByIdentity: false });
+  const cases: ReportCase[] = [];
+  const result = await parseCtrf(bytes, {
+    onTestCase: (test) => {
+      tids.add(test);
+      if (options.cases) cases.push(caseOf(test));
+    },
+  });
+  if (!result.valid) return { valid: false, error: `${path}: ${result.reason}` };
+  const { tests, passed, failed, errored, skipped, flaky } = result;
+  const summary: JUnitReportSummary = {
+    valid: true,
+    reportFormat: 'CTRF',
+    tests,
+    passed,
+    failed,
+    errored,
+    skipped,
+    flaky,
+    tids: tids.statuses(),
+  };
+  return options.cases ? { ...summary, cases } : summary;
+}
+
+/** True when the JSON file at `path` is a CTRF report (`results.tool` and `results.tests`). */
+async function readCtrfCandidate(path: string): Promise<Uint8Array | undefined> {
+  const { looksLikeCtrf } = await import('../../shared/reports/ctrf/index.ts');
+  const bytes = await readFile(path);
+  try {
+    return looksLikeCtrf(JSON.parse(decodeReport(bytes))) ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function summarizeCodeHealth(path: string): Promise<ReportSummary> {
   // Loaded only for a code-health file: it brings zod, which a JUnit summary does not need.
   const { parseCodeHealthStream } = await import('../../shared/reports/code-health/parse.ts');
@@ -201,8 +244,11 @@ export async function summarizeReport(path: string, options: SummarizeOptions = 
   switch (kind) {
     case 'junit':
       return summarizeJUnit(path, options);
-    case 'code-health':
-      return summarizeCodeHealth(path);
+    case 'code-health': {
+      // JSON: a CTRF report (tests) or a code-health document (findings), told apart by shape.
+      const ctrf = await readCtrfCandidate(path);
+      return ctrf ? summarizeCtrf(path, ctrf, options) : summarizeCodeHealth(path);
+    }
     case 'empty':
       return { valid: false, error: 'empty file' };
     default:

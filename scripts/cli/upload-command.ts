@@ -40,6 +40,7 @@ function parse(args: string[]) {
         url: { type: 'string' },
         junit: { type: 'string', multiple: true },
         'code-health': { type: 'string', multiple: true },
+        ctrf: { type: 'string', multiple: true },
         token: { type: 'string' },
         sha: { type: 'string' },
         ref: { type: 'string' },
@@ -97,9 +98,13 @@ async function upload(args: string[], io: UploadIo): Promise<number> {
   const patterns = {
     junit: splitPatterns(values.junit ?? []),
     'code-health': splitPatterns(values['code-health'] ?? []),
+    ctrf: splitPatterns(values.ctrf ?? []),
   };
-  if (patterns.junit.length === 0 && patterns['code-health'].length === 0) {
-    throw new UploadError(UPLOAD_EXIT.usage, 'Name the reports to upload with --junit and/or --code-health');
+  if (patterns.junit.length === 0 && patterns['code-health'].length === 0 && patterns.ctrf.length === 0) {
+    throw new UploadError(
+      UPLOAD_EXIT.usage,
+      'Name the reports to upload with --junit, --ctrf and/or --code-health',
+    );
   }
 
   // Flags win; CI variables fill the gaps (a CI value Assay would refuse is dropped with a note).

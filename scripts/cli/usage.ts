@@ -14,7 +14,7 @@ export const tokenUsage = `  token create --org <login> --role <role> [--user <l
                                      mint an API token directly in the database (JSON, shown once)
 `;
 
-export const reportUsage = `  report <file> [--cases]            parse a JUnit XML or code-health report locally (JSON summary;
+export const reportUsage = `  report <file> [--cases]            parse a JUnit XML, CTRF or code-health report locally (JSON summary;
                                      --cases lists every testcase; exit 2 when the file is not a
                                      valid report)
 `;
@@ -54,7 +54,7 @@ export const documentsUsage = `  documents upload <file>… --org <login> [--tit
   (with --url/--token or ASSAY_URL/ASSAY_TOKEN: through the API; otherwise straight on the local data directory)
 `;
 
-export const uploadUsage = `  upload --url <assay> [--junit <glob>]… [--code-health <glob>]… [--token <upload token>]
+export const uploadUsage = `  upload --url <assay> [--junit <glob>]… [--ctrf <glob>]… [--code-health <glob>]… [--token <upload token>]
          [--sha <sha>] [--ref <ref>] [--run-id <id>] [--force] [--fail-on-missing]
                                      upload CI reports to Assay, one presigned URL per file (JSON summary);
                                      OIDC inside GitHub Actions (id-token: write), else an upload token

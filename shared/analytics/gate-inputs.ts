@@ -18,7 +18,7 @@ const RANK = sql`case status when 'errored' then 4 when 'failed' then 3 when 'sk
 function uploadsOf(repositoryId: string, sha: string) {
   return sql`(select u.id from ci_uploads u join ci_runs c on c.id = u.ci_run_id
     where c.repository_id = ${repositoryId} and c.head_sha = ${sha}
-      and u.kind = 'junit' and u.status = 'processed')`;
+      and u.kind in ('junit', 'ctrf') and u.status = 'processed')`;
 }
 
 /**
@@ -82,7 +82,7 @@ export async function findBaseCommit(
   const before = date && !Number.isNaN(date.getTime()) ? date : null;
   const latest = await sql<{ head_sha: string }>`
     select run.head_sha from ci_runs run join ci_uploads u on u.ci_run_id = run.id
-    where run.repository_id = ${target.repositoryId} and u.kind = 'junit' and u.status = 'processed'
+    where run.repository_id = ${target.repositoryId} and u.kind in ('junit', 'ctrf') and u.status = 'processed'
       and run.head_sha <> ${target.headSha}
       and ${runBranch('run')} = ${target.baseBranch}
       ${before ? sql`and run.created_at <= ${before}` : sql``}

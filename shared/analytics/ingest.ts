@@ -308,7 +308,7 @@ export async function countUploadResults(
       where not o.superseded and o.upload_id in (
           select u.id from ci_uploads u join ci_runs c on c.id = u.ci_run_id
           where c.repository_id = ${target.repositoryId} and c.head_sha = ${target.headSha}
-            and u.kind = 'junit' and u.status = 'processed' and u.id <> ${target.uploadId})
+            and u.kind in ('junit', 'ctrf') and u.status = 'processed' and u.id <> ${target.uploadId})
         and o.test_case_id in (select test_case_id from mine)
       group by o.test_case_id
     ),

@@ -79,7 +79,7 @@ export async function rollupDay(
     with uploads as (
       select u.id, ${runBranch('run')} as branch
       from ci_uploads u join ci_runs run on run.id = u.ci_run_id
-      where run.repository_id = ${target.repositoryId} and u.kind = 'junit' and u.status = 'processed'
+      where run.repository_id = ${target.repositoryId} and u.kind in ('junit', 'ctrf') and u.status = 'processed'
         and u.processed_at >= ${from} and u.processed_at < ${to}
     ),
     reports as (

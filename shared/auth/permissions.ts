@@ -34,6 +34,8 @@ export const permissions = {
   'pulls:revalidate': 'member',
   'pulls:flag-for-merge': 'member',
   'pulls:override-merge': 'admin',
+  // Trusting a fork's head commit lets its pulled reports prove criteria: people who may push (members).
+  'pulls:trust': 'member',
   'code-health:read': 'viewer',
   'upload-tokens:create': 'admin',
   'upload-tokens:revoke': 'admin',

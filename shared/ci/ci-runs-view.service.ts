@@ -11,6 +11,7 @@ import { withTenant } from '../db/tenant.ts';
 import { olderThan, page, parseIdCursor } from '../identity/pagination.ts';
 import { iso, isoOrNull } from '../identity/rows.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
+import { runTrustedSql } from './fork-trust.ts';
 
 /**
  * A repository's uploads, newest first, `limit` at a time (`cursor`: the
@@ -26,6 +27,11 @@ export async function listCiUploads(
   const before = parseIdCursor(query.cursor);
   return withTenant(db, orgId, async (trx) => {
     const repository = await findRepositoryByName(trx, target);
+    const { fork_trust: forkTrust } = await trx
+      .selectFrom('repositories')
+      .select('fork_trust')
+      .where('id', '=', repository.id)
+      .executeTakeFirstOrThrow();
     let q = trx
       .selectFrom('ci_uploads')
       .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
@@ -36,6 +42,14 @@ export async function listCiUploads(
         'ci_runs.pull_number',
         'ci_runs.ref',
         'ci_runs.auth_kind',
+        'ci_runs.source',
+        'ci_runs.workflow_run_id',
+        'ci_runs.workflow_path',
+        'ci_runs.workflow_sha',
+        'ci_runs.head_repository',
+        'ci_runs.from_fork',
+        'ci_runs.workflow_changed',
+        runTrustedSql(forkTrust).as('trusted'),
         'ci_uploads.kind',
         'ci_uploads.status',
         'ci_uploads.error',
@@ -60,6 +74,19 @@ export async function listCiUploads(
         pullNumber: row.pull_number,
         ref: row.ref,
         authenticatedBy: row.auth_kind,
+        source: row.source === 'pulled' ? ('pulled' as const) : ('uploaded' as const),
+        provenance:
+          row.source === 'pulled' && row.workflow_run_id !== null
+            ? {
+                workflowRunId: Number(row.workflow_run_id),
+                workflowPath: row.workflow_path,
+                workflowSha: row.workflow_sha,
+                headRepository: row.head_repository,
+                fromFork: row.from_fork,
+                workflowChanged: row.workflow_changed,
+                trusted: row.trusted,
+              }
+            : null,
         kind: row.kind,
         status: row.status,
         reason: row.error,

@@ -68,7 +68,7 @@ export async function upsertCiRun(
     runId: string;
     headSha: string;
     pullNumber: number | null;
-    authKind: 'oidc' | 'upload_token';
+    authKind: 'oidc' | 'upload_token' | 'github_app';
     uploadTokenId: string | null;
     ref: string | null;
   },

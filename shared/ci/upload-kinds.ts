@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { text } from '../text/text-schema.ts';
 
-/** Kinds of report CI uploads (SPEC §4). */
-export const UPLOAD_KINDS = ['junit', 'code-health'] as const;
+/** Kinds of report CI uploads (SPEC §4): JUnit XML, code health (JSON or SARIF), CTRF (JSON). */
+export const UPLOAD_KINDS = ['junit', 'code-health', 'ctrf'] as const;
 
 /** One of {@link UPLOAD_KINDS}. */
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
@@ -20,7 +20,16 @@ export const uploadKindSchema = z.enum(UPLOAD_KINDS);
 export const UPLOAD_FORMATS: Readonly<Record<UploadKind, { ext: string; contentType: string }>> = {
   junit: { ext: 'xml', contentType: 'application/xml' },
   'code-health': { ext: 'json', contentType: 'application/json' },
+  ctrf: { ext: 'json', contentType: 'application/json' },
 };
+
+/** Kinds whose reports carry test results (validation, analytics, TIDs). */
+export const TEST_REPORT_KINDS = ['junit', 'ctrf'] as const;
+
+/** True for a kind of report that carries test results. */
+export function isTestReportKind(kind: string): kind is (typeof TEST_REPORT_KINDS)[number] {
+  return (TEST_REPORT_KINDS as readonly string[]).includes(kind);
+}
 
 /**
  * The audience a workflow must request for its GitHub Actions OIDC token

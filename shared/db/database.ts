@@ -61,6 +61,10 @@ export interface RepositoriesTable {
   quarantine_flaky: Generated<boolean>;
   /** Tests quarantined by name, each with owner, reason and expiry (`shared/analytics/quarantine.ts`). */
   quarantine: ColumnType<QuarantineEntry[], string | undefined, string>;
+  /** Post (and keep up to date) the failed-tests comment on pull requests (issue 30). */
+  failure_comment: Generated<boolean>;
+  /** Fork reports prove criteria once a person trusts the head SHA, or also for known contributors. */
+  fork_trust: Generated<'trusted_sha' | 'known_contributors'>;
   removed_at: NullableTimestamp;
   /** Set when another repository took this full name: the row no longer answers to it. */
   renamed_at: NullableTimestamp;
@@ -347,11 +351,52 @@ export interface CiRunsTable {
   run_id: string;
   head_sha: string;
   pull_number: number | null;
-  auth_kind: 'oidc' | 'upload_token';
+  /** `github_app`: Assay pulled the reports from the workflow run's artifacts itself. */
+  auth_kind: 'oidc' | 'upload_token' | 'github_app';
   upload_token_id: string | null;
   created_at: Generated<Date>;
   /** The git ref built (`refs/heads/main`, `refs/pull/12/merge`), when CI said. */
   ref: string | null;
+  /** `upload`: CI sent the reports; `pulled`: Assay fetched them from the run's artifacts. */
+  source: Generated<'upload' | 'pulled'>;
+  /** Provenance of pulled reports: the GitHub workflow run, its file and blob SHA, the head repository. */
+  workflow_run_id: BigIntColumn | null;
+  workflow_path: string | null;
+  workflow_sha: string | null;
+  head_repository: string | null;
+  /** The head repository is a fork: its reports prove criteria only once trusted. */
+  from_fork: Generated<boolean>;
+  /** The pull request changed the workflow file (null: not known). */
+  workflow_changed: boolean | null;
+  /** GitHub's `author_association` of the pull request's author when the reports were pulled. */
+  author_association: string | null;
+}
+
+/** A workflow-run artifact named `assay-*` that Assay pulled (once per artifact). */
+export interface CiArtifactsTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  ci_run_id: string;
+  github_id: BigIntColumn;
+  name: string;
+  size_bytes: BigIntColumn | null;
+  status: 'pending' | 'pulled' | 'expired' | 'invalid' | 'rejected';
+  error: string | null;
+  files: Generated<number>;
+  created_at: Generated<Date>;
+  processed_at: NullableTimestamp;
+}
+
+/** A fork head SHA a person with write access trusted (`/assay trust` or the console). */
+export interface TrustedShasTable {
+  id: Generated<string>;
+  org_id: string;
+  repository_id: string;
+  head_sha: string;
+  trusted_by: string;
+  via: 'command' | 'console';
+  created_at: Generated<Date>;
 }
 
 /** A presigned upload issued to a CI run; the report consumer accepts only issued keys. */
@@ -359,7 +404,7 @@ export interface CiUploadsTable {
   id: Generated<string>;
   org_id: string;
   ci_run_id: string;
-  kind: 'junit' | 'code-health';
+  kind: 'junit' | 'code-health' | 'ctrf' | 'attachment';
   object_key: string;
   content_type: string;
   expires_at: Timestamp;
@@ -376,6 +421,10 @@ export interface CiUploadsTable {
   /** Later objects PUT at the same key: refused, counted, never read. */
   overwrites: Generated<number>;
   overwritten_at: NullableTimestamp;
+  /** An attachment's test (suite, classname, name) in the same run. */
+  test_identity: Json<{ suite: string; classname: string; name: string }> | null;
+  /** An attachment's file name as uploaded. */
+  file_name: string | null;
 }
 
 export interface ValidationsTable {
@@ -808,6 +857,8 @@ export interface Database {
   pull_manifests: PullManifestsTable;
   check_runs: CheckRunsTable;
   workflow_runs: WorkflowRunsTable;
+  ci_artifacts: CiArtifactsTable;
+  trusted_shas: TrustedShasTable;
   upload_tokens: UploadTokensTable;
   ci_runs: CiRunsTable;
   ci_uploads: CiUploadsTable;

@@ -11,6 +11,7 @@ import { getLogger } from '../logger.ts';
 import type {
   CheckRunAnnotation,
   CheckRunInput,
+  GitHubArtifact,
   GitHubClient,
   GitHubComment,
   GitHubIssue,
@@ -19,12 +20,14 @@ import type {
   RepoRef,
   RepositoryPermission,
 } from './github-client.types.ts';
-import { GitHubNotConfiguredError, toGitHubError } from './github-errors.ts';
+import { GitHubApiError, GitHubNotConfiguredError, toGitHubError } from './github-errors.ts';
 import {
+  parseArtifacts,
   parseCheckRun,
   parseComment,
   parseComments,
   parseComparison,
+  parseFileSha,
   parseIssue,
   parsePermission,
   parsePull,
@@ -90,6 +93,9 @@ export interface GitHubClientOptions {
  * marker). Rate-limit rejections (403/429) are still retried: nothing was done.
  */
 const NO_RETRY = { retries: 0 } as const;
+
+/** Artifacts of one workflow run Assay reads at most. */
+export const MAX_RUN_ARTIFACTS = 1000;
 
 /** GitHub lists at most 3,000 files for a pull request. */
 export const MAX_PULL_FILES = 3000;
@@ -428,6 +434,74 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       });
     },
 
+    listRunArtifacts(ref, runId): Promise<GitHubArtifact[]> {
+      const op = operationOf('GET', ref, `/actions/runs/${runId}/artifacts`);
+      return run(ref, op, async (octokit) => {
+        const artifacts: GitHubArtifact[] = [];
+        const pages = octokit.paginate.iterator('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
+          owner: ref.owner,
+          repo: ref.repo,
+          run_id: runId,
+          per_page: 100,
+        });
+        for await (const page of pages) {
+          artifacts.push(...parseArtifacts(page.data, op).artifacts);
+          if (artifacts.length >= MAX_RUN_ARTIFACTS) break;
+        }
+        return artifacts.slice(0, MAX_RUN_ARTIFACTS);
+      });
+    },
+
+    downloadArtifact(ref, artifactId, maxBytes): Promise<Uint8Array> {
+      const op = operationOf('GET', ref, `/actions/artifacts/${artifactId}/zip`);
+      return run(ref, op, async (octokit) => {
+        const { data, headers } = await octokit.request(
+          'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+          { owner: ref.owner, repo: ref.repo, artifact_id: artifactId, archive_format: 'zip' },
+        );
+        const length = Number(headers['content-length'] ?? 0);
+        if (length > maxBytes)
+          throw new GitHubApiError(
+            'failed',
+            `Artifact ${artifactId} is ${length} bytes; the limit is ${maxBytes}`,
+            {
+              operation: op,
+            },
+          );
+        const bytes =
+          data instanceof ArrayBuffer
+            ? new Uint8Array(data)
+            : typeof data === 'string'
+              ? new TextEncoder().encode(data)
+              : new Uint8Array(0);
+        if (bytes.byteLength > maxBytes)
+          throw new GitHubApiError(
+            'failed',
+            `Artifact ${artifactId} is ${bytes.byteLength} bytes; the limit is ${maxBytes}`,
+            { operation: op },
+          );
+        return bytes;
+      });
+    },
+
+    getFileSha(ref, path, gitRef): Promise<string | null> {
+      const op = operationOf('GET', ref, `/contents/${path}`);
+      return run(ref, op, async (octokit) => {
+        try {
+          const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            owner: ref.owner,
+            repo: ref.repo,
+            path,
+            ref: gitRef,
+          });
+          return parseFileSha(data, op);
+        } catch (error) {
+          if (toGitHubError(error, op).kind === 'not_found') return null;
+          throw error;
+        }
+      });
+    },
+
     forgetInstallation(installationId): void {
       cache.forgetInstallation(installationId);
       octokits.delete(installationId);
@@ -510,6 +584,9 @@ export function createLazyGitHubClient(load: () => Promise<GitHubClientOptions>)
     updateCheckRun: async (...args) => (await resolve()).updateCheckRun(...args),
     getCollaboratorPermission: async (...args) => (await resolve()).getCollaboratorPermission(...args),
     compareCommits: async (...args) => (await resolve()).compareCommits(...args),
+    listRunArtifacts: async (...args) => (await resolve()).listRunArtifacts(...args),
+    downloadArtifact: async (...args) => (await resolve()).downloadArtifact(...args),
+    getFileSha: async (...args) => (await resolve()).getFileSha(...args),
     // Nothing is cached before the client exists.
     forgetInstallation: (installationId) => loaded?.forgetInstallation(installationId),
   };

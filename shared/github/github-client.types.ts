@@ -40,6 +40,23 @@ export interface GitHubPull {
   headRef: string;
   baseRef: string;
   htmlUrl: string;
+  /** GitHub's `author_association` of the author (`OWNER`, `MEMBER`, `COLLABORATOR`, `CONTRIBUTOR`, `FIRST_TIME_CONTRIBUTOR`, `NONE` …), when given. */
+  authorAssociation?: string;
+  /** `owner/repo` of the head branch (a fork's for a pull request from a fork), when GitHub still knows it. */
+  headRepository?: string | null;
+}
+
+/** A workflow run's artifact (`GET /repos/{o}/{r}/actions/runs/{id}/artifacts`). */
+export interface GitHubArtifact {
+  id: number;
+  name: string;
+  /** Size of the zip archive in bytes. */
+  sizeInBytes: number;
+  /** True once GitHub removed the archive (retention ended): downloads answer 410. */
+  expired: boolean;
+  expiresAt: string | null;
+  /** The run that wrote it, with its head commit. */
+  workflowRun: { id: number; headSha: string | null } | null;
 }
 
 export interface GitHubPullFile {
@@ -100,6 +117,16 @@ export interface GitHubClient {
   getCollaboratorPermission(ref: RepoRef, username: string): Promise<RepositoryPermission>;
   /** The merge base of `base` (a branch or SHA) and `head` (compare API). */
   compareCommits(ref: RepoRef, base: string, head: string): Promise<GitHubComparison>;
+  /** Every artifact of a workflow run (paginated, at most 1,000). */
+  listRunArtifacts(ref: RepoRef, runId: number): Promise<GitHubArtifact[]>;
+  /**
+   * Downloads an artifact's zip archive (GitHub answers 302 to a short-lived
+   * URL, followed here). An expired artifact is a `GitHubApiError` with
+   * status 410; an archive over `maxBytes` is refused before it is read whole.
+   */
+  downloadArtifact(ref: RepoRef, artifactId: number, maxBytes: number): Promise<Uint8Array>;
+  /** The blob SHA of the file at `path` on `gitRef` (contents API), or `null` when there is none. */
+  getFileSha(ref: RepoRef, path: string, gitRef: string): Promise<string | null>;
   /** Drops the cached token (and client) of an installation at once: it was deleted or suspended. */
   forgetInstallation(installationId: number): void;
 }

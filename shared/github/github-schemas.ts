@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  GitHubArtifact,
   GitHubComment,
   GitHubComparison,
   GitHubIssue,
@@ -43,9 +44,14 @@ const Pull = z.object({
   merged_at: z.string().nullish(),
   draft: z.boolean().nullish(),
   user: User,
-  head: z.object({ sha: z.string(), ref: z.string() }),
+  head: z.object({
+    sha: z.string(),
+    ref: z.string(),
+    repo: z.object({ full_name: z.string() }).nullish(),
+  }),
   base: z.object({ ref: z.string() }),
   html_url: z.string(),
+  author_association: z.string().optional(),
 });
 
 const PullFile = z.object({
@@ -128,7 +134,49 @@ export function parsePull(data: unknown, operation: string): GitHubPull {
     headRef: pull.head.ref,
     baseRef: pull.base.ref,
     htmlUrl: pull.html_url,
+    ...(pull.author_association === undefined ? {} : { authorAssociation: pull.author_association }),
+    ...(pull.head.repo === undefined ? {} : { headRepository: pull.head.repo?.full_name ?? null }),
   };
+}
+
+const Artifact = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  size_in_bytes: z.number().int().nonnegative(),
+  expired: z.boolean(),
+  expires_at: z.string().nullish(),
+  workflow_run: z.object({ id: z.number().int(), head_sha: z.string().nullish() }).nullish(),
+});
+const ArtifactList = z.object({ total_count: z.number().int(), artifacts: z.array(Artifact) });
+
+/** Parses a page of `GET /repos/{o}/{r}/actions/runs/{id}/artifacts`. */
+export function parseArtifacts(
+  data: unknown,
+  operation: string,
+): { total: number; artifacts: GitHubArtifact[] } {
+  // Octokit's paginate hands over the bare array of a `{ total_count, artifacts }` page.
+  const list = Array.isArray(data)
+    ? { total_count: data.length, artifacts: parse(z.array(Artifact), data, operation) }
+    : parse(ArtifactList, data, operation);
+  return {
+    total: list.total_count,
+    artifacts: list.artifacts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      sizeInBytes: a.size_in_bytes,
+      expired: a.expired,
+      expiresAt: a.expires_at ?? null,
+      workflowRun: a.workflow_run
+        ? { id: a.workflow_run.id, headSha: a.workflow_run.head_sha ?? null }
+        : null,
+    })),
+  };
+}
+
+/** Parses `GET /repos/{o}/{r}/contents/{path}` down to the blob SHA of a file (`null` for a directory). */
+export function parseFileSha(data: unknown, operation: string): string | null {
+  if (Array.isArray(data)) return null;
+  return parse(z.object({ type: z.string(), sha: z.string() }), data, operation).sha;
 }
 
 /** Parses and maps a page of `GET /repos/{o}/{r}/pulls/{n}/files`. */

@@ -66,6 +66,18 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   },
   { name: 'ci_runs', orgColumn: 'org_id', omit: [], description: 'CI runs that uploaded reports' },
   { name: 'ci_uploads', orgColumn: 'org_id', omit: [], description: 'Uploaded reports and their results' },
+  {
+    name: 'ci_artifacts',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Workflow-run artifacts Assay pulled reports from',
+  },
+  {
+    name: 'trusted_shas',
+    orgColumn: 'org_id',
+    omit: [],
+    description: 'Fork head commits a person trusted',
+  },
   { name: 'validations', orgColumn: 'org_id', omit: [], description: 'Validation of each head commit' },
   { name: 'code_health_runs', orgColumn: 'org_id', omit: [], description: 'Code health per CI run' },
   { name: 'repository_follows', orgColumn: 'org_id', omit: [], description: 'Who follows which repository' },

@@ -56,6 +56,27 @@ export const validationMessageSchema = z.object({
 });
 export type ValidationMessage = z.infer<typeof validationMessageSchema>;
 
+/**
+ * Artifacts: a workflow run completed; pull its `assay-*` artifacts' reports
+ * (fork-safe: Assay fetches them with its installation token) with their provenance.
+ */
+export const artifactsMessageSchema = z.object({
+  ...repoTarget,
+  workflowRunId: z.number().int().positive(),
+  runAttempt: z.number().int().positive().default(1),
+  headSha: z.string().regex(/^[0-9a-f]{40}$/),
+  /** `owner/repo` of the head commit (a fork's for a pull request from a fork), when GitHub said. */
+  headRepository: z.string().max(300).nullable(),
+  /** `.github/workflows/test.yml` (may carry `@ref`), when GitHub said. */
+  workflowPath: z.string().max(1000).nullable(),
+  workflowName: z.string().max(1000).nullable(),
+  /** The event that ran the workflow (`pull_request`, `push` …). */
+  event: z.string().max(100).nullable(),
+  pullNumbers: z.array(z.number().int().positive()),
+  deliveryId: z.string().optional(),
+});
+export type ArtifactsMessage = z.infer<typeof artifactsMessageSchema>;
+
 /** Exports: build one organisation export. */
 export const exportMessageSchema = z.object({ orgId: z.uuid(), exportId: z.uuid() });
 export type ExportMessage = z.infer<typeof exportMessageSchema>;
@@ -70,4 +91,5 @@ export const queues = {
   checklist: 'checklist',
   manifest: 'manifest',
   validation: 'validation',
+  artifacts: 'artifacts',
 } as const;

@@ -24,24 +24,43 @@ export interface RepositorySettings {
   quarantineFlaky: boolean;
   /** Tests quarantined by name with owner, reason and expiry (see `shared/analytics/quarantine.ts`). */
   quarantine: QuarantineEntry[];
+  /** Keep the failed-tests comment on pull requests (default true). */
+  failureComment: boolean;
+  /**
+   * Reports pulled from a fork's artifacts prove criteria once a person trusts
+   * the head SHA (`trusted_sha`), or also at once for authors who contributed
+   * before (`known_contributors`; see `shared/ci/fork-trust.ts`).
+   */
+  forkTrust: 'trusted_sha' | 'known_contributors';
 }
 
 /** A change to some settings (`PATCH`); absent fields stay as they are. */
 export type RepositorySettingsPatch = Partial<RepositorySettings>;
 
-const settingsColumns = ['test_workflows', 'gate', 'quarantine_flaky', 'quarantine'] as const;
+const settingsColumns = [
+  'test_workflows',
+  'gate',
+  'quarantine_flaky',
+  'quarantine',
+  'failure_comment',
+  'fork_trust',
+] as const;
 
 function settingsOf(row: {
   test_workflows: string[];
   gate: 'all' | 'regressions';
   quarantine_flaky: boolean;
   quarantine: QuarantineEntry[];
+  failure_comment: boolean;
+  fork_trust: 'trusted_sha' | 'known_contributors';
 }): RepositorySettings {
   return {
     testWorkflows: row.test_workflows,
     gate: row.gate,
     quarantineFlaky: row.quarantine_flaky,
     quarantine: row.quarantine,
+    failureComment: row.failure_comment,
+    forkTrust: row.fork_trust,
   };
 }
 
@@ -102,6 +121,8 @@ export async function putRepositorySettings(
                   Object.entries(entry).filter(([, value]) => value !== undefined),
                 ) as unknown as QuarantineEntry,
             ),
+      failureComment: change.failureComment ?? before.failureComment,
+      forkTrust: change.forkTrust ?? before.forkTrust,
     };
     if (JSON.stringify(before) === JSON.stringify(after)) return after;
     await trx
@@ -111,6 +132,8 @@ export async function putRepositorySettings(
         gate: after.gate,
         quarantine_flaky: after.quarantineFlaky,
         quarantine: JSON.stringify(after.quarantine),
+        failure_comment: after.failureComment,
+        fork_trust: after.forkTrust,
       })
       .where('id', '=', repository.id)
       .execute();

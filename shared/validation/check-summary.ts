@@ -1,5 +1,6 @@
 import { blockingCount, type GateDecision, type GatedTest, gateLine } from '../analytics/gate.ts';
 import type { Conclusion, ItemResult } from './item-status.ts';
+import type { StoredFailure } from './junit-results.ts';
 
 /** GitHub's limit on a check run's summary. */
 export const MAX_SUMMARY = 65_535;
@@ -98,6 +99,86 @@ export function codeHealthLine(health: CodeHealthLine): string {
   return `${head} (${change} against \`${health.baseBranch}\` at ${health.baseScore}).`;
 }
 
+/** GitHub's limit on a check run's `output.text`, in UTF-8 bytes. */
+export const MAX_TEXT = 65_535;
+
+/** `classname › name` of a test, whitespace folded. */
+export function failureLabel(failure: Pick<StoredFailure, 'classname' | 'name'>): string {
+  return `${failure.classname ? `${failure.classname} › ` : ''}${failure.name}`.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Orders failures most important first: tests carrying a TID the pull
+ * request expects, then other tagged tests, then the rest; errored before
+ * failed within each group; report order otherwise.
+ */
+export function rankFailures(
+  failures: readonly StoredFailure[],
+  expectedTids: ReadonlySet<string> = new Set(),
+) {
+  const rank = (f: StoredFailure) =>
+    (f.tids.some((t) => expectedTids.has(t)) ? 0 : f.tids.length > 0 ? 2 : 4) +
+    (f.status === 'errored' ? 0 : 1);
+  return failures
+    .map((failure, index) => ({ failure, index }))
+    .sort((a, b) => rank(a.failure) - rank(b.failure) || a.index - b.index)
+    .map((x) => x.failure);
+}
+
+const fence = (text: string) => {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+};
+
+/**
+ * The check's `output.text`: the failing tests, most important first
+ * ({@link rankFailures}), each with its message, the first lines of its
+ * stack and `file:line`, within GitHub's 65,535-byte limit (the rest are
+ * counted, with a link to the console when given).
+ */
+export function renderFailureList(
+  failures: readonly StoredFailure[],
+  options: {
+    expectedTids?: ReadonlySet<string>;
+    detailsUrl?: string;
+    links?: ReadonlyMap<string, string>;
+  } = {},
+): string {
+  if (failures.length === 0) return '';
+  const ranked = rankFailures(failures, options.expectedTids);
+  const lines: string[] = [`### Failing tests (${failures.length})`, ''];
+  let size = Buffer.byteLength(lines.join('\n')) + 400;
+  let shown = 0;
+  for (const failure of ranked) {
+    const where = failure.file ? ` — \`${failure.file}${failure.line ? `:${failure.line}` : ''}\`` : '';
+    const tids = failure.tids.length > 0 ? ` (${failure.tids.join(', ')})` : '';
+    const label = failureLabel(failure).slice(0, 200).replace(/`/g, "'");
+    const link = options.links?.get(`${failure.suite}\u0000${failure.classname}\u0000${failure.name}`);
+    const block = [
+      `- ${failure.status === 'errored' ? '💥' : '❌'} \`${label}\`${tids}${where}${link ? ` · [attachments](${link})` : ''}`,
+      ...(failure.message ? [`  > ${failure.message.replace(/\s+/g, ' ')}`] : []),
+      ...(failure.stack
+        ? [
+            `  ${fence(failure.stack)}`,
+            ...failure.stack.split('\n').map((l) => `  ${l}`),
+            `  ${fence(failure.stack)}`,
+          ]
+        : []),
+    ].join('\n');
+    const blockSize = Buffer.byteLength(block) + 1;
+    if (size + blockSize > MAX_TEXT - 200) break;
+    lines.push(block);
+    size += blockSize;
+    shown += 1;
+  }
+  if (shown < failures.length)
+    lines.push(
+      '',
+      `${failures.length - shown} more failing test(s) not shown${options.detailsUrl ? ` — [see them all](${options.detailsUrl})` : ''}.`,
+    );
+  return lines.join('\n');
+}
+
 /**
  * The check run's title and summary: counts, then one table row per item
  * (status, tests, flaky), truncated to fit GitHub's limit with the number left
@@ -114,8 +195,14 @@ export function renderCheckSummary(
     unplaced?: readonly string[];
     /** What the gate decided: its mode and base, and the failing tests (listed after the criteria table). */
     gate?: GateDecision;
+    /** Failed tests of the merged reports (listed in `text`, most important first). */
+    failures?: readonly StoredFailure[];
+    /** Attachment links per test (`suite\0classname\0name` → URL). */
+    attachmentLinks?: ReadonlyMap<string, string>;
+    /** Reports pulled from a fork that wait for a person to trust the head SHA. */
+    awaitingTrust?: { reports: number; headRepositories: readonly string[]; headSha: string };
   },
-): { title: string; summary: string } {
+): { title: string; summary: string; text?: string } {
   const count = (s: string) => results.filter((r) => r.status === s).length;
   const blocking = info.gate ? blockingCount(info.gate) : 0;
   const head = [
@@ -127,6 +214,10 @@ export function renderCheckSummary(
         ]
       : []),
     ...(info.codeHealth ? ['', codeHealthLine(info.codeHealth)] : []),
+    ...(info.awaitingTrust ? ['', awaitingTrustLine(info.awaitingTrust)] : []),
+    ...(info.failures && info.failures.length > 0
+      ? ['', `${info.failures.length} failing test(s) — listed below with their messages and stacks.`]
+      : []),
     '',
     '| TID | Criterion | Status | Tests |',
     '|---|---|---|---|',
@@ -162,6 +253,31 @@ export function renderCheckSummary(
   const title =
     conclusion === 'failure' && count('failed') === 0 && blocking > 0
       ? 'Failing tests block the check'
-      : titles[conclusion];
-  return { title, summary: [...head, ...rows, ...tail, ...gateLists, ...unplaced].join('\n') };
+      : conclusion !== 'failure' && info.awaitingTrust
+        ? 'Fork reports wait for trust'
+        : titles[conclusion];
+  const expectedTids = new Set(results.map((r) => `T${r.tid}`));
+  const text = renderFailureList(info.failures ?? [], {
+    expectedTids,
+    ...(info.detailsUrl ? { detailsUrl: info.detailsUrl } : {}),
+    ...(info.attachmentLinks ? { links: info.attachmentLinks } : {}),
+  });
+  return {
+    title,
+    summary: [...head, ...rows, ...tail, ...gateLists, ...unplaced].join('\n'),
+    ...(text ? { text } : {}),
+  };
+}
+
+/** What waits on a person before a fork's pulled reports may prove criteria. */
+export function awaitingTrustLine(waiting: {
+  reports: number;
+  headRepositories: readonly string[];
+  headSha: string;
+}): string {
+  return (
+    `⏳ ${waiting.reports} report(s) pulled from ${waiting.headRepositories.map((r) => `\`${r}\``).join(', ')} ` +
+    `wait for trust: until a person with write access comments \`/assay trust\` on the pull request ` +
+    `(or trusts \`${waiting.headSha.slice(0, 7)}\` in the console), their failures count and their passes prove nothing.`
+  );
 }

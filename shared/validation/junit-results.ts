@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { identityFile, normalisePart } from '../analytics/identity.ts';
 import type { CheckRunAnnotation } from '../github/github-client.types.ts';
+import { parseCtrf } from '../reports/ctrf/index.ts';
 import {
   DEFAULT_MAX_BYTES,
   type JUnitResult,
@@ -24,6 +25,134 @@ import { toStorableJson } from '../text/well-formed.ts';
 
 /** GitHub takes at most 50 annotations per request; the check keeps this many in all. */
 export const MAX_ANNOTATIONS = 500;
+
+/** Failed tests kept per report for the check's list and the comment (the rest are counted). */
+export const MAX_FAILURES = 200;
+
+/** Lines of a stack trace kept after the message line. */
+export const STACK_LINES = 5;
+
+/** A failed test as stored for the check's list. */
+export type StoredFailure = NonNullable<StoredJUnitResults['failures']>[number];
+
+/**
+ * Splits a failure's text into its message (first non-empty line, at most 500
+ * characters) and the first {@link STACK_LINES} lines after it.
+ */
+export function splitFailureText(text: string | undefined): { message: string; stack: string } {
+  const lines = (text ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const [first = '', ...rest] = lines;
+  return {
+    message: first.trim().slice(0, 500),
+    stack: rest
+      .slice(0, STACK_LINES)
+      .map((l) => l.replace(/\s+$/, '').slice(0, 300))
+      .join('\n'),
+  };
+}
+
+/**
+ * Collects the {@link StoredJUnitResults} of one report from its test cases
+ * (JUnit or CTRF: both give {@link JUnitTestCase} records). A test repeated
+ * in the report (same suite, classname, name and file: retries written as
+ * repeated `<testcase>` elements, issue 28) is one test whose status is its
+ * last attempt's, as with Surefire's `<flakyFailure>`: failed or errored, then
+ * passed = passed and flaky; passed, then failed = failed and flaky. Its
+ * annotation and its entry in the failed list are the last failed attempt's,
+ * and there are none when it passed in the end. Memory is bounded by what is
+ * stored: keys are kept only for tagged, annotated or listed tests.
+ */
+export function createResultsCollector(): {
+  add: (test: JUnitTestCase) => void;
+  /** The collected results (read once all tests were added). */
+  readonly stored: StoredJUnitResults;
+  /** Failed tests beyond {@link MAX_FAILURES}, counted. */
+  moreFailures: () => number;
+} {
+  const tests: StoredJUnitResults['tests'] = [];
+  const tagged = new Map<string, { index: number; passed: boolean; broken: boolean }>();
+  const annotated = new Map<string, number>();
+  const annotations: (CheckRunAnnotation | undefined)[] = [];
+  const listed = new Map<string, number>();
+  const failures: (StoredFailure | undefined)[] = [];
+  let more = 0;
+  const failureOf = (test: JUnitTestCase): StoredFailure => {
+    const { message, stack } = splitFailureText(test.message);
+    return {
+      suite: test.suite,
+      classname: test.classname,
+      name: test.name,
+      status: test.status as StoredFailure['status'],
+      message,
+      stack,
+      file: test.file ?? null,
+      line: test.line ?? null,
+      tids: [...test.tids],
+    };
+  };
+  return {
+    get stored(): StoredJUnitResults {
+      return {
+        version: 1,
+        tests,
+        annotations: annotations.filter((a): a is CheckRunAnnotation => a !== undefined),
+        failures: failures.filter((f): f is StoredFailure => f !== undefined),
+      };
+    },
+    moreFailures: () => more,
+    add(test) {
+      const keyed = test.tids.length > 0 || annotated.size > 0 || listed.size > 0 || broken(test.status);
+      const key = keyed ? reportKey(test) : '';
+      if (test.tids.length > 0) {
+        const { suite, classname, name, status, flaky } = test;
+        const seen = tagged.get(key);
+        if (seen === undefined) {
+          tagged.set(key, { index: tests.length, passed: status === 'passed', broken: broken(status) });
+          tests.push({
+            suite,
+            classname,
+            name,
+            ...(test.file ? { file: test.file } : {}),
+            tids: [...test.tids],
+            status,
+            flaky,
+          });
+        } else {
+          // A retry: the last attempt decides the status; passing and failing attempts make it flaky.
+          seen.passed ||= status === 'passed';
+          seen.broken ||= broken(status);
+          const entry = tests[seen.index]!;
+          entry.status = status;
+          entry.tids = [...new Set([...entry.tids, ...test.tids])];
+          entry.flaky = entry.flaky || flaky || (seen.passed && seen.broken);
+        }
+      }
+      const annotatedAt = key === '' ? undefined : annotated.get(key);
+      if (annotatedAt !== undefined) {
+        // A later attempt of an annotated failure replaces the annotation, or removes it when it passed.
+        annotations[annotatedAt] = annotationOf(test);
+        if (annotations[annotatedAt] === undefined) annotated.delete(key);
+      } else {
+        const annotation = annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
+        if (annotation) {
+          annotated.set(key, annotations.length);
+          annotations.push(annotation);
+        }
+      }
+      const listedAt = key === '' ? undefined : listed.get(key);
+      if (listedAt !== undefined) {
+        failures[listedAt] = broken(test.status) ? failureOf(test) : undefined;
+        if (failures[listedAt] === undefined) listed.delete(key);
+      } else if (broken(test.status)) {
+        if (failures.length >= MAX_FAILURES) more += 1;
+        else {
+          listed.set(key, failures.length);
+          failures.push(failureOf(test));
+        }
+      }
+    },
+  };
+}
 
 const statusSchema = z.enum(['passed', 'failed', 'errored', 'skipped']);
 
@@ -54,6 +183,26 @@ export const storedJUnitResultsSchema = z.object({
       title: z.string().optional(),
     }),
   ),
+  /**
+   * Failed and errored tests (at most {@link MAX_FAILURES}), for the check's
+   * list of failures and the pull-request comment: message, the first lines
+   * of the stack, and where. Absent in results stored before issue 30.
+   */
+  failures: z
+    .array(
+      z.object({
+        suite: z.string(),
+        classname: z.string(),
+        name: z.string(),
+        status: z.enum(['failed', 'errored']),
+        message: z.string(),
+        stack: z.string(),
+        file: z.string().nullable(),
+        line: z.number().int().nullable(),
+        tids: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 export type StoredJUnitResults = z.infer<typeof storedJUnitResultsSchema>;
 
@@ -105,61 +254,32 @@ export async function readJUnitResults(
   maxBytes = DEFAULT_MAX_BYTES,
   onTestCase?: (test: JUnitTestCase) => Promise<void>,
 ): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
-  const stored: StoredJUnitResults = { version: 1, tests: [], annotations: [] };
-  // Tagged tests and annotated failures by key (both bounded by what is stored anyway).
-  const tagged = new Map<string, { index: number; passed: boolean; broken: boolean }>();
-  const annotated = new Map<string, number>();
-  let annotations: (CheckRunAnnotation | undefined)[] = [];
+  const collector = createResultsCollector();
   const result = await parseJUnit(source, {
     maxBytes,
     onTestCase: async (test) => {
       await onTestCase?.(test);
-      const key = test.tids.length > 0 || annotated.size > 0 ? reportKey(test) : '';
-      if (test.tids.length > 0) {
-        const { suite, classname, name, status, flaky } = test;
-        const seen = tagged.get(key);
-        if (seen === undefined) {
-          tagged.set(key, {
-            index: stored.tests.length,
-            passed: status === 'passed',
-            broken: broken(status),
-          });
-          stored.tests.push({
-            suite,
-            classname,
-            name,
-            ...(test.file ? { file: test.file } : {}),
-            tids: [...test.tids],
-            status,
-            flaky,
-          });
-        } else {
-          // A retry: the last attempt decides the status; passing and failing attempts make it flaky.
-          seen.passed ||= status === 'passed';
-          seen.broken ||= broken(status);
-          const entry = stored.tests[seen.index]!;
-          entry.status = status;
-          entry.tids = [...new Set([...entry.tids, ...test.tids])];
-          entry.flaky = entry.flaky || flaky || (seen.passed && seen.broken);
-        }
-      }
-      const previous = key === '' ? undefined : annotated.get(key);
-      if (previous !== undefined) {
-        // A later attempt of an annotated failure: it replaces the annotation, or removes it when it passed.
-        annotations[previous] = annotationOf(test);
-        if (annotations[previous] === undefined) annotated.delete(key);
-        return;
-      }
-      const annotation = annotations.length < MAX_ANNOTATIONS ? annotationOf(test) : undefined;
-      if (annotation) {
-        annotated.set(key === '' ? reportKey(test) : key, annotations.length);
-        annotations.push(annotation);
-      }
+      collector.add(test);
     },
   });
-  stored.annotations = annotations.filter((a): a is CheckRunAnnotation => a !== undefined);
-  annotations = [];
-  return { result, stored: toStorableJson(stored) };
+  return { result, stored: toStorableJson(collector.stored) };
+}
+
+/** {@link readJUnitResults} for a CTRF report (JSON, read whole: `bytes` is at most `maxBytes`). */
+export async function readCtrfResults(
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_BYTES,
+  onTestCase?: (test: JUnitTestCase) => Promise<void>,
+): Promise<{ result: JUnitResult; stored: StoredJUnitResults }> {
+  const collector = createResultsCollector();
+  const result = await parseCtrf(bytes, {
+    maxBytes,
+    onTestCase: async (test) => {
+      await onTestCase?.(test);
+      collector.add(test);
+    },
+  });
+  return { result, stored: toStorableJson(collector.stored) };
 }
 
 /**
@@ -172,6 +292,7 @@ export async function readJUnitResults(
 export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
   summaries: Map<string, TidSummary>;
   annotations: CheckRunAnnotation[];
+  failures: StoredFailure[];
 } {
   const outcomes = new Map<string, number>();
   for (const report of reports)
@@ -182,6 +303,7 @@ export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
     }
   const summarizer = new TidSummarizer({ flakyByIdentity: false });
   const annotations: CheckRunAnnotation[] = [];
+  const failures: StoredFailure[] = [];
   for (const report of reports) {
     for (const test of report.tests)
       summarizer.add({ ...test, flaky: test.flaky || outcomes.get(testKey(test)) === 3 });
@@ -189,6 +311,16 @@ export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
       if (annotations.length >= MAX_ANNOTATIONS) break;
       annotations.push(annotation);
     }
+    for (const failure of report.failures ?? []) failures.push(failure);
   }
-  return { summaries: summarizer.summaries(), annotations };
+  return { summaries: summarizer.summaries(), annotations, failures };
+}
+
+/**
+ * Keeps only what an untrusted report may say: its failed, errored and
+ * skipped tests (a fork's fabricated report cannot make a criterion pass;
+ * its failures still count). Passed tests are dropped.
+ */
+export function failuresOnly(report: StoredJUnitResults): StoredJUnitResults {
+  return { ...report, tests: report.tests.filter((t) => t.status !== 'passed') };
 }

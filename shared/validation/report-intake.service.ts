@@ -9,9 +9,29 @@ import { addCodeHealthReport } from '../code-health/code-health-run.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { parseCodeHealthStream } from '../reports/code-health/index.ts';
+import type { JUnitTestCase } from '../reports/junit/index.ts';
 import { decodeS3EventKey } from '../text/decode.ts';
 import { toStorableJson, toStorableText } from '../text/well-formed.ts';
-import { readJUnitResults } from './junit-results.ts';
+import { readCtrfResults, readJUnitResults } from './junit-results.ts';
+
+/**
+ * Reads a stream whole, stopping one byte past `maxBytes` (the parser then
+ * reports the file as over the limit): a CTRF report is one JSON document.
+ */
+async function readCapped(body: Readable, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    chunks.push(buffer);
+    if (size > maxBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}
 
 /** The parts of an S3 object-created record the consumer reads. */
 export const s3RecordSchema = z.object({
@@ -194,7 +214,7 @@ export async function handleUploadedObject(
     );
   }
   const etag = object.etag ?? eventEtag;
-  if (upload.kind === 'junit') {
+  if (upload.kind === 'junit' || upload.kind === 'ctrf') {
     // Every result goes to the analytics in batches while the report streams (never held whole).
     const target = {
       orgId: upload.org_id,
@@ -203,7 +223,11 @@ export async function handleUploadedObject(
       repo: upload.repo,
     };
     const sink = createResultSink(deps.db, target);
-    const { result, stored } = await readJUnitResults(object.body, deps.maxBytes, (test) => sink.add(test));
+    const onTest = (test: JUnitTestCase) => sink.add(test);
+    const { result, stored } =
+      upload.kind === 'junit'
+        ? await readJUnitResults(object.body, deps.maxBytes, onTest)
+        : await readCtrfResults(await readCapped(object.body, deps.maxBytes), deps.maxBytes, onTest);
     if (!result.valid)
       return finish('invalid', { etag }, result.reason, (trx) => discardUploadResults(trx, upload.id));
     await sink.flush();
@@ -227,6 +251,11 @@ export async function handleUploadedObject(
       }),
     );
     return outcome;
+  }
+  if (upload.kind === 'attachment') {
+    // Not parsed: kept as uploaded for the failing test it belongs to (expires with raw reports).
+    object.body.destroy();
+    return finish('processed', { etag });
   }
   // Third-party content: stored with NUL and lone surrogates replaced by U+FFFD.
   const health = toStorableJson(await parseCodeHealthStream(object.body, { maxBytes: deps.maxBytes }));

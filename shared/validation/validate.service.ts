@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { decideGate, gatedConclusion } from '../analytics/gate.ts';
 import { failingTestsOf, findBaseCommit, statusesOn } from '../analytics/gate-inputs.ts';
 import { windowStart } from '../analytics/tests.service.ts';
+import { isRunTrusted, isShaTrusted } from '../ci/fork-trust.ts';
 import { latestCodeHealthOfSha } from '../code-health/code-health.service.ts';
 import { getConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -14,6 +15,7 @@ import { repositoryPath } from '../reports/repository-path.ts';
 import { renderCheckSummary } from './check-summary.ts';
 import { conclusionOf, type ExpectedItem, itemResult } from './item-status.ts';
 import {
+  failuresOnly,
   mergeJUnitResults,
   readJUnitResults,
   type StoredJUnitResults,
@@ -80,7 +82,7 @@ export async function validateHeadSha(
     await withTenant(deps.db, target.orgId, async (trx) => {
       const repo = await trx
         .selectFrom('repositories')
-        .select(['full_name', 'test_workflows', 'gate', 'quarantine_flaky', 'quarantine'])
+        .select(['full_name', 'test_workflows', 'gate', 'quarantine_flaky', 'quarantine', 'fork_trust'])
         .where('id', '=', target.repositoryId)
         .executeTakeFirstOrThrow();
       const runs = await trx
@@ -99,10 +101,17 @@ export async function validateHeadSha(
       const uploads = await trx
         .selectFrom('ci_uploads')
         .innerJoin('ci_runs', 'ci_runs.id', 'ci_uploads.ci_run_id')
-        .select(['ci_uploads.object_key', 'ci_uploads.results'])
+        .select([
+          'ci_uploads.object_key',
+          'ci_uploads.results',
+          'ci_runs.source',
+          'ci_runs.from_fork',
+          'ci_runs.author_association',
+          'ci_runs.head_repository',
+        ])
         .where('ci_runs.repository_id', '=', target.repositoryId)
         .where('ci_runs.head_sha', '=', target.headSha)
-        .where('ci_uploads.kind', '=', 'junit')
+        .where('ci_uploads.kind', 'in', ['junit', 'ctrf'])
         .where('ci_uploads.status', '=', 'processed')
         .orderBy('ci_uploads.created_at')
         .execute();
@@ -112,6 +121,7 @@ export async function validateHeadSha(
           byTid.set(entry.tid, { issue: entry.issue, tid: entry.tid, text: entry.text });
       }
       const codeHealth = await latestCodeHealthOfSha(trx, target.repositoryId, target.headSha);
+      const shaTrusted = await isShaTrusted(trx, target.repositoryId, target.headSha);
       const pullNumber = manifests[0]?.pull_number;
       const pull =
         pullNumber === undefined
@@ -127,7 +137,17 @@ export async function validateHeadSha(
         runs,
         testWorkflows: repo.test_workflows,
         expected: [...byTid.values()],
-        reports: uploads.map((u) => ({ key: u.object_key, results: u.results })),
+        reports: uploads.map((u) => ({
+          key: u.object_key,
+          results: u.results,
+          // A fork's pulled report proves nothing until trusted (its failures still count).
+          trusted: isRunTrusted(
+            { source: u.source, fromFork: u.from_fork, authorAssociation: u.author_association },
+            repo.fork_trust,
+            shaTrusted,
+          ),
+          headRepository: u.head_repository,
+        })),
         fullName: repo.full_name,
         pullNumber,
         gate: {
@@ -152,10 +172,11 @@ export async function validateHeadSha(
   }
 
   const stored: StoredJUnitResults[] = [];
+  const waiting = reports.filter((r) => !r.trusted);
   for (const report of reports) {
     const parsed = storedJUnitResultsSchema.safeParse(report.results);
     if (parsed.success) {
-      stored.push(parsed.data);
+      stored.push(report.trusted ? parsed.data : failuresOnly(parsed.data));
       continue;
     }
     // Processed before results were stored with the upload: read the raw report once more.
@@ -165,7 +186,8 @@ export async function validateHeadSha(
       // validation stored when it was read stands.
       return { conclusion: 'pending', items: expected.length, reports: reports.length, check: 'kept' };
     }
-    stored.push((await readJUnitResults(stream)).stored);
+    const reread = (await readJUnitResults(stream)).stored;
+    stored.push(report.trusted ? reread : failuresOnly(reread));
   }
   const merged = mergeJUnitResults(stored);
   const summaries = merged.summaries;
@@ -294,6 +316,14 @@ export async function validateHeadSha(
     });
     const output = renderCheckSummary(conclusion, results, {
       reports: reports.length,
+      failures: merged.failures,
+      ...(waiting.length > 0 && {
+        awaitingTrust: {
+          reports: waiting.length,
+          headRepositories: [...new Set(waiting.map((w) => w.headRepository ?? 'a fork'))],
+          headSha: target.headSha,
+        },
+      }),
       gate: decision,
       detailsUrl,
       unplaced,

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
+import { trustHeadSha } from '../ci/fork-trust.ts';
 import type { Database } from '../db/database.ts';
-import { withSystem } from '../db/tenant.ts';
+import { withSystem, withTenant } from '../db/tenant.ts';
 import type { RepositoryPermission } from '../github/github-client.types.ts';
-import { queues } from '../queues/messages.ts';
+import { artifactsMessageSchema, queues } from '../queues/messages.ts';
 import { findInstalledRepository } from '../repositories/find-repository.ts';
 import { markProvenOnMerge } from '../validation/proven-items.ts';
 import type { IssueTransfer, Repository } from './payload-parts.ts';
@@ -192,6 +193,7 @@ async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'comman
     });
     return { status: 'processed', outcome };
   }
+  if (plan.command === 'trust') return applyTrust(deps, plan);
   await ensureRepository(deps.db, plan.installationId, plan.repository);
   const base = target(plan.installationId, plan.repository);
   if (plan.command === 'regenerate') {
@@ -200,6 +202,60 @@ async function applyCommand(deps: ApplyDeps, plan: Extract<Plan, { kind: 'comman
     await deps.publisher.send(queues.manifest, { ...base, pullNumber: plan.number, reason: 'revalidate' });
   }
   return { status: 'processed', outcome: `/assay ${plan.command} queued` };
+}
+
+/**
+ * `/assay trust [sha]` by a person with write access on a pull request: its
+ * current head SHA (which `sha`, when given, must start) is trusted — the
+ * reports Assay pulled from the fork's artifacts for it may now prove
+ * criteria — audited as `fork_sha.trusted`, and the SHA is revalidated.
+ */
+async function applyTrust(deps: ApplyDeps, plan: Extract<Plan, { kind: 'command' }>): Promise<Applied> {
+  const ids = await ensureRepository(deps.db, plan.installationId, plan.repository);
+  const pull = await withTenant(deps.db, ids.orgId, (trx) =>
+    trx
+      .selectFrom('pull_requests')
+      .select(['head_sha', 'state'])
+      .where('repository_id', '=', ids.repositoryId)
+      .where('number', '=', plan.number)
+      .executeTakeFirst(),
+  );
+  if (!pull)
+    return { status: 'ignored', outcome: `/assay trust: pull request #${plan.number} is not known yet` };
+  const headSha = pull.head_sha.toLowerCase();
+  const wanted = plan.argument.split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (wanted !== '' && (!/^[0-9a-f]{7,40}$/.test(wanted) || !headSha.startsWith(wanted)))
+    return {
+      status: 'ignored',
+      outcome: `/assay trust ${wanted.slice(0, 40)}: not the head of #${plan.number} (${headSha.slice(0, 7)})`,
+    };
+  const trusted = await withTenant(deps.db, ids.orgId, (trx) =>
+    trustHeadSha(
+      trx,
+      {
+        orgId: ids.orgId,
+        repositoryId: ids.repositoryId,
+        repository: plan.repository.full_name,
+        headSha,
+        pullNumber: plan.number,
+      },
+      {
+        login: plan.commenter,
+        via: 'command',
+        actor: { type: 'github', id: null, login: plan.commenter, ip: null, userAgent: null },
+      },
+    ),
+  );
+  await deps.publisher.send(queues.validation, {
+    ...target(plan.installationId, plan.repository),
+    headSha,
+    pullNumbers: [plan.number],
+    reason: 'revalidate',
+  });
+  return {
+    status: 'processed',
+    outcome: `/assay trust: ${headSha.slice(0, 7)} ${trusted ? 'trusted' : 'was already trusted'}, validation queued`,
+  };
 }
 
 /**
@@ -318,6 +374,13 @@ export async function applyPlan(deps: ApplyDeps, plan: Plan, deliveryId: string)
         ...plan.message,
         deliveryId,
       });
+      // Reports the run left as `assay-*` artifacts (fork pull requests have no upload credential).
+      const artifacts = artifactsMessageSchema.safeParse({
+        ...target(plan.installationId, plan.repository),
+        ...plan.artifacts,
+        deliveryId,
+      });
+      if (plan.artifacts && artifacts.success) await deps.publisher.send(queues.artifacts, artifacts.data);
       return { status: 'processed', outcome: `workflow_run ${plan.action}: validation queued` };
     }
     case 'validation': {

@@ -102,6 +102,14 @@ export const workflowRunSchema = z.object({
   status: z.string().nullable().optional(),
   conclusion: z.string().nullable().optional(),
   run_attempt: z.number().int().positive().optional(),
+  /** The event that ran it (`pull_request`, `push` …). */
+  event: z.string().nullable().optional(),
+  /** Where the head commit lives: a fork for a pull request from a fork. */
+  head_repository: z
+    .object({ id: z.number().int().optional(), full_name: z.string() })
+    .nullable()
+    .optional()
+    .catch(undefined),
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 

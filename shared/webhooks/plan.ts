@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { ChecklistMessage, ManifestMessage, ValidationMessage } from '../queues/messages.ts';
+import type {
+  ArtifactsMessage,
+  ChecklistMessage,
+  ManifestMessage,
+  ValidationMessage,
+} from '../queues/messages.ts';
 import {
   accountSchema,
   checkRunSchema,
@@ -53,7 +58,7 @@ export type Plan =
     }
   | {
       kind: 'command';
-      command: 'regenerate' | 'revalidate' | 'approve' | 'reject';
+      command: 'regenerate' | 'revalidate' | 'approve' | 'reject' | 'trust';
       installationId: number;
       repository: Repository;
       number: number;
@@ -75,12 +80,16 @@ export type Plan =
       repository: Repository;
       run: WorkflowRun;
       message?: Omit<ValidationMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
+      /** A completed run: pull its `assay-*` artifacts. */
+      artifacts?: Omit<ArtifactsMessage, 'installationId' | 'repositoryGithubId' | 'repoFullName'>;
     };
 
 const ISSUE_ACTIONS = new Set(['opened', 'edited', 'reopened']);
 const PULL_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'edited']);
 const COMMAND = /^\s*\/assay\s+(regenerate|revalidate|approve|reject)\b[ \t]*([^\r\n]*)/i;
 const SHA = /^[0-9a-f]{40}$/;
+/** `/assay trust [sha]` on a pull request: its fork reports may prove criteria (issue 30). */
+const TRUST_COMMAND = /^\s*\/assay\s+(trust)\b[ \t]*([^\r\n]*)/i;
 
 function field<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   const parsed = schema.safeParse(value);
@@ -197,7 +206,7 @@ function planPull(action: string, payload: Record<string, unknown>): Plan {
 function planComment(action: string, payload: Record<string, unknown>): Plan {
   if (action !== 'created') return { kind: 'ignore', reason: `issue_comment ${action}` };
   const comment = field(commentSchema, payload.comment);
-  const match = comment?.body ? COMMAND.exec(comment.body) : null;
+  const match = comment?.body ? (COMMAND.exec(comment.body) ?? TRUST_COMMAND.exec(comment.body)) : null;
   if (!comment || !match?.[1]) return { kind: 'ignore', reason: 'comment is not an /assay command' };
   if (!comment.user || comment.user.type === 'Bot') return { kind: 'ignore', reason: 'command from a bot' };
   const scope = repoScope(payload);
@@ -205,11 +214,13 @@ function planComment(action: string, payload: Record<string, unknown>): Plan {
   const found = part(issueSchema, payload.issue, 'issue', 'comment payload without an issue');
   if (!found.ok) return { kind: 'ignore', reason: found.reason };
   const issue = found.data;
-  const command = match[1].toLowerCase() as 'regenerate' | 'revalidate' | 'approve' | 'reject';
+  const command = match[1].toLowerCase() as 'regenerate' | 'revalidate' | 'approve' | 'reject' | 'trust';
   const onPull = issue.pull_request !== undefined && issue.pull_request !== null;
+  if (command === 'trust' && !onPull)
+    return { kind: 'ignore', reason: '/assay trust outside a pull request' };
   if (command === 'revalidate' && !onPull)
     return { kind: 'ignore', reason: '/assay revalidate outside a pull request' };
-  if (command !== 'revalidate' && onPull)
+  if (command !== 'revalidate' && command !== 'trust' && onPull)
     return { kind: 'ignore', reason: `/assay ${command} on a pull request` };
   const argument = (match[2] ?? '').trim().slice(0, 2000);
   return {
@@ -255,7 +266,27 @@ function planWorkflowRun(action: string, payload: Record<string, unknown>): Plan
           workflowRunId: run.id,
         }
       : undefined;
-  return { kind: 'workflow_run', action, ...scope, run: { ...run, status }, ...(message && { message }) };
+  const artifacts =
+    action === 'completed'
+      ? {
+          workflowRunId: run.id,
+          runAttempt: run.run_attempt ?? 1,
+          headSha: run.head_sha,
+          headRepository: run.head_repository?.full_name ?? null,
+          workflowPath: run.path ?? null,
+          workflowName: run.name ?? null,
+          event: run.event ?? null,
+          pullNumbers: run.pull_requests.map((p) => p.number),
+        }
+      : undefined;
+  return {
+    kind: 'workflow_run',
+    action,
+    ...scope,
+    run: { ...run, status },
+    ...(message && { message }),
+    ...(artifacts && { artifacts }),
+  };
 }
 
 /**

@@ -82,7 +82,14 @@ export async function startValidationHarness(): Promise<ValidationHarness> {
   const drain = async () => {
     for (;;) {
       let moved = 0;
-      for (const queue of ['intake', 'checklist', 'manifest', 'reports', 'validation'] as const) {
+      for (const queue of [
+        'intake',
+        'checklist',
+        'manifest',
+        'reports',
+        'artifacts',
+        'validation',
+      ] as const) {
         moved += await runtime.queues.pollOnce(queue);
       }
       if (moved === 0) return;

@@ -154,7 +154,13 @@ export const controlRoutes: Route[] = [
             account,
             target_type: installation.account.type,
             repository_selection: 'selected',
-            permissions: { issues: 'write', pull_requests: 'write', checks: 'write', contents: 'read' },
+            permissions: {
+              issues: 'write',
+              pull_requests: 'write',
+              checks: 'write',
+              contents: 'read',
+              actions: 'read',
+            },
             events: ['issues', 'issue_comment', 'pull_request', 'check_suite', 'check_run', 'workflow_run'],
           },
           repositories: repositories.map((r) => ({

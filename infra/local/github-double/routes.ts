@@ -1,7 +1,10 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { FakeHttpError } from './auth.ts';
 import type { FakeOAuthRuntime } from './oauth-routes.ts';
 import {
+  accountIdOf,
   type FakeAccountUser,
+  type FakeArtifact,
   type FakeCheckRun,
   type FakeCheckRunAnnotation,
   type FakeComment,
@@ -58,6 +61,8 @@ export interface RouteResult {
   write?: boolean;
   /** A non-JSON answer (sent as is; set `content-type` in `headers`); `body` is then ignored. */
   text?: string;
+  /** A binary answer (an artifact's ZIP), sent as is; set `content-type` in `headers`. */
+  bytes?: Uint8Array;
 }
 
 export interface Route {
@@ -97,6 +102,7 @@ export const INSTALLATION_PERMISSIONS = {
   metadata: 'read',
   pull_requests: 'write',
   contents: 'read',
+  actions: 'read',
 } as const;
 export const EVENTS = ['issues', 'issue_comment', 'pull_request', 'check_suite', 'check_run', 'workflow_run'];
 
@@ -512,11 +518,20 @@ export const routes: Route[] = [
           merged: pull.merged,
           merged_at: pull.merged ? issue.updatedAt : null,
           user: userJson(ctx, issue.user),
+          author_association: pull.authorAssociation ?? 'MEMBER',
           head: {
             ref: pull.headRef,
             sha: pull.headSha,
-            label: `${repository.owner}:${pull.headRef}`,
-            repo: repoJson,
+            label: `${(pull.headRepository ?? repository.owner).split('/')[0]}:${pull.headRef}`,
+            repo: pull.headRepository
+              ? {
+                  id: accountIdOf(`repo:${pull.headRepository}`),
+                  name: pull.headRepository.split('/')[1] ?? '',
+                  full_name: pull.headRepository,
+                  owner: { login: pull.headRepository.split('/')[0] ?? '' },
+                  fork: true,
+                }
+              : repoJson,
           },
           base: {
             ref: pull.baseRef,
@@ -646,4 +661,137 @@ export const routes: Route[] = [
       };
     },
   },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/actions/runs/(?<run>\\d+)/artifacts$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const runId = intParam(ctx, 'run');
+      const name = ctx.query.get('name');
+      const all = [...ctx.state.artifacts.values()].filter(
+        (a) => a.repositoryId === repository.id && a.runId === runId && (name === null || a.name === name),
+      );
+      const { page, headers } = paginate(ctx, all);
+      return {
+        status: 200,
+        body: { total_count: all.length, artifacts: page.map((a) => artifactJson(ctx, repository, a)) },
+        headers,
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/actions/artifacts/(?<artifact>\\d+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      return { status: 200, body: artifactJson(ctx, repository, artifactOf(ctx, repository)) };
+    },
+  },
+  {
+    // GitHub answers 302 to a URL valid for one minute; an expired artifact is 410.
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/actions/artifacts/(?<artifact>\\d+)/(?<format>[^/]+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const artifact = artifactOf(ctx, repoOf(ctx));
+      if (ctx.params.format !== 'zip') throw notFound();
+      if (artifact.expired)
+        throw new FakeHttpError(
+          410,
+          'Artifact has expired',
+          'https://docs.github.com/rest/actions/artifacts#download-an-artifact',
+        );
+      const token = randomBytes(16).toString('hex');
+      ctx.state.artifactDownloads.set(token, { artifactId: artifact.id, expiresAt: ctx.nowMs + 60_000 });
+      return {
+        status: 302,
+        body: undefined,
+        headers: { location: `${ctx.baseUrl}/_double/artifact-blobs/${token}` },
+        text: '',
+      };
+    },
+  },
+  {
+    // The signed storage URL the download redirects to: no credentials, short-lived.
+    method: 'GET',
+    pattern: /^\/_double\/artifact-blobs\/(?<token>[0-9a-f]{32})$/,
+    auth: 'none',
+    handle: (ctx) => {
+      const grant = ctx.state.artifactDownloads.get(ctx.params.token ?? '');
+      const artifact =
+        grant && grant.expiresAt > ctx.nowMs ? ctx.state.artifacts.get(grant.artifactId) : undefined;
+      if (!artifact) throw new FakeHttpError(403, 'AuthenticationFailed: the signed URL expired');
+      return {
+        status: 200,
+        body: undefined,
+        bytes: artifact.zip,
+        headers: {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename=${artifact.name}.zip`,
+        },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^${REPO}/contents/(?<path>.+)$`),
+    auth: 'repository',
+    handle: (ctx) => {
+      const repository = repoOf(ctx);
+      const path = decodeURIComponent(ctx.params.path ?? '');
+      const ref = ctx.query.get('ref') ?? 'main';
+      const content = ctx.state.files.get(repository.id)?.get(`${ref}\u0000${path}`);
+      if (content === undefined) throw notFound();
+      const bytes = Buffer.from(content);
+      const sha = createHash('sha1')
+        .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\u0000`), bytes]))
+        .digest('hex');
+      return {
+        status: 200,
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          size: bytes.length,
+          name: path.split('/').pop(),
+          path,
+          sha,
+          content: bytes.toString('base64'),
+          url: `${repoApiUrl(ctx, repository)}/contents/${path}?ref=${ref}`,
+        },
+      };
+    },
+  },
 ];
+
+function artifactOf(ctx: RouteContext, repository: FakeRepository): FakeArtifact {
+  const artifact = ctx.state.artifacts.get(intParam(ctx, 'artifact'));
+  if (!artifact || artifact.repositoryId !== repository.id) throw notFound();
+  return artifact;
+}
+
+/** An artifact as GitHub's REST API shows it. */
+function artifactJson(ctx: RouteContext, repository: FakeRepository, artifact: FakeArtifact) {
+  const url = `${repoApiUrl(ctx, repository)}/actions/artifacts/${artifact.id}`;
+  return {
+    id: artifact.id,
+    node_id: `MDg6QXJ0aWZhY3Q${artifact.id}`,
+    name: artifact.name,
+    size_in_bytes: artifact.zip.byteLength,
+    url,
+    archive_download_url: `${url}/zip`,
+    expired: artifact.expired,
+    created_at: artifact.createdAt,
+    updated_at: artifact.createdAt,
+    expires_at: artifact.expiresAt,
+    digest: `sha256:${createHash('sha256').update(artifact.zip).digest('hex')}`,
+    workflow_run: {
+      id: artifact.runId,
+      repository_id: repository.id,
+      head_repository_id: repository.id,
+      head_branch: 'main',
+      head_sha: artifact.headSha,
+    },
+  };
+}

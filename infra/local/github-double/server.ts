@@ -301,7 +301,12 @@ export class FakeGitHub {
     const method = (req.method ?? 'GET').toUpperCase();
     const record: RecordedRequest = { method, path: url.pathname, search: redactSearch(url), status: 0 };
     this.requests.push(record);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}, raw?: string) => {
+    const send = (
+      status: number,
+      body: unknown,
+      headers: Record<string, string> = {},
+      raw?: string | Uint8Array,
+    ) => {
       record.status = status;
       const text = raw ?? (body === undefined ? '' : JSON.stringify(body));
       res.writeHead(status, {
@@ -331,7 +336,7 @@ export class FakeGitHub {
       const result = await this.dispatch(req, method, url, raw);
       if (result.write) this.writes.push({ method, path: url.pathname, body: parseJson(raw) });
       if (fault) return sendError(fault.respond(this.now()));
-      send(result.status, result.body, result.headers, result.text);
+      send(result.status, result.body, result.headers, result.bytes ?? result.text);
     } catch (error) {
       if (error instanceof FakeHttpError) return sendError(error);
       send(500, { message: `fake GitHub: ${error instanceof Error ? error.message : String(error)}` });

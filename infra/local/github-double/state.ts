@@ -37,9 +37,27 @@ export interface FakePullFile {
   previous_filename?: string;
 }
 
+/** A workflow run's artifact: a ZIP archive GitHub keeps until `expiresAt` (then `expired`, downloads 410). */
+export interface FakeArtifact {
+  id: number;
+  repositoryId: number;
+  runId: number;
+  name: string;
+  headSha: string;
+  /** The archive's bytes. */
+  zip: Uint8Array;
+  expired: boolean;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface FakePull {
   headSha: string;
   headRef: string;
+  /** `owner/repo` of the head branch when it lives in a fork (default: the repository itself). */
+  headRepository?: string;
+  /** GitHub's `author_association` of the author (default `MEMBER`; a fork's first pull request: `FIRST_TIME_CONTRIBUTOR`). */
+  authorAssociation?: string;
   baseRef: string;
   baseSha: string;
   merged: boolean;
@@ -142,6 +160,10 @@ export interface IssueInput {
 }
 
 export interface PullInput extends IssueInput {
+  /** `owner/repo` of a fork the head branch lives in. */
+  headRepository?: string;
+  /** GitHub's `author_association` (default `MEMBER`). */
+  authorAssociation?: string;
   headSha?: string;
   headRef?: string;
   baseRef?: string;
@@ -219,11 +241,53 @@ export class FakeGitHubState {
   readonly userTokens = new Map<string, FakeUserToken>();
   /** Authorisation codes from `/login/oauth/authorize`. */
   readonly oauthCodes = new Map<string, FakeOAuthCode>();
+  /** Workflow-run artifacts by id (`addArtifact`). */
+  readonly artifacts = new Map<number, FakeArtifact>();
+  /** Short-lived download URLs (`/_double/artifact-blobs/{token}`) → artifact id and expiry (ms). */
+  readonly artifactDownloads = new Map<string, { artifactId: number; expiresAt: number }>();
+  /** File contents per repository id → `ref\0path` (the contents API): `addFile`. */
+  readonly files = new Map<number, Map<string, string>>();
   /** How many installation tokens were minted (tokens of an uninstalled installation are dropped, not uncounted). */
   mintedTokens = 0;
   private nextId = 1;
 
   constructor(private readonly now: () => number) {}
+
+  /**
+   * Adds an artifact to workflow run `runId` of `owner/name` (the ZIP's bytes as
+   * `actions/upload-artifact` would store them); `expired` as after retention.
+   */
+  addArtifact(
+    fullName: string,
+    input: { runId: number; name: string; headSha: string; zip: Uint8Array; expired?: boolean },
+  ): FakeArtifact {
+    const [owner = '', name = ''] = fullName.split('/');
+    const repository = this.findRepository(owner, name);
+    if (!repository) throw new Error(`fake GitHub: no repository ${fullName}`);
+    const artifact: FakeArtifact = {
+      id: this.id(),
+      repositoryId: repository.id,
+      runId: input.runId,
+      name: input.name,
+      headSha: input.headSha,
+      zip: input.zip,
+      expired: input.expired ?? false,
+      createdAt: this.timestamp(),
+      expiresAt: new Date(this.now() + 90 * 86_400_000).toISOString(),
+    };
+    this.artifacts.set(artifact.id, artifact);
+    return artifact;
+  }
+
+  /** Sets the file at `path` on `ref` (a branch or commit SHA) of `owner/name`, for the contents API. */
+  addFile(fullName: string, ref: string, path: string, content: string): void {
+    const [owner = '', name = ''] = fullName.split('/');
+    const repository = this.findRepository(owner, name);
+    if (!repository) throw new Error(`fake GitHub: no repository ${fullName}`);
+    const files = this.files.get(repository.id) ?? new Map<string, string>();
+    this.files.set(repository.id, files);
+    files.set(`${ref}\u0000${path}`, content);
+  }
 
   /** A fresh id, shared by every kind of object (GitHub's are unique per kind; unique overall is stricter). */
   id(): number {
@@ -356,6 +420,8 @@ export class FakeGitHubState {
       merged: input.merged ?? false,
       draft: input.draft ?? false,
       files: [],
+      ...(input.headRepository === undefined ? {} : { headRepository: input.headRepository }),
+      ...(input.authorAssociation === undefined ? {} : { authorAssociation: input.authorAssociation }),
     };
     this.setPullFiles(fullName, issue.number, input.files ?? 0);
     return issue;

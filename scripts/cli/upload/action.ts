@@ -31,9 +31,11 @@ export function actionArgs(env: Env): string[] {
   const args = ['--url', actionInput(env, 'url')];
   const junit = actionInput(env, 'junit');
   const codeHealth = actionInput(env, 'code-health');
+  const ctrf = actionInput(env, 'ctrf');
   const token = actionInput(env, 'token');
   if (junit) args.push('--junit', junit);
   if (codeHealth) args.push('--code-health', codeHealth);
+  if (ctrf) args.push('--ctrf', ctrf);
   if (token) args.push('--token', token);
   if (booleanInput(env, 'fail-on-missing')) args.push('--fail-on-missing');
   if (booleanInput(env, 'force')) args.push('--force');

@@ -90,11 +90,15 @@ function formatBytes(bytes: number): string {
 async function checkReport(path: string, kind: UploadKind): Promise<string | undefined> {
   const summary = await summarizeReport(path);
   if (!summary.valid) return summary.error;
-  const actual: UploadKind = 'format' in summary ? 'code-health' : 'junit';
+  const actual: UploadKind =
+    'format' in summary
+      ? 'code-health'
+      : 'reportFormat' in summary && summary.reportFormat === 'CTRF'
+        ? 'ctrf'
+        : 'junit';
   if (actual === kind) return undefined;
-  return kind === 'junit'
-    ? 'matched as JUnit XML, but it is a code-health report (list it under code-health)'
-    : 'matched as a code-health report, but it is JUnit XML (list it under junit)';
+  const said = { junit: 'JUnit XML', ctrf: 'a CTRF report', 'code-health': 'a code-health report' } as const;
+  return `matched as ${said[kind]}, but it is ${said[actual]} (list it under ${actual})`;
 }
 
 /** The commit checked out in `cwd`, when it is a git work tree. */

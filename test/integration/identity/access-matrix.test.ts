@@ -37,6 +37,10 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
   },
   'GET /api/v1/repos/{owner}/{repo}/pulls/{number}': { params: { repo: 'no-repo', number: '1' } },
   'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/revalidate': { params: { repo: 'no-repo', number: '1' } },
+  'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/trust': {
+    params: { repo: 'no-repo', number: '1' },
+    body: {},
+  },
   'POST /api/v1/repos/{owner}/{repo}/pulls/{number}/flag-for-merge': {
     params: { repo: 'no-repo', number: '1' },
     body: { override: true, reason: 'matrix' },

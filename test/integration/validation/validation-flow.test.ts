@@ -364,7 +364,13 @@ describe('which workflow runs mean "no report came"', () => {
     ]);
     expect(saved.status).toBe(200);
     // The gate settings (issue 19) are part of the same settings, unchanged by a PUT that leaves them out.
-    const gateDefaults = { gate: 'all', quarantineFlaky: false, quarantine: [] };
+    const gateDefaults = {
+      gate: 'all',
+      quarantineFlaky: false,
+      quarantine: [],
+      failureComment: true,
+      forkTrust: 'trusted_sha',
+    };
     expect(await saved.json()).toEqual({
       testWorkflows: ['.github/workflows/ci-tests.yml'],
       ...gateDefaults,

@@ -75,7 +75,7 @@ var uploadUsage;
 var init_usage = __esm({
   "scripts/cli/usage.ts"() {
     "use strict";
-    uploadUsage = `  upload --url <assay> [--junit <glob>]\u2026 [--code-health <glob>]\u2026 [--token <upload token>]
+    uploadUsage = `  upload --url <assay> [--junit <glob>]\u2026 [--ctrf <glob>]\u2026 [--code-health <glob>]\u2026 [--token <upload token>]
          [--sha <sha>] [--ref <ref>] [--run-id <id>] [--force] [--fail-on-missing]
                                      upload CI reports to Assay, one presigned URL per file (JSON summary);
                                      OIDC inside GitHub Actions (id-token: write), else an upload token
@@ -4798,15 +4798,15 @@ var init_memoizer = __esm({
     PROVEN = 2;
     open = [];
     memo = {
-      alloc(_inst, payload, empty2) {
+      alloc(_inst, payload, empty3) {
         const bucket = handoff;
         if (!bucket)
-          return empty2;
+          return empty3;
         handoff = void 0;
-        const entry = { value: empty2, issues: null };
+        const entry = { value: empty3, issues: null };
         bucket.set(payload.value, entry);
         open.push(entry);
-        return empty2;
+        return empty3;
       },
       guard(inst) {
         var _a3;
@@ -20793,6 +20793,7 @@ var init_text_schema = __esm({
 var upload_kinds_exports = {};
 __export(upload_kinds_exports, {
   OIDC_AUDIENCE: () => OIDC_AUDIENCE,
+  TEST_REPORT_KINDS: () => TEST_REPORT_KINDS,
   UPLOAD_FORMATS: () => UPLOAD_FORMATS,
   UPLOAD_KINDS: () => UPLOAD_KINDS,
   UPLOAD_TOKEN_PREFIX: () => UPLOAD_TOKEN_PREFIX,
@@ -20800,11 +20801,15 @@ __export(upload_kinds_exports, {
   branchOfRef: () => branchOfRef,
   commitShaSchema: () => commitShaSchema,
   gitRefSchema: () => gitRefSchema,
+  isTestReportKind: () => isTestReportKind,
   pullOfRef: () => pullOfRef,
   runIdSchema: () => runIdSchema,
   uploadKindSchema: () => uploadKindSchema,
   uploadObjectKey: () => uploadObjectKey
 });
+function isTestReportKind(kind) {
+  return TEST_REPORT_KINDS.includes(kind);
+}
 function branchOfRef(ref) {
   return ref?.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null;
 }
@@ -20816,18 +20821,20 @@ function uploadObjectKey(parts) {
   const { ext } = UPLOAD_FORMATS[parts.kind];
   return `orgs/${parts.org}/repos/${parts.repo}/runs/${parts.runId}/${parts.kind}/${parts.uuid}.${ext}`;
 }
-var UPLOAD_KINDS, uploadKindSchema, UPLOAD_FORMATS, OIDC_AUDIENCE, UPLOAD_TOKEN_PREFIX, UPLOAD_URL_TTL_SECONDS, commitShaSchema, gitRefSchema, runIdSchema;
+var UPLOAD_KINDS, uploadKindSchema, UPLOAD_FORMATS, TEST_REPORT_KINDS, OIDC_AUDIENCE, UPLOAD_TOKEN_PREFIX, UPLOAD_URL_TTL_SECONDS, commitShaSchema, gitRefSchema, runIdSchema;
 var init_upload_kinds = __esm({
   "shared/ci/upload-kinds.ts"() {
     "use strict";
     init_zod();
     init_text_schema();
-    UPLOAD_KINDS = ["junit", "code-health"];
+    UPLOAD_KINDS = ["junit", "code-health", "ctrf"];
     uploadKindSchema = external_exports.enum(UPLOAD_KINDS);
     UPLOAD_FORMATS = {
       junit: { ext: "xml", contentType: "application/xml" },
-      "code-health": { ext: "json", contentType: "application/json" }
+      "code-health": { ext: "json", contentType: "application/json" },
+      ctrf: { ext: "json", contentType: "application/json" }
     };
+    TEST_REPORT_KINDS = ["junit", "ctrf"];
     OIDC_AUDIENCE = "assay";
     UPLOAD_TOKEN_PREFIX = "assay_upl_";
     UPLOAD_URL_TTL_SECONDS = 15 * 60;
@@ -23565,7 +23572,7 @@ var init_params = __esm({
 });
 
 // functions/contracts/ci.ts
-var postCiUploads, uploadTokenSchema, postUploadToken, deleteUploadToken;
+var postCiUploads, uploadTokenSchema, postUploadToken, deleteUploadToken, postPullTrust;
 var init_ci = __esm({
   "functions/contracts/ci.ts"() {
     "use strict";
@@ -23637,6 +23644,25 @@ var init_ci = __esm({
       tags: ["ci"],
       params: repoParams.extend({ id: external_exports.uuid() }),
       successStatus: 204
+    });
+    postPullTrust = defineRoute({
+      route: "POST /api/v1/repos/{owner}/{repo}/pulls/{number}/trust",
+      auth: "session",
+      action: "pulls:trust",
+      orgParam: "owner",
+      summary: "Trust the head commit of a pull request from a fork",
+      description: "What `/assay trust` does on the pull request: the reports Assay pulled from the fork\u2019s `assay-*` artifacts for the pull request\u2019s current head SHA may now prove criteria (until then their failures count and their passes prove nothing). `headSha`, when given, must be that head (409 `head_moved` otherwise), so a push after the page was read is not trusted blindly. Audited (`fork_sha.trusted`); idempotent (`trusted: false` when it already was). The head SHA is revalidated.",
+      tags: ["ci"],
+      params: repoNumberParams,
+      body: external_exports.strictObject({ headSha: commitShaSchema.optional() }).default({}),
+      response: external_exports.object({
+        headSha: text(),
+        trusted: external_exports.boolean().describe("True when this request trusted it; false when it already was"),
+        trustedBy: text(),
+        via: external_exports.enum(["command", "console"]),
+        trustedAt: external_exports.iso.datetime()
+      }).meta({ id: "TrustedSha" }),
+      errors: { 404: "No such pull request", 409: "The pull request\u2019s head moved (`head_moved`)" }
     });
   }
 });
@@ -26483,6 +26509,148 @@ var init_output = __esm({
   }
 });
 
+// shared/reports/ctrf/parse.ts
+function statusOf(test) {
+  switch (test.status) {
+    case "passed":
+      return "passed";
+    case "failed":
+      return ERRORED_RAW.has((test.rawStatus ?? "").toLowerCase()) ? "errored" : "failed";
+    default:
+      return "skipped";
+  }
+}
+function tidValues(test) {
+  const values = (test.tags ?? []).map((tag) => tag.replace(/^@/, ""));
+  for (const key of ["tid", "test_id"]) {
+    const value2 = test.extra?.[key];
+    if (typeof value2 === "string") values.push(value2);
+  }
+  return values;
+}
+function ctrfTestCase(test, maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH) {
+  const status = statusOf(test);
+  const suite = Array.isArray(test.suite) ? test.suite.join(" \u203A ") : test.suite ?? "";
+  const text2 = [test.message, test.trace].filter((t) => !!t && t.trim() !== "").join("\n");
+  const flaky = status === "passed" && (test.flaky === true || (test.retries ?? 0) > 0);
+  return {
+    suite,
+    classname: "",
+    name: test.name,
+    status,
+    flaky,
+    ...test.duration === void 0 ? {} : { durationMs: Math.round(test.duration) },
+    ...text2 === "" || status === "passed" ? {} : { message: text2.slice(0, maxMessageLength) },
+    ...test.filePath ? { file: test.filePath } : {},
+    ...test.line === void 0 ? {} : { line: test.line },
+    tids: extractTids(test.name, suite, tidValues(test))
+  };
+}
+function looksLikeCtrf(json2) {
+  return reportSchema.safeParse(json2).success;
+}
+async function parseCtrf(input2, options = {}) {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const size = typeof input2 === "string" ? Buffer.byteLength(input2) : input2.byteLength;
+  if (size === 0) return { ...empty2, valid: false, reason: "empty file" };
+  if (size > maxBytes)
+    return { ...empty2, valid: false, reason: `report is larger than the limit of ${maxBytes} bytes` };
+  let text2;
+  try {
+    text2 = decodeReport(input2);
+  } catch (error62) {
+    const reason = error62 instanceof Error && "reason" in error62 && typeof error62.reason === "string" ? error62.reason : "not text";
+    return { ...empty2, valid: false, reason };
+  }
+  let json2;
+  try {
+    json2 = JSON.parse(text2);
+  } catch (error62) {
+    return {
+      ...empty2,
+      valid: false,
+      reason: `not JSON: ${error62 instanceof Error ? error62.message : String(error62)}`
+    };
+  }
+  const report2 = reportSchema.safeParse(json2);
+  if (!report2.success) {
+    return {
+      ...empty2,
+      valid: false,
+      reason: 'not a CTRF report: expected {"results": {"tool": {"name": \u2026}, "tests": [...]}}'
+    };
+  }
+  const counts = { ...empty2 };
+  const suites = /* @__PURE__ */ new Set();
+  for (const [index, raw] of report2.data.results.tests.entries()) {
+    const parsed = testSchema.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ...counts,
+        suites: suites.size,
+        valid: false,
+        reason: `results.tests[${index}] is not a CTRF test (it needs a "name" and a "status")`
+      };
+    }
+    const test = ctrfTestCase(parsed.data, options.maxMessageLength);
+    counts.tests += 1;
+    counts[test.status] += 1;
+    if (test.flaky) counts.flaky += 1;
+    suites.add(test.suite);
+    await options.onTestCase?.(test);
+  }
+  return { ...counts, suites: suites.size, valid: true };
+}
+var optionalText, testSchema, reportSchema, ERRORED_RAW, empty2;
+var init_parse4 = __esm({
+  "shared/reports/ctrf/parse.ts"() {
+    "use strict";
+    init_zod();
+    init_encoding();
+    init_junit();
+    optionalText = external_exports.string().optional().catch(void 0);
+    testSchema = external_exports.object({
+      name: external_exports.string(),
+      status: external_exports.string(),
+      duration: external_exports.number().nonnegative().optional().catch(void 0),
+      message: optionalText,
+      trace: optionalText,
+      rawStatus: optionalText,
+      suite: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).optional().catch(void 0),
+      filePath: optionalText,
+      line: external_exports.number().int().positive().optional().catch(void 0),
+      retries: external_exports.number().int().nonnegative().optional().catch(void 0),
+      flaky: external_exports.boolean().optional().catch(void 0),
+      tags: external_exports.array(external_exports.string()).optional().catch(void 0),
+      extra: external_exports.record(external_exports.string(), external_exports.unknown()).optional().catch(void 0),
+      attachments: external_exports.array(external_exports.object({ name: external_exports.string(), contentType: external_exports.string(), path: external_exports.string() })).optional().catch(void 0)
+    });
+    reportSchema = external_exports.object({
+      reportFormat: external_exports.literal("CTRF").optional(),
+      results: external_exports.object({
+        tool: external_exports.object({ name: external_exports.string() }),
+        tests: external_exports.array(external_exports.unknown())
+      })
+    });
+    ERRORED_RAW = /* @__PURE__ */ new Set(["error", "errored", "broken", "timedout", "interrupted"]);
+    empty2 = { suites: 0, tests: 0, passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, suiteErrors: 0 };
+  }
+});
+
+// shared/reports/ctrf/index.ts
+var ctrf_exports = {};
+__export(ctrf_exports, {
+  ctrfTestCase: () => ctrfTestCase,
+  looksLikeCtrf: () => looksLikeCtrf,
+  parseCtrf: () => parseCtrf
+});
+var init_ctrf = __esm({
+  "shared/reports/ctrf/index.ts"() {
+    "use strict";
+    init_parse4();
+  }
+});
+
 // shared/reports/code-health/severity.ts
 function severityFromWord(word) {
   return WORDS[word.trim().toLowerCase()];
@@ -26925,7 +27093,7 @@ async function parseCodeHealthStream(source, options = {}) {
   }
   return parseCodeHealth(Buffer.concat(chunks), { maxBytes });
 }
-var init_parse4 = __esm({
+var init_parse5 = __esm({
   "shared/reports/code-health/parse.ts"() {
     "use strict";
     init_encoding();
@@ -26940,7 +27108,7 @@ var init_parse4 = __esm({
 
 // scripts/cli/report-command.ts
 import { createReadStream } from "node:fs";
-import { open as open2, stat as stat3 } from "node:fs/promises";
+import { open as open2, readFile, stat as stat3 } from "node:fs/promises";
 function caseOf(test) {
   const { suite, classname, name, status, durationMs, tids, flaky } = test;
   return durationMs === void 0 ? { suite, classname, name, status, tids: [...tids], flaky } : { suite, classname, name, status, durationMs, tids: [...tids], flaky };
@@ -27003,8 +27171,42 @@ async function summarizeJUnit(path, options) {
   };
   return options.cases ? { ...summary, cases, suites } : summary;
 }
+async function summarizeCtrf(path, bytes, options) {
+  const { parseCtrf: parseCtrf2 } = await Promise.resolve().then(() => (init_ctrf(), ctrf_exports));
+  const tids = new TidSummarizer({ flakyByIdentity: false });
+  const cases = [];
+  const result = await parseCtrf2(bytes, {
+    onTestCase: (test) => {
+      tids.add(test);
+      if (options.cases) cases.push(caseOf(test));
+    }
+  });
+  if (!result.valid) return { valid: false, error: `${path}: ${result.reason}` };
+  const { tests, passed, failed, errored, skipped, flaky } = result;
+  const summary = {
+    valid: true,
+    reportFormat: "CTRF",
+    tests,
+    passed,
+    failed,
+    errored,
+    skipped,
+    flaky,
+    tids: tids.statuses()
+  };
+  return options.cases ? { ...summary, cases } : summary;
+}
+async function readCtrfCandidate(path) {
+  const { looksLikeCtrf: looksLikeCtrf2 } = await Promise.resolve().then(() => (init_ctrf(), ctrf_exports));
+  const bytes = await readFile(path);
+  try {
+    return looksLikeCtrf2(JSON.parse(decodeReport(bytes))) ? bytes : void 0;
+  } catch {
+    return void 0;
+  }
+}
 async function summarizeCodeHealth(path) {
-  const { parseCodeHealthStream: parseCodeHealthStream2 } = await Promise.resolve().then(() => (init_parse4(), parse_exports2));
+  const { parseCodeHealthStream: parseCodeHealthStream2 } = await Promise.resolve().then(() => (init_parse5(), parse_exports2));
   const result = await parseCodeHealthStream2(createReadStream(path));
   if (!result.valid) return { valid: false, error: result.reason };
   const { format, findings, score, counts, newFindings } = result;
@@ -27020,8 +27222,10 @@ async function summarizeReport(path, options = {}) {
   switch (kind) {
     case "junit":
       return summarizeJUnit(path, options);
-    case "code-health":
-      return summarizeCodeHealth(path);
+    case "code-health": {
+      const ctrf = await readCtrfCandidate(path);
+      return ctrf ? summarizeCtrf(path, ctrf, options) : summarizeCodeHealth(path);
+    }
     case "empty":
       return { valid: false, error: "empty file" };
     default:
@@ -27178,9 +27382,10 @@ function formatBytes(bytes) {
 async function checkReport(path, kind) {
   const summary = await summarizeReport(path);
   if (!summary.valid) return summary.error;
-  const actual = "format" in summary ? "code-health" : "junit";
+  const actual = "format" in summary ? "code-health" : "reportFormat" in summary && summary.reportFormat === "CTRF" ? "ctrf" : "junit";
   if (actual === kind) return void 0;
-  return kind === "junit" ? "matched as JUnit XML, but it is a code-health report (list it under code-health)" : "matched as a code-health report, but it is JUnit XML (list it under junit)";
+  const said = { junit: "JUnit XML", ctrf: "a CTRF report", "code-health": "a code-health report" };
+  return `matched as ${said[kind]}, but it is ${said[actual]} (list it under ${actual})`;
 }
 async function gitHead(cwd) {
   const run2 = promisify(execFile);
@@ -27458,6 +27663,7 @@ function parse3(args) {
         url: { type: "string" },
         junit: { type: "string", multiple: true },
         "code-health": { type: "string", multiple: true },
+        ctrf: { type: "string", multiple: true },
         token: { type: "string" },
         sha: { type: "string" },
         ref: { type: "string" },
@@ -27510,10 +27716,14 @@ ${uploadUsage}`);
   }
   const patterns = {
     junit: splitPatterns2(values.junit ?? []),
-    "code-health": splitPatterns2(values["code-health"] ?? [])
+    "code-health": splitPatterns2(values["code-health"] ?? []),
+    ctrf: splitPatterns2(values.ctrf ?? [])
   };
-  if (patterns.junit.length === 0 && patterns["code-health"].length === 0) {
-    throw new UploadError(UPLOAD_EXIT.usage, "Name the reports to upload with --junit and/or --code-health");
+  if (patterns.junit.length === 0 && patterns["code-health"].length === 0 && patterns.ctrf.length === 0) {
+    throw new UploadError(
+      UPLOAD_EXIT.usage,
+      "Name the reports to upload with --junit, --ctrf and/or --code-health"
+    );
   }
   const defaults = ciDefaults2(io.env);
   const hint = (name, flag, fallback, schema) => {
@@ -27630,9 +27840,11 @@ function actionArgs(env) {
   const args = ["--url", actionInput(env, "url")];
   const junit = actionInput(env, "junit");
   const codeHealth = actionInput(env, "code-health");
+  const ctrf = actionInput(env, "ctrf");
   const token = actionInput(env, "token");
   if (junit) args.push("--junit", junit);
   if (codeHealth) args.push("--code-health", codeHealth);
+  if (ctrf) args.push("--ctrf", ctrf);
   if (token) args.push("--token", token);
   if (booleanInput(env, "fail-on-missing")) args.push("--fail-on-missing");
   if (booleanInput(env, "force")) args.push("--force");
