@@ -7,10 +7,12 @@
  * 2. every locator the code calls (read from its syntax tree) was recorded
  *    by the crawl — {@link locatorsInCode};
  * 3. when the crawled app is reachable under the crawler's SSRF rules, the
- *    files are run once headless by the real `@playwright/test` runner, every
- *    browser request through the same guard — {@link runPlaywrightFiles} —
- *    and its JUnit report (TIDs in the test names, `T12::…`, readable by
- *    `shared/reports/junit`) is returned with the counts.
+ *    files are run once headless by the real `@playwright/test` runner in a
+ *    sandbox (issue 25: {@link detectIsolation}), every request of the
+ *    browser and of Node through the guard narrowed to exactly the crawl's
+ *    origins ({@link createOriginGuard}) — {@link runPlaywrightFiles} — and
+ *    its JUnit report (TIDs in the test names, `T12::…`, readable by
+ *    `shared/reports/junit`, scrubbed of secrets) is returned with the counts.
  *
  * @module
  */
@@ -21,12 +23,18 @@ import { parseJUnit } from '../../reports/junit/parse.ts';
 import type { CrawlFacts, PlaywrightFile, VerifyOutcome } from '../agents.types.ts';
 import { crawlLocators } from '../stages/crawl-facts.ts';
 import { canonicalLocator, locatorsInCode, parses, testTitlesInCode } from './code-facts.ts';
+import { crawlOrigins, createOriginGuard } from './origins.ts';
 import { runPlaywrightFiles } from './run-tests.ts';
+import { detectIsolation } from './sandbox.ts';
+import { scrubSecrets } from './scrub.ts';
 import { typecheckFiles } from './typecheck.ts';
 
 export { canonicalLocator, locatorsInCode, parses, testTitlesInCode, tidsInCode } from './code-facts.ts';
 export { startGuardProxy } from './guard-proxy.ts';
+export { crawlOrigins, createOriginGuard, normalizedOrigin } from './origins.ts';
 export { runPlaywrightFiles } from './run-tests.ts';
+export { detectIsolation, SANDBOX_ENV } from './sandbox.ts';
+export { scrubSecrets } from './scrub.ts';
 export { typecheckFiles } from './typecheck.ts';
 
 /** Default bound on the whole test run, ms. */
@@ -45,6 +53,13 @@ export interface VerifyRunSettings {
   readonly workers?: number;
   /** DNS resolver of the guard (tests). */
   readonly resolver?: Resolver;
+  /**
+   * Origins of the runtime's own services (its API, object store, database,
+   * GitHub and OpenAI endpoints): refused even when the crawl started there.
+   */
+  readonly ownOrigins?: readonly string[];
+  /** Secret values to take out of what the tests print, besides the server's environment's ({@link scrubSecrets}). */
+  readonly secrets?: readonly string[];
 }
 
 function allowList(entries: readonly (string | AllowedHost)[]): AllowedHost[] {
@@ -93,10 +108,17 @@ export async function verifyPlaywrightFiles(input: {
   if (input.files.length === 0) return notRun('no test files');
   if (!input.crawl) return notRun('no crawl: there is no app to run the tests against');
   if (!input.run) return notRun('running the tests was not requested');
-  const guard = createNetworkGuard({
-    allowedHosts: allowList(input.run.allowedHosts),
-    ...(input.run.resolver ? { resolver: input.run.resolver } : {}),
-  });
+  const isolation = await detectIsolation();
+  if (!isolation.ok) return notRun(isolation.reason);
+  const origins = crawlOrigins(input.crawl);
+  const guard = createOriginGuard(
+    createNetworkGuard({
+      allowedHosts: allowList(input.run.allowedHosts),
+      ...(input.run.resolver ? { resolver: input.run.resolver } : {}),
+    }),
+    origins,
+    input.run.ownOrigins ?? [],
+  );
   try {
     await guardedFetch(guard, {
       url: input.crawl.startUrl,
@@ -122,13 +144,17 @@ export async function verifyPlaywrightFiles(input: {
     guard,
     chromiumPath,
     timeoutMs: input.run.timeoutMs ?? VERIFY_RUN_TIMEOUT_MS,
+    isolation: isolation.isolation,
+    origins: origins.map((o) => new URL(o).origin),
+    ...(input.run.secrets ? { secrets: input.run.secrets } : {}),
     ...(input.run.workers ? { workers: input.run.workers } : {}),
   });
   if (!run.junitXml) {
     return notRun(
-      run.timedOut
-        ? 'the test run timed out'
-        : `the test runner wrote no report (exit ${run.exitCode}): ${run.output.slice(-500)}`,
+      run.notRunReason ??
+        (run.timedOut
+          ? 'the test run timed out'
+          : `the test runner wrote no report (exit ${run.exitCode}): ${scrubSecrets(run.output.slice(-500), input.run.secrets)}`),
     );
   }
   const counts = await parseJUnit(run.junitXml);
