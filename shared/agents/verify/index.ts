@@ -23,6 +23,7 @@ import { parseJUnit } from '../../reports/junit/parse.ts';
 import type { CrawlFacts, PlaywrightFile, VerifyOutcome } from '../agents.types.ts';
 import { crawlLocators } from '../stages/crawl-facts.ts';
 import { canonicalLocator, locatorsInCode, parses, testTitlesInCode } from './code-facts.ts';
+import { codePolicyViolations } from './code-policy.ts';
 import { crawlOrigins, createOriginGuard } from './origins.ts';
 import { runPlaywrightFiles } from './run-tests.ts';
 import { detectIsolation } from './sandbox.ts';
@@ -30,6 +31,7 @@ import { scrubSecrets } from './scrub.ts';
 import { typecheckFiles } from './typecheck.ts';
 
 export { canonicalLocator, locatorsInCode, parses, testTitlesInCode, tidsInCode } from './code-facts.ts';
+export { codePolicyViolations } from './code-policy.ts';
 export { startGuardProxy } from './guard-proxy.ts';
 export { crawlOrigins, createOriginGuard, normalizedOrigin } from './origins.ts';
 export { runPlaywrightFiles } from './run-tests.ts';
@@ -96,10 +98,14 @@ export async function verifyPlaywrightFiles(input: {
   run: VerifyRunSettings | null;
 }): Promise<{ outcome: VerifyOutcome; junitXml: string | null }> {
   const typeErrors = input.files.length > 0 ? typecheckFiles(input.files) : [];
+  const codeRefused = input.files.flatMap((f) =>
+    codePolicyViolations(f.content).map((violation) => `${f.path}:${violation}`),
+  );
   const base = {
     typecheck: typeErrors.length === 0 ? ('ok' as const) : ('failed' as const),
     typeErrors,
     locatorsMissing: missingLocators(input.files, input.crawl),
+    codeRefused,
   };
   const notRun = (reason: string) => ({
     outcome: { ...base, ran: false, notRunReason: reason, tests: 0, passed: 0, failed: 0, skipped: 0 },
@@ -138,8 +144,12 @@ export async function verifyPlaywrightFiles(input: {
   }
   // The runner refuses to run anything when one file does not load: files that do not parse are left out
   // (their tests count as failed below); files with type errors only still run (types are stripped).
-  const runnable = input.files.filter((f) => parses(f.content));
-  if (runnable.length === 0) return notRun('no file parses: there is nothing the runner could load');
+  // Files outside the code allow-list are not run either (their tests count as failed).
+  const runnable = input.files.filter(
+    (f) => parses(f.content) && codePolicyViolations(f.content).length === 0,
+  );
+  if (runnable.length === 0)
+    return notRun('no file parses and keeps to the code allow-list: there is nothing the runner may load');
   const run = await runPlaywrightFiles(runnable, {
     guard,
     chromiumPath,
