@@ -585,7 +585,7 @@ export const topology = {
       dockerfile: 'infra/runner/Dockerfile',
       cpu: 2048,
       memoryMb: 4096,
-      timeoutSeconds: 900,
+      timeoutSeconds: 300,
       egressPorts: [80, 443],
     },
   },

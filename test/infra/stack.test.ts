@@ -531,7 +531,7 @@ describe('single-use runners (issue 25)', () => {
 
   it('gives the runner nothing secret and no route to the data tier', () => {
     const [[, task]] = resourcesOfType(s.json, 'AWS::ECS::TaskDefinition') as [[string, CfnResource]];
-    const [container] = task.Properties?.ContainerDefinitions;
+    const [container] = task.Properties?.ContainerDefinitions ?? [];
     expect(container.Secrets).toBeUndefined();
     expect(container.User).toBe('65534:65534');
     const names = (container.Environment as { Name: string }[]).map((e) => e.Name).sort();
@@ -549,7 +549,11 @@ describe('single-use runners (issue 25)', () => {
     ) as [[string, CfnResource]];
     expect(
       (
-        group.Properties?.SecurityGroupEgress as { IpProtocol: string; FromPort: number; ToPort: number }[]
+        (group.Properties?.SecurityGroupEgress ?? []) as {
+          IpProtocol: string;
+          FromPort: number;
+          ToPort: number;
+        }[]
       ).map((e) => [e.IpProtocol, e.FromPort, e.ToPort]),
     ).toEqual([['tcp', 443, 443]]);
   });

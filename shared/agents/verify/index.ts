@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { topology } from '../../../infra/topology.ts';
 import { type AllowedHost, parseAllowedHosts } from '../../crawl/address.ts';
 import { chromiumExecutable } from '../../crawl/chromium.ts';
 import { createNetworkGuard, guardedFetch, type Resolver, TargetRefusedError } from '../../crawl/network.ts';
@@ -39,8 +40,8 @@ export { detectIsolation, SANDBOX_ENV } from './sandbox.ts';
 export { scrubSecrets } from './scrub.ts';
 export { typecheckFiles } from './typecheck.ts';
 
-/** Default bound on the whole test run, ms. */
-export const VERIFY_RUN_TIMEOUT_MS = 300_000;
+/** Default bound on the whole test run, ms: the verify runner's (`runners.verify` in the topology, both runtimes). */
+export const VERIFY_RUN_TIMEOUT_MS = topology.runners.verify.timeoutSeconds * 1000;
 const REACHABILITY_TIMEOUT_MS = 5_000;
 
 /** How verify may run the tests. */
