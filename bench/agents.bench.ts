@@ -242,6 +242,26 @@ export default async function bench(): Promise<void> {
     });
     times.verify = performance.now() - started;
 
+    // Baseline 3 (issue 25): the same verify unisolated (ASSAY_VERIFY_SANDBOX=off), then isolated again, both warm.
+    const verifyOnce = async (sandbox: 'off' | 'auto') => {
+      const previous = process.env.ASSAY_VERIFY_SANDBOX;
+      process.env.ASSAY_VERIFY_SANDBOX = sandbox;
+      const t0 = performance.now();
+      try {
+        const again = await verifyPlaywrightFiles({
+          files,
+          crawl,
+          run: { allowedHosts: [`127.0.0.1:${site.port}`], workers: 2 },
+        });
+        return { ms: performance.now() - t0, passed: again.outcome.passed };
+      } finally {
+        if (previous === undefined) delete process.env.ASSAY_VERIFY_SANDBOX;
+        else process.env.ASSAY_VERIFY_SANDBOX = previous;
+      }
+    };
+    const unisolated = await verifyOnce('off');
+    const isolated = await verifyOnce('auto');
+
     // Baseline 2: a bare Chromium that opens the page each test opens, in a fresh context per test as the runner does.
     const opened = files.flatMap((f) =>
       [...f.content.matchAll(/page\.goto\('([^']+)'\)/g)].map((m) => m[1] ?? '/'),
@@ -287,6 +307,9 @@ export default async function bench(): Promise<void> {
     );
     console.log(
       `  ratios:     offline agents (analyst+QA+automation) = ${((agentsMs / crawlMs) * 100).toFixed(1)}% of the crawl; verify = ${(times.verify! / crawlMs).toFixed(2)}× the crawl, ${(times.verify! / bareMs).toFixed(1)}× the bare browser`,
+    );
+    console.log(
+      `  isolation:  verify in the sandbox ${seconds(isolated.ms)} (${isolated.passed} passed) vs unisolated ${seconds(unisolated.ms)} (${unisolated.passed} passed): ${(isolated.ms / unisolated.ms).toFixed(2)}× (both warm, same run)`,
     );
     if (outcome.notRunReason) console.log(`  note:       ${outcome.notRunReason}`);
   } finally {

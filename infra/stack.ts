@@ -20,6 +20,7 @@ import { Network } from './constructs/network.ts';
 import { checkVisibilityTimeout, QueueWithDlq } from './constructs/queue-with-dlq.ts';
 import type { DeploymentSettings } from './constructs/settings.ts';
 import { SharedRoles } from './constructs/shared-roles.ts';
+import { SingleUseRunner } from './constructs/single-use-runner.ts';
 import { planUses } from './constructs/uses.ts';
 import type { Wiring } from './constructs/wiring.ts';
 import { Workflow } from './constructs/workflow.ts';
@@ -50,6 +51,8 @@ export interface AssayStackProps extends Omit<StackProps, 'env'> {
 export class AssayStack extends Stack {
   /** Every application function, by construct path (for tests and reports). */
   readonly functions = new Map<string, AppFunction>();
+  /** Single-use runners (`topology.runners`), by name. */
+  readonly runners = new Map<string, SingleUseRunner>();
   /** The IAM findings acknowledged against {@link IAM_JUSTIFICATIONS}. */
   readonly iamFindings = new JustifiedIamFindings(IAM_JUSTIFICATIONS);
   private readonly zones: string[];
@@ -122,6 +125,22 @@ export class AssayStack extends Stack {
     this.addBucketNotifications(topology.bucketNotifications, bucket);
     this.addWorkflows(topology.stateMachines, props.workflows);
     this.addSchedules(topology.schedules, settings.environment);
+    // A runner needs the internet (the crawled apps, the image registry): a deployment without egress
+    // (no NAT) has none, and there verify answers `ran: false` as it does in any Lambda.
+    for (const [name, entry] of Object.entries(settings.natGateways > 0 ? (topology.runners ?? {}) : {})) {
+      const runner = new SingleUseRunner(this, `Runner${pascalCase(name)}`, {
+        name,
+        entry,
+        projectRoot: props.projectRoot,
+        availabilityZones: settings.availabilityZones,
+      });
+      this.runners.set(name, runner);
+      this.output(
+        `Runner${pascalCase(name)}TaskDefinitionArn`,
+        runner.taskDefinition.taskDefinitionArn,
+        `Single-use ${name} runner (Fargate task definition)`,
+      );
+    }
 
     // Migrations run once the database is reachable, and before new code goes live.
     const migration = new MigrationStep(this, 'Migration', {

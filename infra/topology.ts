@@ -596,6 +596,16 @@ export const topology = {
       },
     },
   },
+  // Issue 25: model-written Playwright tests run in a single-use environment, never with the server's powers.
+  runners: {
+    verify: {
+      dockerfile: 'infra/runner/Dockerfile',
+      cpu: 2048,
+      memoryMb: 4096,
+      timeoutSeconds: 300,
+      egressPorts: [80, 443],
+    },
+  },
   schedules: {
     'sweep-webhook-deliveries': {
       handler: 'functions/schedules/sweep-webhook-deliveries.ts',

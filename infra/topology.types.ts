@@ -90,4 +90,27 @@ export interface Topology {
   bucketNotifications: readonly BucketNotification[];
   stateMachines: Readonly<Record<string, StateMachineEntry>>;
   schedules: Readonly<Record<string, ScheduleEntry>>;
+  /** Single-use environments for code Assay did not write, by name. */
+  runners?: Readonly<Record<string, RunnerEntry>>;
+}
+
+/**
+ * A single-use environment that runs code Assay did not write (issue 25: the
+ * verify runner for model-written Playwright tests). Locally: the sandbox of
+ * `shared/agents/verify/sandbox.ts` (util-linux `unshare`). On AWS: a Fargate
+ * task per run in a VPC of its own — public subnets, no NAT, no endpoints, no
+ * route to the data tier — whose task role has no permissions and whose
+ * environment holds nothing secret.
+ */
+export interface RunnerEntry {
+  /** Dockerfile of the runner's image, relative to the project root (AWS). */
+  dockerfile: string;
+  /** Fargate vCPU units (1024 = 1 vCPU). */
+  cpu: 256 | 512 | 1024 | 2048 | 4096;
+  /** Fargate memory, MiB. */
+  memoryMb: number;
+  /** Bound on one run, seconds (the state machine's `.sync` wait). */
+  timeoutSeconds: number;
+  /** TCP ports the runner may connect out to (the crawled apps' web ports). */
+  egressPorts: readonly number[];
 }

@@ -53,6 +53,7 @@ import {
   type VerifyOutcome,
 } from './agents.types.ts';
 import { searchChunks } from './retrieval.ts';
+import { runtimeOrigins } from './verify/origins.ts';
 
 /**
  * The agents a step calls (`shared/agents/{llm,stages,verify}`), gathered by
@@ -84,6 +85,8 @@ export interface AgentToolkit {
     crawl: CrawlFacts | null;
     run: {
       allowedHosts: ReturnType<typeof crawlAllowedHosts>;
+      /** Origins of the runtime's own services, refused to the tests even when crawled. */
+      ownOrigins?: string[];
       chromiumPath?: string;
       timeoutMs?: number;
     } | null;
@@ -428,7 +431,20 @@ export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: 
   const { outcome, junitXml } = await deps.agents.verify({
     files,
     crawl,
-    run: crawl ? { allowedHosts: crawlAllowedHosts(deps.config) } : null,
+    run: crawl
+      ? {
+          allowedHosts: crawlAllowedHosts(deps.config),
+          ownOrigins: runtimeOrigins([
+            deps.config.DATABASE_URL,
+            deps.config.ASSAY_S3_ENDPOINT,
+            deps.config.ASSAY_PUBLIC_URL,
+            deps.config.ASSAY_DASHBOARD_URL,
+            deps.config.ASSAY_GITHUB_API_URL,
+            deps.config.ASSAY_OPENAI_BASE_URL,
+            deps.config.ASSAY_EMBEDDINGS_BASE_URL,
+          ]),
+        }
+      : null,
   });
   await withTenant(deps.db, ref.orgId, (trx) =>
     trx

@@ -100,6 +100,11 @@ export const verifyOutcomeSchema = z.object({
   typeErrors: z.array(text()).default([]),
   /** Locators used by the files that the crawl did not record. */
   locatorsMissing: z.array(z.object({ path: text(), locator: text() })),
+  /**
+   * Why files were refused by the code allow-list (issue 25), `path:line:col
+   * reason`; a refused file is not run and its tests count as failed.
+   */
+  codeRefused: z.array(text()).optional(),
   /** Whether the tests were run against the crawled app (false: not reachable, refused, or no crawl). */
   ran: z.boolean(),
   /** Why they were not run, when `ran` is false. */

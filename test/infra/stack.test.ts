@@ -501,6 +501,64 @@ describe('state machines and schedules', () => {
   });
 });
 
+describe('single-use runners (issue 25)', () => {
+  it('runs the verify runner as Fargate tasks only, with a task role that has no statement', () => {
+    const [[taskId, task]] = resourcesOfType(s.json, 'AWS::ECS::TaskDefinition') as [[string, CfnResource]];
+    expect(taskId).toMatch(/^RunnerVerify/);
+    expect(task.Properties?.RequiresCompatibilities).toEqual(['FARGATE']);
+    expect(task.Properties?.NetworkMode).toBe('awsvpc');
+    // Single use: no service keeps a task alive; each run is one RunTask.
+    expect(resourcesOfType(s.json, 'AWS::ECS::Service')).toEqual([]);
+    const taskRole = referencedId(task.Properties?.TaskRoleArn);
+    expect(taskRole).toBeDefined();
+    expect(statementsOfRole(s.json, taskRole!)).toEqual([]);
+    expect(s.json.Resources[taskRole!]?.Properties?.ManagedPolicyArns).toBeUndefined();
+    // The execution role (ECS's, not the code's) may pull the image and write this runner's own logs only.
+    const executionRole = referencedId(task.Properties?.ExecutionRoleArn)!;
+    const logGroup = referencedId(
+      task.Properties?.ContainerDefinitions[0].LogConfiguration.Options['awslogs-group'],
+    )!;
+    for (const statement of statementsOfRole(s.json, executionRole)) {
+      const actions = actionsOf(statement);
+      const logs = actions.filter((a) => a.startsWith('logs:'));
+      if (logs.length > 0) expect(referencedId([statement.Resource].flat()[0]) ?? '', 'logs').toBe(logGroup);
+      expect(
+        actions.every((a) => a.startsWith('logs:') || a.startsWith('ecr:')),
+        actions.join(),
+      ).toBe(true);
+    }
+  });
+
+  it('gives the runner nothing secret and no route to the data tier', () => {
+    const [[, task]] = resourcesOfType(s.json, 'AWS::ECS::TaskDefinition') as [[string, CfnResource]];
+    const [container] = task.Properties?.ContainerDefinitions ?? [];
+    expect(container.Secrets).toBeUndefined();
+    expect(container.User).toBe('65534:65534');
+    const names = (container.Environment as { Name: string }[]).map((e) => e.Name).sort();
+    expect(names).toEqual(['ASSAY_LOG_LEVEL', 'ASSAY_RUNTIME', 'ASSAY_VERIFY_SANDBOX']);
+    // Its own VPC: public subnets only, no NAT, no endpoints, no peering; out on the web ports only.
+    const vpcs = resourcesOfType(s.json, 'AWS::EC2::VPC').map(([id]) => id);
+    expect(vpcs.filter((id) => id.startsWith('RunnerVerify'))).toHaveLength(1);
+    expect(resourcesOfType(s.json, 'AWS::EC2::VPCPeeringConnection')).toEqual([]);
+    const runnerVpc = vpcs.find((id) => id.startsWith('RunnerVerify'))!;
+    for (const type of ['AWS::EC2::NatGateway', 'AWS::EC2::VPCEndpoint'])
+      for (const [, r] of resourcesOfType(s.json, type))
+        expect(referencedId(r.Properties?.VpcId ?? r.Properties?.SubnetId)).not.toBe(runnerVpc);
+    const [[, group]] = resourcesOfType(s.json, 'AWS::EC2::SecurityGroup').filter(([id]) =>
+      id.startsWith('RunnerVerify'),
+    ) as [[string, CfnResource]];
+    expect(
+      (
+        (group.Properties?.SecurityGroupEgress ?? []) as {
+          IpProtocol: string;
+          FromPort: number;
+          ToPort: number;
+        }[]
+      ).map((e) => [e.IpProtocol, e.FromPort, e.ToPort]),
+    ).toEqual([['tcp', 443, 443]]);
+  });
+});
+
 describe('IAM and cdk-nag', () => {
   /** Actions AWS offers no resource-level permission for (or on a resource unknown at synthesis). */
   const STAR_RESOURCE_ACTIONS = new Set([
@@ -518,6 +576,8 @@ describe('IAM and cdk-nag', () => {
     'logs:DescribeLogGroups',
     'logs:PutRetentionPolicy',
     'logs:DeleteRetentionPolicy',
+    // The runner's execution role (ECS pulls its image): no resource-level permission exists.
+    'ecr:GetAuthorizationToken',
   ]);
 
   it('has no policy granting wildcard actions, and Resource * only for actions that cannot be scoped', () => {

@@ -18,6 +18,7 @@ import { callStructured } from '../llm/call.ts';
 import { automationPrompt } from '../prompts/automation.ts';
 import { promptRequest } from '../prompts/prompt.ts';
 import { canonicalLocator, locatorsInCode, testTitlesInCode, tidsInCode } from '../verify/code-facts.ts';
+import { codePolicyViolations } from '../verify/code-policy.ts';
 import { crawlLocators } from './crawl-facts.ts';
 import { specPath, testTag } from './naming.ts';
 import { type AutomationInput, type AutomationOutput, automationOutputSchema } from './schemas.ts';
@@ -40,6 +41,8 @@ export function automationProblems(
   if (output.path !== input.path) problems.push(`path: expected ${input.path}, got ${output.path}`);
   if (!/from\s+['"]@playwright\/test['"]/.test(output.content))
     problems.push("content: the file must import { expect, test } from '@playwright/test'");
+  // The syntax-tree allow-list (issue 25): a file outside it is invalid output, with each reason.
+  for (const violation of codePolicyViolations(output.content)) problems.push(`content: ${violation}`);
   const titles = testTitlesInCode(output.content);
   for (const tc of input.testCases) {
     const tag = `${testTag(tc)}::`;

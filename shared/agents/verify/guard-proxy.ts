@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { chmod } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
@@ -16,7 +17,7 @@ import { guardedFetch, type NetworkGuard, TargetRefusedError } from '../../crawl
 
 /** A running proxy. */
 export interface GuardProxy {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `unix:<path>` when it listens on a Unix socket. */
   readonly url: string;
   /** Targets refused, `url: reason`, in order. */
   readonly refused: readonly string[];
@@ -41,10 +42,32 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   });
 }
 
-/** Starts a proxy over `guard`; each response body is cut at `maxBytes`, each fetch at `timeoutMs`. */
+/**
+ * The address a `CONNECT host:port` tunnel goes to: checked as `https://` (TLS,
+ * `wss:`), else as `http://` (Chromium tunnels plain `ws:` through an HTTP
+ * proxy too). The first refusal is thrown when both are refused.
+ */
+async function resolveTunnel(guard: NetworkGuard, authority: string): Promise<{ address: string }> {
+  try {
+    return await guard.resolve(`https://${authority}/`);
+  } catch (first) {
+    try {
+      return await guard.resolve(`http://${authority}/`);
+    } catch {
+      throw first;
+    }
+  }
+}
+
+/**
+ * Starts a proxy over `guard`; each response body is cut at `maxBytes`, each
+ * fetch at `timeoutMs`. It listens on an ephemeral port of 127.0.0.1, or on
+ * the Unix socket `socketPath` (mode 0666: the sandboxed runner connects to it
+ * from its own network namespace).
+ */
 export async function startGuardProxy(
   guard: NetworkGuard,
-  options: { timeoutMs: number; maxBytes: number },
+  options: { timeoutMs: number; maxBytes: number; socketPath?: string },
 ): Promise<GuardProxy> {
   const refused: string[] = [];
   const sockets = new Set<Socket>();
@@ -86,7 +109,7 @@ export async function startGuardProxy(
     client.on('error', () => undefined);
     try {
       const { port } = new URL(`https://${authority}`);
-      const { address } = await guard.resolve(`https://${authority}/`);
+      const { address } = await resolveTunnel(guard, authority);
       const upstream = connect({ host: address, port: Number(port || 443) });
       sockets.add(upstream);
       upstream.on('close', () => sockets.delete(upstream));
@@ -108,11 +131,18 @@ export async function startGuardProxy(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    if (options.socketPath) server.listen(options.socketPath, () => resolve());
+    else server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  let url: string;
+  if (options.socketPath) {
+    await chmod(options.socketPath, 0o666);
+    url = `unix:${options.socketPath}`;
+  } else {
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     refused,
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -7,13 +7,16 @@
  * 2. every locator the code calls (read from its syntax tree) was recorded
  *    by the crawl — {@link locatorsInCode};
  * 3. when the crawled app is reachable under the crawler's SSRF rules, the
- *    files are run once headless by the real `@playwright/test` runner, every
- *    browser request through the same guard — {@link runPlaywrightFiles} —
- *    and its JUnit report (TIDs in the test names, `T12::…`, readable by
- *    `shared/reports/junit`) is returned with the counts.
+ *    files are run once headless by the real `@playwright/test` runner in a
+ *    sandbox (issue 25: {@link detectIsolation}), every request of the
+ *    browser and of Node through the guard narrowed to exactly the crawl's
+ *    origins ({@link createOriginGuard}) — {@link runPlaywrightFiles} — and
+ *    its JUnit report (TIDs in the test names, `T12::…`, readable by
+ *    `shared/reports/junit`, scrubbed of secrets) is returned with the counts.
  *
  * @module
  */
+import { topology } from '../../../infra/topology.ts';
 import { type AllowedHost, parseAllowedHosts } from '../../crawl/address.ts';
 import { chromiumExecutable } from '../../crawl/chromium.ts';
 import { createNetworkGuard, guardedFetch, type Resolver, TargetRefusedError } from '../../crawl/network.ts';
@@ -21,16 +24,24 @@ import { parseJUnit } from '../../reports/junit/parse.ts';
 import type { CrawlFacts, PlaywrightFile, VerifyOutcome } from '../agents.types.ts';
 import { crawlLocators } from '../stages/crawl-facts.ts';
 import { canonicalLocator, locatorsInCode, parses, testTitlesInCode } from './code-facts.ts';
+import { codePolicyViolations } from './code-policy.ts';
+import { crawlOrigins, createOriginGuard } from './origins.ts';
 import { runPlaywrightFiles } from './run-tests.ts';
+import { detectIsolation } from './sandbox.ts';
+import { scrubSecrets } from './scrub.ts';
 import { typecheckFiles } from './typecheck.ts';
 
 export { canonicalLocator, locatorsInCode, parses, testTitlesInCode, tidsInCode } from './code-facts.ts';
+export { codePolicyViolations } from './code-policy.ts';
 export { startGuardProxy } from './guard-proxy.ts';
+export { crawlOrigins, createOriginGuard, normalizedOrigin } from './origins.ts';
 export { runPlaywrightFiles } from './run-tests.ts';
+export { detectIsolation, SANDBOX_ENV } from './sandbox.ts';
+export { scrubSecrets } from './scrub.ts';
 export { typecheckFiles } from './typecheck.ts';
 
-/** Default bound on the whole test run, ms. */
-export const VERIFY_RUN_TIMEOUT_MS = 300_000;
+/** Default bound on the whole test run, ms: the verify runner's (`runners.verify` in the topology, both runtimes). */
+export const VERIFY_RUN_TIMEOUT_MS = topology.runners.verify.timeoutSeconds * 1000;
 const REACHABILITY_TIMEOUT_MS = 5_000;
 
 /** How verify may run the tests. */
@@ -45,6 +56,13 @@ export interface VerifyRunSettings {
   readonly workers?: number;
   /** DNS resolver of the guard (tests). */
   readonly resolver?: Resolver;
+  /**
+   * Origins of the runtime's own services (its API, object store, database,
+   * GitHub and OpenAI endpoints): refused even when the crawl started there.
+   */
+  readonly ownOrigins?: readonly string[];
+  /** Secret values to take out of what the tests print, besides the server's environment's ({@link scrubSecrets}). */
+  readonly secrets?: readonly string[];
 }
 
 function allowList(entries: readonly (string | AllowedHost)[]): AllowedHost[] {
@@ -81,10 +99,14 @@ export async function verifyPlaywrightFiles(input: {
   run: VerifyRunSettings | null;
 }): Promise<{ outcome: VerifyOutcome; junitXml: string | null }> {
   const typeErrors = input.files.length > 0 ? typecheckFiles(input.files) : [];
+  const codeRefused = input.files.flatMap((f) =>
+    codePolicyViolations(f.content).map((violation) => `${f.path}:${violation}`),
+  );
   const base = {
     typecheck: typeErrors.length === 0 ? ('ok' as const) : ('failed' as const),
     typeErrors,
     locatorsMissing: missingLocators(input.files, input.crawl),
+    codeRefused,
   };
   const notRun = (reason: string) => ({
     outcome: { ...base, ran: false, notRunReason: reason, tests: 0, passed: 0, failed: 0, skipped: 0 },
@@ -93,10 +115,17 @@ export async function verifyPlaywrightFiles(input: {
   if (input.files.length === 0) return notRun('no test files');
   if (!input.crawl) return notRun('no crawl: there is no app to run the tests against');
   if (!input.run) return notRun('running the tests was not requested');
-  const guard = createNetworkGuard({
-    allowedHosts: allowList(input.run.allowedHosts),
-    ...(input.run.resolver ? { resolver: input.run.resolver } : {}),
-  });
+  const isolation = await detectIsolation();
+  if (!isolation.ok) return notRun(isolation.reason);
+  const origins = crawlOrigins(input.crawl);
+  const guard = createOriginGuard(
+    createNetworkGuard({
+      allowedHosts: allowList(input.run.allowedHosts),
+      ...(input.run.resolver ? { resolver: input.run.resolver } : {}),
+    }),
+    origins,
+    input.run.ownOrigins ?? [],
+  );
   try {
     await guardedFetch(guard, {
       url: input.crawl.startUrl,
@@ -116,19 +145,27 @@ export async function verifyPlaywrightFiles(input: {
   }
   // The runner refuses to run anything when one file does not load: files that do not parse are left out
   // (their tests count as failed below); files with type errors only still run (types are stripped).
-  const runnable = input.files.filter((f) => parses(f.content));
-  if (runnable.length === 0) return notRun('no file parses: there is nothing the runner could load');
+  // Files outside the code allow-list are not run either (their tests count as failed).
+  const runnable = input.files.filter(
+    (f) => parses(f.content) && codePolicyViolations(f.content).length === 0,
+  );
+  if (runnable.length === 0)
+    return notRun('no file parses and keeps to the code allow-list: there is nothing the runner may load');
   const run = await runPlaywrightFiles(runnable, {
     guard,
     chromiumPath,
     timeoutMs: input.run.timeoutMs ?? VERIFY_RUN_TIMEOUT_MS,
+    isolation: isolation.isolation,
+    origins: origins.map((o) => new URL(o).origin),
+    ...(input.run.secrets ? { secrets: input.run.secrets } : {}),
     ...(input.run.workers ? { workers: input.run.workers } : {}),
   });
   if (!run.junitXml) {
     return notRun(
-      run.timedOut
-        ? 'the test run timed out'
-        : `the test runner wrote no report (exit ${run.exitCode}): ${run.output.slice(-500)}`,
+      run.notRunReason ??
+        (run.timedOut
+          ? 'the test run timed out'
+          : `the test runner wrote no report (exit ${run.exitCode}): ${scrubSecrets(run.output.slice(-500), input.run.secrets)}`),
     );
   }
   const counts = await parseJUnit(run.junitXml);

@@ -334,4 +334,25 @@ describe('the automation engineer with a model that invents a selector', () => {
       ['automation', 'automation', 'ok'],
     ]);
   });
+
+  it('refuses hostile code as invalid output with the precise reasons, twice, and runs none of it', async () => {
+    const hostile = (body: string) =>
+      JSON.stringify({
+        path: 'tests/r1-sign-in.spec.ts',
+        content: `import { expect, test } from '@playwright/test';\nimport { execSync } from 'node:child_process';\ntest('T4::rejects an empty email', async ({ page }) => {\n  ${body}\n  await page.goto('/signin');\n  await expect(page).toHaveURL('/signin');\n});\n`,
+      });
+    fake.enqueue(
+      hostile("execSync('env > /tmp/leak');"),
+      hostile("const F = (async () => {})['constr' + 'uctor']; await F('return process')().env;"),
+    );
+    const { ctx, calls } = recordingContext(await provider());
+    const error = await runAutomation(ctx, { requirement, testCases: [testCase], crawl }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AgentOutputError);
+    const feedback = String(fake.completionRequests[1]?.messages[3]?.content);
+    expect(feedback).toContain("imports 'node:child_process': only '@playwright/test' may be imported");
+    expect(calls.map((c) => c.outcome)).toEqual(['invalid', 'invalid']);
+    expect(calls[1]?.error).toContain('computed property access needs a literal key');
+  });
 });
