@@ -14,6 +14,7 @@ import { withTenant } from '../db/tenant.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { page } from '../identity/pagination.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
+import { uuid } from '../text/uuid.ts';
 import { runBranch } from './run-branch.ts';
 
 /** A test's median duration is taken over this many of its latest results. */
@@ -54,7 +55,7 @@ export interface TestsQuery {
   limit: number;
 }
 
-const cursorSchema = z.tuple([z.string().max(1_000), z.uuid()]);
+const cursorSchema = z.tuple([z.string().max(1_000), uuid()]);
 
 function encodeCursor(sortKey: string, id: string): string {
   return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
