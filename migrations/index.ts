@@ -17,6 +17,7 @@ import * as crawls from './2026-11-29T05-00-00_crawls.ts';
 import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-deletion.ts';
 import * as testAnalytics from './2026-11-29T22-00-00_test-analytics.ts';
 import * as agentRuns from './2026-11-29T22-10-00_agent-runs.ts';
+import * as agentRunEventSequence from './2026-12-08T03-00-00_agent-run-event-sequence.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T06-00-00_org-export-and-deletion': orgExportAndDeletion,
   '2026-11-29T22-00-00_test-analytics': testAnalytics,
   '2026-11-29T22-10-00_agent-runs': agentRuns,
+  '2026-12-08T03-00-00_agent-run-event-sequence': agentRunEventSequence,
 };

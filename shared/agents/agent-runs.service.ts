@@ -395,17 +395,25 @@ export async function cancelAgentRun(
 /** Largest page of events. */
 export const EVENTS_PAGE = 500;
 
-/** Events of a run after the event id `after` (exclusive), in order. @throws NotFoundError */
+/**
+ * Events of a run after the event id `after` (exclusive), in order. Event ids
+ * number the events within their run (1, 2 …), so they say nothing about other
+ * runs or organisations. `afterFrom` names where `after` came from in a 400
+ * (`query.after`, or `header.last-event-id` for an SSE reconnect).
+ * @throws NotFoundError, ValidationError
+ */
 export async function listAgentRunEvents(
   db: Kysely<Database>,
   orgId: string,
   runId: string,
-  query: { after?: string; limit?: number },
+  query: { after?: string; limit?: number; afterFrom?: string },
 ): Promise<{ events: AgentRunEventView[]; status: AgentRunStatus }> {
-  if (query.after !== undefined && !/^\d{1,18}$/.test(query.after))
-    throw new ValidationError('after is not an event id', [
-      { path: 'query.after', message: 'a decimal event id' },
+  if (query.after !== undefined && !/^\d{1,18}$/.test(query.after)) {
+    const field = query.afterFrom ?? 'query.after';
+    throw new ValidationError(`${field} is not an event id`, [
+      { path: field, message: 'a decimal event id' },
     ]);
+  }
   return withTenant(db, orgId, async (trx) => {
     const run = await requireRun(trx, runId);
     const rows = await listEventRows(
@@ -418,7 +426,7 @@ export async function listAgentRunEvents(
       status: run.status,
       events: rows.map((row) =>
         agentRunEventSchema.parse({
-          id: String(row.id),
+          id: String(row.seq),
           type: row.type,
           stage: row.stage,
           data: row.data,
