@@ -121,13 +121,24 @@ async function checkInputs(trx: Transaction<Database>, request: AgentRunRequest)
   }
   const documentIds = [...new Set(request.documentIds ?? [])];
   if (documentIds.length > 0) {
-    const found = await trx.selectFrom('documents').select('id').where('id', 'in', documentIds).execute();
+    const found = await trx
+      .selectFrom('documents')
+      .select(['id', 'status', 'filename'])
+      .where('id', 'in', documentIds)
+      .execute();
     const known = new Set(found.map((r) => r.id));
     const missing = documentIds.filter((id) => !known.has(id));
     if (missing.length > 0)
       throw new NotFoundError(
         `Document${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
         'document_not_found',
+      );
+    // Only a parsed, embedded document can be cited: one still processing (or failed) has no chunks yet.
+    const notReady = found.filter((r) => r.status !== 'ready');
+    if (notReady.length > 0)
+      throw new ConflictError(
+        `${notReady.map((r) => `Document ${r.filename} (${r.id}) is ${r.status}`).join('; ')}, not ready: start the run once ${notReady.length > 1 ? 'they are' : 'it is'} ready`,
+        'document_not_ready',
       );
   }
   if (request.crawlId) {
