@@ -23,6 +23,7 @@ import * as testQuarantine from './2026-12-08T06-20-00_test-quarantine.ts';
 import * as searchUnspacedScripts from './2026-12-08T09-00-00_search-unspaced-scripts.ts';
 import * as ciSettings from './2026-12-08T07-00-00_ci-settings.ts';
 import * as pulledReports from './2026-12-08T07-10-00_pulled-reports.ts';
+import * as agentRunEventSequence from './2026-12-08T03-00-00_agent-run-event-sequence.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08T09-00-00_search-unspaced-scripts': searchUnspacedScripts,
   '2026-12-08T07-00-00_ci-settings': ciSettings,
   '2026-12-08T07-10-00_pulled-reports': pulledReports,
+  '2026-12-08T03-00-00_agent-run-event-sequence': agentRunEventSequence,
 };

@@ -13,6 +13,8 @@ export const handler = streamHandler(
       { db: await getDb(), heartbeatMs: config.ASSAY_EVENTS_HEARTBEAT_SECONDS * 1000 },
       access!.orgId,
       params.id,
-      { after: headers['last-event-id'] ?? query.after, sink },
+      headers['last-event-id'] !== undefined
+        ? { after: headers['last-event-id'], afterFrom: 'header.last-event-id', sink }
+        : { ...(query.after !== undefined ? { after: query.after } : {}), sink },
     ),
 );

@@ -10,12 +10,14 @@ import {
 } from '../../shared/agents/agent-runs.types.ts';
 import { ARTIFACT_KINDS } from '../../shared/agents/agents.types.ts';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
+import { intParam } from './params.ts';
 
 const orgParams = z.object({ org: text().min(1).max(100) });
-const runParams = orgParams.extend({ id: z.uuid() });
-const approvalParams = runParams.extend({ approvalId: z.uuid() });
-const artifactParams = runParams.extend({ artifactId: z.uuid() });
+const runParams = orgParams.extend({ id: uuid() });
+const approvalParams = runParams.extend({ approvalId: uuid() });
+const artifactParams = runParams.extend({ artifactId: uuid() });
 const tags = ['agents'];
 
 export const postAgentRun = defineRoute({
@@ -34,7 +36,7 @@ export const postAgentRun = defineRoute({
   tags,
   params: orgParams,
   body: agentRunRequestSchema,
-  response: z.object({ run: z.object({ id: z.uuid(), status: z.literal('running') }) }),
+  response: z.object({ run: z.object({ id: uuid(), status: z.literal('running') }) }),
   successStatus: 202,
   errors: {
     404: 'A repository, issue, document or crawl is unknown in this organisation',
@@ -178,7 +180,7 @@ export const getAgentRunArtifact = defineRoute({
   description: 'At its latest version, or at `version`.',
   tags,
   params: artifactParams,
-  query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+  query: z.object({ version: intParam().optional() }),
   response: artifactSchema,
 });
 

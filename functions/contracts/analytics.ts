@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
@@ -9,6 +10,10 @@ const flag = z
   .optional()
   .transform((value) => value !== undefined && value !== 'false' && value !== '0');
 
+/** The days a metrics range may name: Unix epoch to the end of year 2999 (later days overflow day arithmetic). */
+export const FIRST_DAY = '1970-01-01';
+export const LAST_DAY = '2999-12-31';
+
 const day = text()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (UTC)')
   .refine(
@@ -16,13 +21,14 @@ const day = text()
       !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
       new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
     'a calendar day',
-  );
+  )
+  .refine((value) => value >= FIRST_DAY && value <= LAST_DAY, `a day from ${FIRST_DAY} to ${LAST_DAY}`);
 
 const status = z.enum(['passed', 'failed', 'errored', 'skipped']);
 
 export const testSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     suite: text(),
     classname: text(),
     name: text(),
@@ -110,7 +116,7 @@ export const getRepoTestHistory = defineRoute({
   summary: "One test's results, newest first",
   description: 'Each result with its commit, branch, pull request and CI run; cursor-paginated.',
   tags: ['analytics'],
-  params: repoParams.extend({ testId: z.uuid() }),
+  params: repoParams.extend({ testId: uuid() }),
   query: z.object({
     cursor: text().max(20).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -131,7 +137,7 @@ export const getRepoTestHistory = defineRoute({
         branch: text().nullable(),
         pullNumber: z.number().int().nullable(),
         runId: text(),
-        uploadId: z.uuid(),
+        uploadId: uuid(),
         recordedAt: z.iso.datetime(),
       }),
     ),

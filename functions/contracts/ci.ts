@@ -6,6 +6,7 @@ import {
   uploadKindSchema,
 } from '../../shared/ci/upload-kinds.ts';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoNumberParams, repoParams } from './params.ts';
 
@@ -47,7 +48,7 @@ export const postCiUploads = defineRoute({
 
 export const uploadTokenSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: text(),
     repository: text(),
     prefix: text(),
@@ -83,7 +84,7 @@ export const deleteUploadToken = defineRoute({
   orgParam: 'owner',
   summary: 'Revoke a repository upload token',
   tags: ['ci'],
-  params: repoParams.extend({ id: z.uuid() }),
+  params: repoParams.extend({ id: uuid() }),
   successStatus: 204,
 });
 

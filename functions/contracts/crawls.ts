@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { crawlPageSchema, crawlRequestSchema, crawlSchema } from '../../shared/crawl/crawl.types.ts';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 // The organisation is named by its login, exactly as in the other organisation routes.
 const orgParams = z.object({ org: text().min(1).max(100) });
-const crawlParams = orgParams.extend({ id: z.uuid() });
+const crawlParams = orgParams.extend({ id: uuid() });
 const pageQuery = z.object({
   cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -26,7 +27,7 @@ export const postCrawl = defineRoute({
   tags: ['crawls'],
   params: orgParams,
   body: crawlRequestSchema,
-  response: z.object({ crawl: z.object({ id: z.uuid(), status: z.literal('queued') }) }),
+  response: z.object({ crawl: z.object({ id: uuid(), status: z.literal('queued') }) }),
   successStatus: 202,
   errors: {
     400: 'Invalid body, or `target_refused`: the start URL resolves to an address a crawl may not reach',

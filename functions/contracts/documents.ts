@@ -6,16 +6,18 @@ import {
 } from '../../shared/documents/document-types.ts';
 import { SEARCH_MODES } from '../../shared/documents/search.service.ts';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
+import { mediaType } from './params.ts';
 
 // ---- Requirement documents and search (shared/documents) ----
 
 const orgParams = z.object({ org: text().min(1).max(100) });
-const documentParams = orgParams.extend({ id: z.uuid() });
+const documentParams = orgParams.extend({ id: uuid() });
 
 export const documentSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     title: text(),
     filename: text(),
     contentType: text(),
@@ -47,8 +49,13 @@ export const postDocument = defineRoute({
       .min(1)
       .max(255)
       .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20), 'no control characters'),
-    contentType: text().min(1).max(200),
-    bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    contentType: mediaType(),
+    // S3's largest object (5 TiB); over ASSAY_DOCUMENT_MAX_BYTES is a 413.
+    bytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(5 * 1024 ** 4),
     title: text().min(1).max(300).optional(),
   }),
   response: z.object({
@@ -108,7 +115,7 @@ export const getDocumentChunks = defineRoute({
     chunks: z.array(
       z
         .object({
-          id: z.uuid(),
+          id: uuid(),
           ordinal: z.number().int(),
           headingPath: z.array(text()),
           text: text(),
@@ -148,16 +155,16 @@ export const postSearch = defineRoute({
       .max(2000)
       .refine((q) => q.trim().length > 0, 'must not be blank'),
     limit: z.number().int().min(1).max(50).default(10),
-    documentIds: z.array(z.uuid()).max(100).optional(),
+    documentIds: z.array(uuid()).max(100).optional(),
     mode: z.enum(SEARCH_MODES).default('hybrid'),
   }),
   response: z.object({
     results: z.array(
       z
         .object({
-          documentId: z.uuid(),
+          documentId: uuid(),
           documentTitle: text(),
-          chunkId: z.uuid(),
+          chunkId: uuid(),
           headingPath: z.array(text()),
           text: text(),
           page: z.number().int().optional(),

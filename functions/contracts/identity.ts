@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { roleSchema } from '../../shared/auth/roles.ts';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
+import { timestamp } from './params.ts';
 
 const orgParams = z.object({ org: text().min(1).max(100) });
 const loginParam = text().regex(/^[A-Za-z0-9-]{1,39}$/, 'a GitHub login');
@@ -11,12 +13,12 @@ const cursorQuery = {
 };
 
 export const userSchema = z
-  .object({ id: z.uuid(), login: text(), name: text().nullable(), avatarUrl: text().nullable() })
+  .object({ id: uuid(), login: text(), name: text().nullable(), avatarUrl: text().nullable() })
   .meta({ id: 'User' });
 
 export const orgSummarySchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     login: text(),
     accountType: z.enum(['Organization', 'User']),
     role: roleSchema,
@@ -86,7 +88,7 @@ export const getMe = defineRoute({
   tags: ['identity'],
   response: z.object({
     user: userSchema.nullable(),
-    token: z.object({ id: z.uuid(), org: text(), role: roleSchema }).nullable(),
+    token: z.object({ id: uuid(), org: text(), role: roleSchema }).nullable(),
     orgs: z.array(orgSummarySchema),
   }),
 });
@@ -152,7 +154,7 @@ export const deleteMember = defineRoute({
 
 export const invitationSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     role: roleSchema.exclude(['owner']),
     login: text().nullable(),
     expiresAt: z.iso.datetime(),
@@ -198,7 +200,7 @@ export const deleteInvitation = defineRoute({
   orgParam: 'org',
   summary: 'Revoke an invitation',
   tags: ['invitations'],
-  params: orgParams.extend({ id: z.uuid() }),
+  params: orgParams.extend({ id: uuid() }),
   successStatus: 204,
 });
 
@@ -218,7 +220,7 @@ export const postInvitationAccept = defineRoute({
 
 export const apiTokenSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: text(),
     role: roleSchema,
     prefix: text(),
@@ -266,7 +268,7 @@ export const deleteApiToken = defineRoute({
   orgParam: 'org',
   summary: 'Revoke an API token',
   tags: ['api-tokens'],
-  params: orgParams.extend({ id: z.uuid() }),
+  params: orgParams.extend({ id: uuid() }),
   successStatus: 204,
 });
 
@@ -301,8 +303,8 @@ export const getAuditEvents = defineRoute({
     actor: text().max(100).optional(),
     targetType: text().max(100).optional(),
     targetId: text().max(200).optional(),
-    since: z.iso.datetime().optional(),
-    until: z.iso.datetime().optional(),
+    since: timestamp().optional(),
+    until: timestamp().optional(),
   }),
   response: z.object({ events: z.array(auditEventSchema), nextCursor: text().nullable() }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoNumberParams, repoParams } from './params.ts';
 
@@ -81,7 +82,7 @@ export const postIssueRegenerate = defineRoute({
   description: 'Queues a regeneration (TIDs stay stable); 202 with the job id.',
   tags: ['checklists'],
   params: issueParams,
-  response: z.object({ jobId: z.uuid() }),
+  response: z.object({ jobId: uuid() }),
   successStatus: 202,
 });
 
@@ -139,7 +140,7 @@ export const postPullRevalidate = defineRoute({
   description: 'Queues the same work as `/assay revalidate`; 202 with the job id.',
   tags: ['pulls'],
   params: issueParams,
-  response: z.object({ jobId: z.uuid() }),
+  response: z.object({ jobId: uuid() }),
   successStatus: 202,
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
@@ -10,7 +11,7 @@ const userOnly =
 
 export const notificationSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     kind: text().meta({ example: 'validation_failed' }),
     title: text().meta({ example: 'Validation failed: acme/shop#12' }),
     body: text(),
@@ -53,7 +54,7 @@ export const postNotificationRead = defineRoute({
   summary: 'Mark a notification read',
   description: `Returns the notification; reading it again keeps the first \`readAt\`. Another user's or an unknown id → 404. ${userOnly}`,
   tags: ['notifications'],
-  params: orgParams.extend({ id: z.uuid() }),
+  params: orgParams.extend({ id: uuid() }),
   response: notificationSchema,
 });
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 
 const orgParams = z.object({ org: text().min(1).max(100) });
 
 export const orgExportSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     status: z.enum(['queued', 'running', 'ready', 'failed', 'expired']),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().optional(),
@@ -61,7 +62,7 @@ export const getOrgExport = defineRoute({
   summary: 'One export',
   description: `With a fresh \`downloadUrl\` (15 minutes) while it is \`ready\`. ${exportFormat}`,
   tags: ['organisation data'],
-  params: orgParams.extend({ id: z.uuid() }),
+  params: orgParams.extend({ id: uuid() }),
   response: orgExportSchema,
 });
 
@@ -78,7 +79,7 @@ export const deleteOrg = defineRoute({
   body: z.strictObject({ confirm: text().min(1).max(100) }),
   response: z.object({
     deletion: z.object({
-      id: z.uuid(),
+      id: uuid(),
       status: z.enum(['queued', 'running', 'completed']),
       login: z.string(),
       requestedAt: z.iso.datetime(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
+import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
 import { repoParams } from './params.ts';
 
@@ -61,7 +62,7 @@ export const getRepo = defineRoute({
 });
 
 export const ciUploadSchema = z.object({
-  id: z.uuid(),
+  id: uuid(),
   runId: text(),
   headSha: text(),
   pullNumber: z.number().int().nullable(),

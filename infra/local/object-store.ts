@@ -1,9 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver, { type S3rverMiddleware } from 's3rver';
 import { decodeUriComponentOrUndefined } from '../../shared/text/decode.ts';
+import { verifySigV4 } from './sigv4.ts';
+
+/** The one key pair of the local store (what `shared/adapters/object-store.ts` signs with locally). */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** S3 event notifications carry keys URL-encoded with spaces as `+`; s3rver sends them raw. */
 function awsEventKey(raw: string): string {
@@ -60,23 +64,80 @@ const guardRequests: S3rverMiddleware = async (ctx, next) => {
   return next();
 };
 
+const xml = (ctx: Parameters<S3rverMiddleware>[0], status: number, code: string, message: string) => {
+  ctx.status = status;
+  ctx.type = 'application/xml';
+  ctx.body = s3Error(code, message);
+};
+
 /**
- * The bucket's CORS rules, as on AWS (infra/stack.ts): the console, on the
- * runtime's own loopback origin (any port), PUTs documents to presigned URLs
- * and reads screenshots and downloads.
+ * What S3 does and s3rver does not, in front of it: every request must carry
+ * a valid SigV4 signature ({@link verifySigV4}: presigned query or
+ * Authorization header, expiry, every signed header as signed) except the
+ * CORS preflight of a browser's presigned upload from an allowed origin (the
+ * console, served by the local runtime); responses to allowed origins carry
+ * the CORS headers S3's bucket CORS rule would add.
  */
-const CONSOLE_CORS = `<CORSConfiguration>
-  <CORSRule>
-    <AllowedOrigin>http://127.0.0.1:*</AllowedOrigin>
-    <AllowedOrigin>http://localhost:*</AllowedOrigin>
-    <AllowedMethod>PUT</AllowedMethod>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedHeader>*</AllowedHeader>
-    <ExposeHeader>ETag</ExposeHeader>
-    <MaxAgeSeconds>3000</MaxAgeSeconds>
-  </CORSRule>
-</CORSConfiguration>`;
+function checkSignatures(allowedOrigins: () => readonly string[]): S3rverMiddleware {
+  return async (ctx, next) => {
+    const origin = ctx.get('origin');
+    const allowed = origin !== '' && allowedOrigins().includes(origin);
+    if (ctx.method === 'OPTIONS') {
+      const method = ctx.get('access-control-request-method');
+      if (!allowed || !['PUT', 'GET', 'HEAD'].includes(method))
+        return xml(ctx, 403, 'AccessForbidden', 'CORSResponse: this origin or method is not allowed.');
+      ctx.status = 200;
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Allow-Methods', 'GET, HEAD, PUT');
+      const requested = ctx.get('access-control-request-headers');
+      if (requested) ctx.set('Access-Control-Allow-Headers', requested);
+      ctx.set('Access-Control-Max-Age', '3000');
+      ctx.set('Vary', 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method');
+      ctx.body = '';
+      return;
+    }
+    const [rawPath = '', rawQuery = ''] = ctx.originalUrl.split(/\?(.*)/s);
+    const result = verifySigV4({ method: ctx.method, rawPath, rawQuery, headers: ctx.headers }, (id) =>
+      id === LOCAL_S3_CREDENTIALS.accessKeyId ? LOCAL_S3_CREDENTIALS.secretAccessKey : undefined,
+    );
+    if (!result.ok) return xml(ctx, 403, result.code, result.message);
+    await next();
+    if (allowed) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'ETag');
+      ctx.vary('Origin');
+    }
+  };
+}
+
+/**
+ * After s3rver deletes an object, removes what it leaves beside it (the
+ * object's tagging and other sub-resource files) and the directories that
+ * are then empty, so a deleted object leaves nothing on disk, as in S3.
+ */
+function deleteCompletely(directory: string): S3rverMiddleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'DELETE' || ctx.status !== 204 || ctx.querystring !== '') return;
+    const [bucket = '', ...key] = (decodeUriComponentOrUndefined(ctx.path) ?? '').slice(1).split('/');
+    if (key.length === 0 || key.at(-1) === '') return;
+    const bucketPath = join(directory, bucket);
+    const objectPath = join(bucketPath, ...key);
+    const folder = dirname(objectPath);
+    const prefix = `${basename(objectPath)}._S3rver_`;
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) if (name.startsWith(prefix)) unlinkSync(join(folder, name));
+    for (let dir = folder; dir.startsWith(`${bucketPath}/`); dir = dirname(dir)) {
+      if (readdirSync(dir).length > 0) break;
+      rmdirSync(dir);
+    }
+  };
+}
 
 export interface LocalObjectStore {
   endpoint: string;
@@ -87,7 +148,10 @@ export interface LocalObjectStore {
  * Starts s3rver on loopback with the bucket created, objects kept in
  * `dataDir/s3` (see {@link guardRequests}: no path escapes the bucket, and
  * `If-None-Match: *` PUTs are write-once). Every object-created event is passed to `onObjectCreated`.
- * s3rver does not check signatures: it is a development stand-in only.
+ * In front of s3rver (unmaintained, and permissive where S3 refuses), the
+ * store checks SigV4 signatures and refuses unsigned access
+ * ({@link checkSignatures}), answers the console's CORS preflight, and deletes
+ * objects completely ({@link deleteCompletely}).
  */
 export async function startLocalObjectStore(options: {
   dataDir: string;
@@ -95,6 +159,8 @@ export async function startLocalObjectStore(options: {
   port: number;
   onObjectCreated: (record: S3EventRecord) => Promise<void>;
   onError: (error: unknown) => void;
+  /** Origins whose browsers may PUT/GET presigned URLs (the console's); read on each request. */
+  allowedOrigins?: () => readonly string[];
 }): Promise<LocalObjectStore> {
   const directory = join(options.dataDir, 's3');
   mkdirSync(directory, { recursive: true });
@@ -103,10 +169,14 @@ export async function startLocalObjectStore(options: {
     port: options.port,
     silent: true,
     directory,
-    configureBuckets: [{ name: options.bucket, configs: [CONSOLE_CORS] }],
+    configureBuckets: [{ name: options.bucket, configs: [] }],
   });
   // First in Koa's stack: nothing below it sees a path that escapes the bucket.
-  server.middleware.unshift(guardRequests);
+  server.middleware.unshift(
+    guardRequests,
+    checkSignatures(options.allowedOrigins ?? (() => [])),
+    deleteCompletely(directory),
+  );
   // s3rver does not pass a listen error to its caller (it becomes an uncaught
   // 'error' event): a taken port is found first and reported as listen would.
   if (options.port !== 0) await assertPortFree(options.port);

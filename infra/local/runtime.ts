@@ -149,10 +149,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await ensureLocalWorkflowSchema(db);
 
     const bucket = getConfig().ASSAY_S3_BUCKET;
+    // The console is served by this runtime: its origin (and ASSAY_PUBLIC_URL's) may upload from a browser.
+    const consoleOrigins: string[] = [];
     const objectStore = await startLocalObjectStore({
       dataDir: options.dataDir,
       bucket,
       port: options.s3Port,
+      allowedOrigins: () => consoleOrigins,
       onObjectCreated: async (record: S3EventRecord) => {
         // An undecodable key matches no prefix as it is; the consumer discards it.
         const key = decodeS3EventKey(record.s3.object.key) ?? record.s3.object.key;
@@ -209,6 +212,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(() => http.close());
     process.env.ASSAY_PUBLIC_URL ??= http.url;
     resetConfig();
+    for (const url of [http.url, process.env.ASSAY_PUBLIC_URL]) {
+      const origin = new URL(url).origin;
+      if (!consoleOrigins.includes(origin)) consoleOrigins.push(origin);
+    }
 
     lock.publish({
       url: http.url,

@@ -17,6 +17,14 @@ declare module 's3rver' {
     readonly path: string;
     readonly method: string;
     readonly querystring: string;
+    /** The request target as received (path and query, percent-encoding included). */
+    readonly originalUrl: string;
+    /** A request header ('' when absent). */
+    get(name: string): string;
+    /** Sets a response header. */
+    set(name: string, value: string): void;
+    /** Adds a field to the response's Vary header. */
+    vary(field: string): void;
     readonly headers: Readonly<Record<string, string | string[] | undefined>>;
     readonly store: { existsObject(bucket: string, key: string): Promise<boolean> };
     status: number;

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { createLocalWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
@@ -8,6 +7,7 @@ import { agentRunRequestSchema } from '../../shared/agents/agent-runs.types.ts';
 import { getConfig } from '../../shared/config.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { type ApprovalPrompt, cliActor, followAgentRun, summarizeArtifacts } from './agent-run-follow.ts';
+import { parseArgs } from './args.ts';
 import { findOrgByLogin, openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
 import { agentsUsage } from './usage.ts';

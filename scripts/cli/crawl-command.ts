@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { getConfig, loadConfig } from '../../shared/config.ts';
 import { CRAWL_LIMITS, type CrawlView, crawlRequestSchema } from '../../shared/crawl/crawl.types.ts';
+import { parseArgs } from './args.ts';
 import { type CliDatabase, findOrgByLogin, runOnDatabase } from './database.ts';
 import { cliActor } from './token-command.ts';
 import { crawlUsage } from './usage.ts';

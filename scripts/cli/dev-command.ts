@@ -8,13 +8,13 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { readRunningRuntime } from '../../infra/local/data-dir-lock.ts';
 import { readDevSecrets } from '../../infra/local/dev-secrets.ts';
 import { webhookRequest } from '../../infra/local/webhook-delivery.ts';
 import { withSystem } from '../../shared/db/tenant.ts';
+import { parseArgs } from './args.ts';
 import { openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
 import { devUsage } from './usage.ts';

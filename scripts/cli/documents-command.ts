@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../shared/audit/audit.ts';
@@ -13,6 +12,7 @@ import { defaultTitle, getDocument } from '../../shared/documents/documents.serv
 import { createConfiguredEmbedder } from '../../shared/documents/embeddings/index.ts';
 import { processDocument } from '../../shared/documents/processing.service.ts';
 import { SEARCH_MODES, type SearchMode, searchDocuments } from '../../shared/documents/search.service.ts';
+import { parseArgs } from './args.ts';
 import { type CliDatabase, openCliDatabase } from './database.ts';
 import { printJson } from './output.ts';
 import { cliActor } from './token-command.ts';

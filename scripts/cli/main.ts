@@ -5,6 +5,7 @@
  * @module
  */
 import { commands } from './commands.ts';
+import { describeCliError } from './output.ts';
 
 const usage = `Usage: assay <command>\n\n${Object.values(commands)
   .map((c) => c.usage)
@@ -28,9 +29,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const debug = process.env.ASSAY_LOG_LEVEL?.toUpperCase() === 'DEBUG';
-    process.stderr.write(
-      `${debug && error instanceof Error ? (error.stack ?? error.message) : error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`${describeCliError(error, debug)}\n`);
     process.exit(1);
   },
 );

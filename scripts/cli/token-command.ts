@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../../shared/audit/audit.ts';
 import { atLeast, type Role, roleSchema } from '../../shared/auth/roles.ts';
 import type { Database } from '../../shared/db/database.ts';
 import { withSystem, withTenant } from '../../shared/db/tenant.ts';
 import { mintApiToken } from '../../shared/identity/api-tokens.service.ts';
+import { parseArgs } from './args.ts';
 import { type CliDatabase, runOnDatabase } from './database.ts';
 import { tokenUsage } from './usage.ts';
 

@@ -6,8 +6,8 @@
  * @module
  */
 import { appendFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
+import { parseArgs } from './args.ts';
 import { UPLOAD_EXIT, UploadError } from './upload/errors.ts';
 import { uploadUsage } from './usage.ts';
 

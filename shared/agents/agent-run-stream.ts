@@ -49,13 +49,16 @@ export async function streamAgentRunEvents(
   deps: EventStreamDeps,
   orgId: string,
   runId: string,
-  options: { after?: string; sink: EventSink },
+  options: { after?: string; sink: EventSink; afterFrom?: string },
 ): Promise<void> {
   const { sink } = options;
   const pollMs = deps.pollMs ?? 500;
   const deadline = Date.now() + (deps.maxDurationMs ?? 14 * 60_000);
   let after = options.after?.trim() || undefined;
-  let page = await listAgentRunEvents(deps.db, orgId, runId, { ...(after ? { after } : {}) });
+  let page = await listAgentRunEvents(deps.db, orgId, runId, {
+    ...(after ? { after } : {}),
+    ...(options.afterFrom ? { afterFrom: options.afterFrom } : {}),
+  });
   const body = sink.open(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',

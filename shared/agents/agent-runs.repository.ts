@@ -92,11 +92,16 @@ export async function insertEvent(
     dedupeKey?: string;
   },
 ): Promise<void> {
+  // One writer per run at a time, so each event takes the next number of its run.
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`agent_run_events:${event.runId}`}, 0))`.execute(
+    trx,
+  );
   await trx
     .insertInto('agent_run_events')
     .values({
       org_id: event.orgId,
       run_id: event.runId,
+      seq: sql<string>`(select coalesce(max(seq), 0) + 1 from agent_run_events where run_id = ${event.runId})`,
       type: event.type,
       stage: event.stage ?? null,
       data: JSON.stringify(event.data ?? {}),
@@ -111,9 +116,9 @@ export function listEventRows(trx: Trx, runId: string, after: string | undefined
     .selectFrom('agent_run_events')
     .selectAll()
     .where('run_id', '=', runId)
-    .orderBy('id', 'asc')
+    .orderBy('seq', 'asc')
     .limit(limit);
-  if (after !== undefined) q = q.where(sql<boolean>`id > ${after}::bigint`);
+  if (after !== undefined) q = q.where(sql<boolean>`seq > ${after}::bigint`);
   return q.execute();
 }
 

@@ -123,13 +123,24 @@ async function checkInputs(trx: Transaction<Database>, request: AgentRunRequest)
   }
   const documentIds = [...new Set(request.documentIds ?? [])];
   if (documentIds.length > 0) {
-    const found = await trx.selectFrom('documents').select('id').where('id', 'in', documentIds).execute();
+    const found = await trx
+      .selectFrom('documents')
+      .select(['id', 'status', 'filename'])
+      .where('id', 'in', documentIds)
+      .execute();
     const known = new Set(found.map((r) => r.id));
     const missing = documentIds.filter((id) => !known.has(id));
     if (missing.length > 0)
       throw new NotFoundError(
         `Document${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`,
         'document_not_found',
+      );
+    // Only a parsed, embedded document can be cited: one still processing (or failed) has no chunks yet.
+    const notReady = found.filter((r) => r.status !== 'ready');
+    if (notReady.length > 0)
+      throw new ConflictError(
+        `${notReady.map((r) => `Document ${r.filename} (${r.id}) is ${r.status}`).join('; ')}, not ready: start the run once ${notReady.length > 1 ? 'they are' : 'it is'} ready`,
+        'document_not_ready',
       );
   }
   if (request.crawlId) {
@@ -397,17 +408,25 @@ export async function cancelAgentRun(
 /** Largest page of events. */
 export const EVENTS_PAGE = 500;
 
-/** Events of a run after the event id `after` (exclusive), in order. @throws NotFoundError */
+/**
+ * Events of a run after the event id `after` (exclusive), in order. Event ids
+ * number the events within their run (1, 2 …), so they say nothing about other
+ * runs or organisations. `afterFrom` names where `after` came from in a 400
+ * (`query.after`, or `header.last-event-id` for an SSE reconnect).
+ * @throws NotFoundError, ValidationError
+ */
 export async function listAgentRunEvents(
   db: Kysely<Database>,
   orgId: string,
   runId: string,
-  query: { after?: string; limit?: number },
+  query: { after?: string; limit?: number; afterFrom?: string },
 ): Promise<{ events: AgentRunEventView[]; status: AgentRunStatus }> {
-  if (query.after !== undefined && !/^\d{1,18}$/.test(query.after))
-    throw new ValidationError('after is not an event id', [
-      { path: 'query.after', message: 'a decimal event id' },
+  if (query.after !== undefined && !/^\d{1,18}$/.test(query.after)) {
+    const field = query.afterFrom ?? 'query.after';
+    throw new ValidationError(`${field} is not an event id`, [
+      { path: field, message: 'a decimal event id' },
     ]);
+  }
   return withTenant(db, orgId, async (trx) => {
     const run = await requireRun(trx, runId);
     const rows = await listEventRows(
@@ -420,7 +439,7 @@ export async function listAgentRunEvents(
       status: run.status,
       events: rows.map((row) =>
         agentRunEventSchema.parse({
-          id: String(row.id),
+          id: String(row.seq),
           type: row.type,
           stage: row.stage,
           data: row.data,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { AgentRunStatus } from '../db/database.ts';
 import { DomainError } from '../errors.ts';
 import { text } from '../text/text-schema.ts';
+import { uuid } from '../text/uuid.ts';
 import {
   ARTIFACT_KINDS,
   type ArtifactKind,
@@ -51,9 +52,9 @@ export const agentRunRequestSchema = z
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name')
       .max(200)
       .optional(),
-    issues: z.array(z.number().int().positive()).max(100).optional(),
-    documentIds: z.array(z.uuid()).max(100).optional(),
-    crawlId: z.uuid().optional(),
+    issues: z.array(z.number().int().positive().max(2_147_483_647)).max(100).optional(),
+    documentIds: z.array(uuid()).max(100).optional(),
+    crawlId: uuid().optional(),
     instructions: text().max(4000).optional(),
     approvals: z.enum(['each-stage', 'none']).default('each-stage'),
     /** Tokens this run may spend at most (≥ 1; a run that reaches it ends `budget_exceeded`). */
@@ -75,14 +76,14 @@ export const runVerifySchema = verifyOutcomeSchema;
 
 /** One agent run as the API shows it. */
 export const agentRunSchema = z.object({
-  id: z.uuid(),
+  id: uuid(),
   status: z.enum(AGENT_RUN_STATUSES),
   /** The stage running or awaiting approval (null once finished). */
   stage: text().nullable(),
   repository: text().nullable(),
   issues: z.array(z.number().int()),
-  documentIds: z.array(z.uuid()),
-  crawlId: z.uuid().nullable(),
+  documentIds: z.array(uuid()),
+  crawlId: uuid().nullable(),
   instructions: text().nullable(),
   approvals: z.enum(['each-stage', 'none']),
   tokenBudget: z.number().int().nullable(),
@@ -108,8 +109,8 @@ export type ApprovalStage = (typeof APPROVAL_STAGES)[number];
 
 /** One approval as the API shows it (never the task token). */
 export const approvalSchema = z.object({
-  id: z.uuid(),
-  runId: z.uuid(),
+  id: uuid(),
+  runId: uuid(),
   stage: z.enum(APPROVAL_STAGES),
   status: z.enum(['pending', 'approved', 'edited', 'rejected', 'expired', 'cancelled']),
   decision: z.enum(['approve', 'edit', 'reject']).nullable(),
@@ -120,7 +121,7 @@ export const approvalSchema = z.object({
   createdAt: z.iso.datetime(),
   /** Artifacts the decision is about (their current versions). */
   artifacts: z.array(
-    z.object({ id: z.uuid(), kind: z.enum(ARTIFACT_KINDS), name: text(), version: z.number() }),
+    z.object({ id: uuid(), kind: z.enum(ARTIFACT_KINDS), name: text(), version: z.number() }),
   ),
 });
 export type ApprovalView = z.infer<typeof approvalSchema>;
@@ -131,7 +132,7 @@ export const approvalDecisionSchema = z
     decision: z.enum(['approve', 'edit', 'reject']),
     comment: text().max(4000).optional(),
     artifacts: z
-      .array(z.object({ id: z.uuid(), content: z.unknown() }).strict())
+      .array(z.object({ id: uuid(), content: z.unknown() }).strict())
       .max(1000)
       .optional(),
   })
@@ -170,7 +171,7 @@ export type AgentRunEventView = z.infer<typeof agentRunEventSchema>;
 
 /** One artifact (at one version) as the API shows it. */
 export const artifactSchema = z.object({
-  id: z.uuid(),
+  id: uuid(),
   kind: z.enum(ARTIFACT_KINDS),
   name: text(),
   version: z.number().int(),
@@ -206,7 +207,7 @@ export type UsageView = z.infer<typeof usageSchema>;
 // Messages of the state machine (ids only: Step Functions carries 256 KB at most)
 
 /** Execution input, and what every step gets. */
-export const runRefSchema = z.object({ orgId: z.uuid(), runId: z.uuid() });
+export const runRefSchema = z.object({ orgId: uuid(), runId: uuid() });
 export type RunRef = z.infer<typeof runRefSchema>;
 
 export const executionInputSchema = runRefSchema.extend({ approvals: z.enum(['each-stage', 'none']) });

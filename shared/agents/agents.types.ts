@@ -15,13 +15,14 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.ts';
 import { text } from '../text/text-schema.ts';
+import { uuid } from '../text/uuid.ts';
 
 /** A test id as checklists allocate them (`T12`). */
 export const tidSchema = text().regex(/^T\d{1,9}$/, 'a TID like T12');
 
 /** Where a requirement comes from: a document chunk or a criterion on an issue. */
 export const requirementSourceSchema = z.union([
-  z.object({ documentId: z.uuid(), chunkId: z.uuid() }).strict(),
+  z.object({ documentId: uuid(), chunkId: uuid() }).strict(),
   z.object({ issue: z.number().int().positive(), tid: tidSchema }).strict(),
 ]);
 export type RequirementSource = z.infer<typeof requirementSourceSchema>;

@@ -14,6 +14,7 @@ import { withTenant } from '../db/tenant.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { page } from '../identity/pagination.ts';
 import { findRepositoryByName } from '../repositories/find-repository.ts';
+import { uuid } from '../text/uuid.ts';
 import { runBranch } from './run-branch.ts';
 
 /** A test's median duration is taken over this many of its latest results. */
@@ -70,9 +71,9 @@ export interface TestsQuery {
 
 /** A cursor: the order it belongs to, the last row's sort value (as text) and id. */
 const cursorSchema = z.union([
-  z.tuple([z.enum(TEST_SORTS), z.enum(['asc', 'desc']), z.string().max(1_000).nullable(), z.uuid()]),
+  z.tuple([z.enum(TEST_SORTS), z.enum(['asc', 'desc']), z.string().max(1_000).nullable(), uuid()]),
   // Cursors of the name order given before sorting existed.
-  z.tuple([z.string().max(1_000), z.uuid()]).transform(([key, id]) => ['name', 'asc', key, id] as const),
+  z.tuple([z.string().max(1_000), uuid()]).transform(([key, id]) => ['name', 'asc', key, id] as const),
 ]);
 
 type Cursor = readonly [TestSort, 'asc' | 'desc', string | null, string];

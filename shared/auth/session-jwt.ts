@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { UnauthorizedError } from '../errors.ts';
+import { uuid } from '../text/uuid.ts';
 
 export const SESSION_ISSUER = 'assay';
 export const SESSION_AUDIENCE = 'assay-api';
 /** Access tokens are short-lived; the refresh token renews them. */
 export const SESSION_TTL_SECONDS = 15 * 60;
 
-const claimsSchema = z.object({ sub: z.uuid(), sid: z.uuid() });
+const claimsSchema = z.object({ sub: uuid(), sid: uuid() });
 export type SessionClaims = z.infer<typeof claimsSchema>;
 
 /** The HMAC key for session tokens, derived from the session secret with a purpose label. */

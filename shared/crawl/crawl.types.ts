@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { text } from '../text/text-schema.ts';
+import { uuid } from '../text/uuid.ts';
 
 /** Hard limits on a crawl request (SPEC §8; issue "Crawling the application under test"). */
 export const CRAWL_LIMITS = { maxPages: 500, defaultMaxPages: 50, maxDepth: 20, defaultMaxDepth: 3 } as const;
@@ -76,7 +77,7 @@ export const loginStepViewSchema = z.object({
 
 export const crawlSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     startUrl: text(),
     status: crawlStatusSchema,
     maxPages: z.number().int(),
@@ -143,10 +144,10 @@ export const crawlPageBodySchema = z.object({
 export type CrawlPageBody = z.infer<typeof crawlPageBodySchema>;
 
 export const crawlPageSchema = crawlPageBodySchema
-  .extend({ id: z.uuid(), screenshotUrl: text().nullable() })
+  .extend({ id: uuid(), screenshotUrl: text().nullable() })
   .meta({ id: 'CrawlPage' });
 export type CrawlPageView = z.infer<typeof crawlPageSchema>;
 
 /** Crawl queue: run one crawl. */
-export const crawlMessageSchema = z.object({ orgId: z.uuid(), crawlId: z.uuid() });
+export const crawlMessageSchema = z.object({ orgId: uuid(), crawlId: uuid() });
 export type CrawlMessage = z.infer<typeof crawlMessageSchema>;

@@ -5,6 +5,7 @@ import { readSecretJson } from '../adapters/secrets.ts';
 import type { Config } from '../config.ts';
 import { getConfig } from '../config.ts';
 import type { Database } from './database.ts';
+import { StorableTextPlugin } from './storable-text-plugin.ts';
 
 // BIGINT (int8) as string keeps GitHub ids exact; COUNT(*) results too.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
@@ -69,7 +70,8 @@ export function createPoolDb<DB>(config: pg.PoolConfig, options: PoolDbOptions =
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Every parameter of every query passes the storable-text rule (see storable-text-plugin.ts).
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new StorableTextPlugin()] });
 }
 
 /**

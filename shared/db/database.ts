@@ -643,6 +643,8 @@ export interface AgentRunApprovalsTable {
 /** An event of an agent run; `id` orders them (SSE id, polling cursor). */
 export interface AgentRunEventsTable {
   id: Generated<BigIntColumn>;
+  /** The event's number within its run (1, 2 …): the id clients see and resume after. */
+  seq: BigIntColumn;
   org_id: string;
   run_id: string;
   type: string;

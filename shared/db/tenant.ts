@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { uuid } from '../text/uuid.ts';
 import type { Database } from './database.ts';
 
 /** Role whose row-level-security policies admit only the current tenant's rows. */
@@ -8,7 +8,7 @@ export const TENANT_ROLE = 'assay_app';
 /** Role for cross-tenant system work (webhook intake, sweepers, migrations of data). */
 export const SYSTEM_ROLE = 'assay_system';
 
-const orgIdSchema = z.uuid();
+const orgIdSchema = uuid();
 
 /**
  * Runs `fn` in a transaction that can see and write only `orgId`'s rows: the

@@ -1,8 +1,9 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { ValidationError } from '../errors.ts';
+import { uuid } from '../text/uuid.ts';
 
-const uuidCursor = z.uuid();
+const uuidCursor = uuid();
 const loginCursor = z.string().regex(/^[a-z0-9-]{1,39}$/);
 
 function invalidCursor(): ValidationError {

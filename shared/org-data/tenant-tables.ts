@@ -117,7 +117,8 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   {
     name: 'agent_run_events',
     orgColumn: 'org_id',
-    omit: [],
+    // The table-wide id counts every organisation's events; `seq` numbers them within their run.
+    omit: ['id'],
     description: 'Events of each agent run, in order',
   },
   { name: 'agent_run_artifacts', orgColumn: 'org_id', omit: [], description: 'Artifacts agent runs wrote' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuid } from '../text/uuid.ts';
 
 /**
  * Message contracts of the queues in the topology. Producers and consumers
@@ -78,11 +79,11 @@ export const artifactsMessageSchema = z.object({
 export type ArtifactsMessage = z.infer<typeof artifactsMessageSchema>;
 
 /** Exports: build one organisation export. */
-export const exportMessageSchema = z.object({ orgId: z.uuid(), exportId: z.uuid() });
+export const exportMessageSchema = z.object({ orgId: uuid(), exportId: uuid() });
 export type ExportMessage = z.infer<typeof exportMessageSchema>;
 
 /** Deletions: remove one organisation's data (resumable, idempotent). */
-export const deletionMessageSchema = z.object({ deletionId: z.uuid() });
+export const deletionMessageSchema = z.object({ deletionId: uuid() });
 export type DeletionMessage = z.infer<typeof deletionMessageSchema>;
 
 /** Queue names, as in `infra/topology.ts`. */

@@ -246,7 +246,8 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     ])
       expect(types).toContain(type);
     const ids = all.map((e: { id: string }) => Number(e.id));
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // Numbered within the run (1, 2 …): nothing about other runs or organisations shows through.
+    expect(ids).toEqual(ids.map((_: number, i: number) => i + 1));
     const middle = all[Math.floor(all.length / 2)].id;
     const after = (await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/events?after=${middle}`))
       .body.events;
@@ -268,6 +269,9 @@ describe('an agent run from an issue to verified Playwright tests', () => {
       headers: { authorization: `Bearer ${w.as.viewer}`, 'last-event-id': 'nope' },
     });
     expect(bad.status).toBe(400);
+    const badBody = (await bad.json()) as { error: { message: string; details: Array<{ path: string }> } };
+    expect(badBody.error.details[0]?.path).toBe('header.last-event-id');
+    expect(badBody.error.message).toContain('last-event-id');
     const anonymous = await fetch(`${w.runtime.url}/api/v1/orgs/${ORG}/agent-runs/${runId}/events/stream`);
     expect(anonymous.status).toBe(401);
   }, 60_000);

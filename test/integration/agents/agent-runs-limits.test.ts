@@ -87,6 +87,45 @@ describe('bad input', () => {
     expect(await countRuns()).toBe(before);
   });
 
+  it('answers 409 naming a document that is not ready (processing after a crash, or failed)', async () => {
+    const before = await countRuns();
+    for (const status of ['processing', 'failed', 'pending'] as const) {
+      const id = randomUUID();
+      await withSystem(w.runtime.db, (trx) =>
+        trx
+          .insertInto('documents')
+          .values({
+            id,
+            org_id: w.orgId,
+            title: `Spec ${status}`,
+            filename: `spec-${status}.md`,
+            content_type: 'text/markdown',
+            kind: 'markdown',
+            bytes: 10,
+            object_key: null,
+            status,
+            failure_reason: status === 'failed' ? 'corrupt' : null,
+            message: null,
+            page_count: null,
+            embedding_model: null,
+            embedding_dimensions: null,
+            created_by: null,
+            upload_expires_at: null,
+            processing_started_at: null,
+          })
+          .execute(),
+      );
+      const res = await w.call('member', 'POST', base, { documentIds: [id] });
+      expect({ status: res.status, code: res.body.error.code }).toEqual({
+        status: 409,
+        code: 'document_not_ready',
+      });
+      expect(res.body.error.message).toContain(`spec-${status}.md`);
+      expect(res.body.error.message).toContain(status);
+    }
+    expect(await countRuns()).toBe(before);
+  });
+
   it('answers 400 with the failing fields for malformed requests, a budget of 0 included', async () => {
     const cases: [unknown, string][] = [
       [{}, 'body.issues'],
