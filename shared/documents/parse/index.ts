@@ -3,8 +3,8 @@
  * the bytes. Every failure is a {@link DocumentFailure} with its reason:
  * `corrupt` (bytes that are not the declared PDF or DOCX, or damaged),
  * `encrypted`, `unsupported_type` (binary bytes for a text kind, a ZIP that is
- * not a Word document), `too_large` (past the byte, uncompressed or row
- * limits) or `empty` (no text at all).
+ * not a Word document), `too_large` (past the byte, uncompressed, row, page,
+ * nesting or text limits — see `limits.ts`) or `empty` (no text at all).
  *
  * @module
  */
@@ -13,8 +13,16 @@ import { DocumentFailure, type DocumentKind, type ParsedDocument } from '../docu
 import { decodeText, readAll } from './bytes.ts';
 import { csvBlocks } from './csv.ts';
 import { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } from './docx.ts';
+import {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_TEXT_CHARS,
+  isStackOverflow,
+  TextBudget,
+  tooDeep,
+} from './limits.ts';
 import { parsePdf } from './pdf.ts';
-import { htmlBlocks, markdownBlocks, plainTextBlocks } from './text-formats.ts';
+import { htmlBlocks, markdownBlocks, plainTextBlocks, splitFrontMatter } from './text-formats.ts';
 
 export interface ParseLimits {
   /** Bytes read at most (the upload limit). */
@@ -23,6 +31,12 @@ export interface ParseLimits {
   maxCsvRows: number;
   /** Uncompressed bytes a DOCX may expand to. */
   maxDocxUncompressedBytes?: number;
+  /** Pages a PDF may have (default {@link DEFAULT_MAX_PAGES}). */
+  maxPages?: number;
+  /** Characters of text a document may hold (default {@link DEFAULT_MAX_TEXT_CHARS}). */
+  maxTextChars?: number;
+  /** Levels of nesting (default {@link DEFAULT_MAX_DEPTH}). */
+  maxDepth?: number;
 }
 
 const LABELS: Record<DocumentKind, string> = {
@@ -52,38 +66,76 @@ async function checkedTextStream(stream: Readable): Promise<Readable> {
 
 /**
  * Parses one document of `kind` from `open()`'s stream within `limits`.
- * Throws {@link DocumentFailure} for every problem of the document itself.
+ * Throws {@link DocumentFailure} for every problem of the document itself
+ * (a stack overflow in a parser becomes `too_large`, nested too deeply).
  */
 export async function parseDocument(
   kind: DocumentKind,
   open: () => Promise<Readable>,
   limits: ParseLimits,
 ): Promise<ParsedDocument> {
+  try {
+    return await parseWithin(kind, open, limits);
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep(limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+    throw error;
+  }
+}
+
+async function parseWithin(
+  kind: DocumentKind,
+  open: () => Promise<Readable>,
+  limits: ParseLimits,
+): Promise<ParsedDocument> {
+  const maxText = limits.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const budget = new TextBudget(maxText);
   let parsed: ParsedDocument;
   if (kind === 'csv') {
-    parsed = { blocks: await csvBlocks(await checkedTextStream(await open()), limits.maxCsvRows) };
+    parsed = await csvBlocks(async () => checkedTextStream(await open()), limits.maxCsvRows, budget);
   } else {
     const bytes = await readAll(await open(), limits.maxBytes);
     if (bytes.length === 0) throw new DocumentFailure('empty', 'The file is empty (0 bytes)');
     switch (kind) {
       case 'pdf':
-        parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+        parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+          maxPages: limits.maxPages ?? DEFAULT_MAX_PAGES,
+          budget,
+        });
         break;
       case 'docx':
         parsed = {
-          blocks: await docxBlocks(bytes, limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES),
+          blocks: await docxBlocks(bytes, {
+            maxUncompressed: limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES,
+            maxTextChars: maxText,
+            maxDepth,
+          }),
         };
         break;
-      case 'markdown':
-        parsed = { blocks: markdownBlocks(decodeText(bytes, LABELS.markdown)) };
+      case 'markdown': {
+        const text = decodeText(bytes, LABELS.markdown);
+        budget.add(text.length);
+        const front = splitFrontMatter(text);
+        parsed = {
+          blocks: markdownBlocks(text, maxDepth),
+          ...(front.title ? { title: front.title } : {}),
+          ...(front.warning ? { warnings: [front.warning] } : {}),
+        };
         break;
+      }
       case 'html':
-        parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html)) };
+        parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html), maxDepth) };
         break;
-      case 'text':
-        parsed = { blocks: plainTextBlocks(decodeText(bytes, LABELS.text)) };
+      case 'text': {
+        const text = decodeText(bytes, LABELS.text);
+        budget.add(text.length);
+        parsed = { blocks: plainTextBlocks(text) };
         break;
+      }
     }
+  }
+  if (kind === 'html' || kind === 'docx') {
+    for (const block of parsed.blocks) budget.add(block.text.length);
   }
   if (parsed.blocks.length === 0) {
     throw new DocumentFailure(
