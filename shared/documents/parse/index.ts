@@ -22,7 +22,6 @@ import {
   tooDeep,
 } from './limits.ts';
 import { parsePdf } from './pdf.ts';
-import { htmlBlocks, markdownBlocks, plainTextBlocks, splitFrontMatter } from './text-formats.ts';
 
 export interface ParseLimits {
   /** Bytes read at most (the upload limit). */
@@ -91,19 +90,24 @@ async function parseWithin(
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const budget = new TextBudget(maxText);
   let parsed: ParsedDocument;
+  // Each format's parser is loaded when first needed: the parser process starts faster.
   if (kind === 'csv') {
+    const { csvBlocks } = await import('./csv.ts');
     parsed = await csvBlocks(async () => checkedTextStream(await open()), limits.maxCsvRows, budget);
   } else {
     const bytes = await readAll(await open(), limits.maxBytes);
     if (bytes.length === 0) throw new DocumentFailure('empty', 'The file is empty (0 bytes)');
     switch (kind) {
-      case 'pdf':
+      case 'pdf': {
+        const { parsePdf } = await import('./pdf.ts');
         parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
           maxPages: limits.maxPages ?? DEFAULT_MAX_PAGES,
           budget,
         });
         break;
-      case 'docx':
+      }
+      case 'docx': {
+        const { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } = await import('./docx.ts');
         parsed = {
           blocks: await docxBlocks(bytes, {
             maxUncompressed: limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES,
@@ -112,7 +116,9 @@ async function parseWithin(
           }),
         };
         break;
+      }
       case 'markdown': {
+        const { markdownBlocks, splitFrontMatter } = await import('./text-formats.ts');
         const text = decodeText(bytes, LABELS.markdown);
         budget.add(text.length);
         const front = splitFrontMatter(text);
@@ -123,10 +129,13 @@ async function parseWithin(
         };
         break;
       }
-      case 'html':
+      case 'html': {
+        const { htmlBlocks } = await import('./text-formats.ts');
         parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html), maxDepth) };
         break;
+      }
       case 'text': {
+        const { plainTextBlocks } = await import('./text-formats.ts');
         const text = decodeText(bytes, LABELS.text);
         budget.add(text.length);
         parsed = { blocks: plainTextBlocks(text) };
