@@ -15,10 +15,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DocumentFailure, type DocumentKind, failureReasonSchema } from '../document-types.ts';
 import { PARSER_CHILD_FLAG } from './child.ts';
@@ -63,14 +63,42 @@ const replySchema = z.union([
   z.object({ ok: z.literal(false), reason: failureReasonSchema, message: z.string() }),
 ]);
 
-/** How to start the parser: this bundle again (built), or `child.ts` through tsx (from source). */
-function childCommand(): { args: string[] } {
+/** Where the parser is built when Assay runs from source (inside the repository, so its packages resolve). */
+const SOURCE_BUILD = 'node_modules/.cache/assay-document-parser';
+let sourceBuild: Promise<string> | undefined;
+
+/**
+ * From source (tsx, vitest) the parser is `child.ts` bundled once per
+ * process with esbuild (packages left in node_modules), so each parser
+ * process starts as plain JavaScript instead of compiling TypeScript on
+ * every start. Built, this module is the bundle itself (Lambda).
+ */
+async function childArgs(): Promise<string[]> {
   const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(self).resolve('tsx/esm')).href;
-    return { args: ['--import', tsx, fileURLToPath(new URL('./child.ts', self))] };
-  }
-  return { args: [fileURLToPath(self)] };
+  if (!self.endsWith('.ts')) return [fileURLToPath(self)];
+  sourceBuild ??= (async () => {
+    const root = fileURLToPath(new URL('../../../', self));
+    // One file per process: another process may be writing its own build at the same time.
+    const outfile = join(root, SOURCE_BUILD, `child-${process.pid}.mjs`);
+    // Not a literal: a Lambda bundle must not pull the bundler in.
+    const bundler = 'esbuild';
+    const { build } = (await import(bundler)) as typeof import('esbuild');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./child.ts', self))],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    return outfile;
+  })();
+  sourceBuild.catch(() => {
+    sourceBuild = undefined;
+  });
+  return [await sourceBuild];
 }
 
 /** The child's environment: the flag and what Node needs, nothing of the parent's secrets. */
@@ -84,8 +112,7 @@ function childEnv(): NodeJS.ProcessEnv {
 /** A parser process started ahead of need (it has loaded its code and waits for its document). */
 let warm: { child: ChildProcess; memoryMb: number } | undefined;
 
-function startChild(memoryMb: number): ChildProcess {
-  const { args } = childCommand();
+function startChild(memoryMb: number, args: string[]): ChildProcess {
   const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, ...args], {
     stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
     env: childEnv(),
@@ -118,16 +145,17 @@ function detachIdle(child: ChildProcess, idle: boolean): void {
 }
 
 /** A started parser: the warm one when it is still alive, else a new one; then warms the next. */
-function takeChild(memoryMb: number, prewarm: boolean): ChildProcess {
+async function takeChild(memoryMb: number, prewarm: boolean): Promise<ChildProcess> {
+  const args = await childArgs();
   let child: ChildProcess | undefined;
   if (warm && warm.memoryMb === memoryMb && warm.child.exitCode === null && warm.child.signalCode === null) {
     child = warm.child;
     detachIdle(child, false);
   } else if (warm) warm.child.kill('SIGKILL');
   warm = undefined;
-  child ??= startChild(memoryMb);
+  child ??= startChild(memoryMb, args);
   if (prewarm) {
-    const next = startChild(memoryMb);
+    const next = startChild(memoryMb, args);
     detachIdle(next, true);
     warm = { child: next, memoryMb };
   }
@@ -165,7 +193,7 @@ async function extractIsolated(
   isolation: IsolationLimits,
 ): Promise<ExtractedDocument> {
   const source = await open();
-  const child = takeChild(isolation.memoryMb, isolation.prewarm ?? true);
+  const child = await takeChild(isolation.memoryMb, isolation.prewarm ?? true);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-2000);
