@@ -11,8 +11,6 @@
 import { Readable } from 'node:stream';
 import { DocumentFailure, type DocumentKind, type ParsedDocument } from '../document-types.ts';
 import { decodeText, readAll } from './bytes.ts';
-import { csvBlocks } from './csv.ts';
-import { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } from './docx.ts';
 import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_PAGES,
@@ -21,7 +19,6 @@ import {
   TextBudget,
   tooDeep,
 } from './limits.ts';
-import { parsePdf } from './pdf.ts';
 
 export interface ParseLimits {
   /** Bytes read at most (the upload limit). */
