@@ -240,6 +240,8 @@ async function heavyInputs(): Promise<void> {
     });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
+  // Generating an input can take longer than Node's 5 s keep-alive: a reused socket would be reset.
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const heavyLimits = { maxBytes: 200 * 1024 * 1024, maxCsvRows: 100_000 };
