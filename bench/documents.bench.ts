@@ -18,8 +18,17 @@
  *    and reused by later runs. `EXPLAIN` of the vector query is printed.
  * 3. Retrieval quality: recall@5 of each mode on the evaluation set
  *    (test/fixtures/documents/retrieval-eval.ts).
+ * 4. Heavy inputs (issue 27), generated here: a DOCX that unzips to ~190 MB
+ *    of one repeated word, a DOCX of ~190 MB of XML without text, a PDF with
+ *    20,000 pages, 7.5 KB of Chinese without spaces, a 200,000-deep HTML. Each
+ *    goes through the isolated parser (`isolatedExtractor`, as the consumer
+ *    runs it) while an HTTP server in this process answers requests in a
+ *    loop: its p99 during each input against its idle p99 (goal ≤ 2×), with
+ *    the outcome. `ASSAY_BENCH_HEAVY_SCALE` (default 1) scales the inputs.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,8 +40,10 @@ import { chunkBlocks } from '../shared/documents/chunker.ts';
 import { searchVector, storeReadyDocument, vectorLiteral } from '../shared/documents/documents.repository.ts';
 import { chunkEmbeddingText, createOfflineEmbedder } from '../shared/documents/embeddings/index.ts';
 import { parseDocument } from '../shared/documents/parse/index.ts';
+import { isolatedExtractor } from '../shared/documents/parse/isolated.ts';
 import { markdownBlocks, plainTextBlocks } from '../shared/documents/parse/text-formats.ts';
 import { type SearchMode, searchDocuments } from '../shared/documents/search.service.ts';
+import { buildDocx } from '../test/support/documents/docx-builder.ts';
 import { buildPdf, type PdfPage } from '../test/support/documents/pdf-builder.ts';
 import { ingestEvalDocuments, recallAtK } from '../test/support/documents/retrieval-eval.ts';
 import { mulberry32 } from '../test/support/prng.ts';
@@ -200,7 +211,94 @@ async function explainVector(db: Kysely<Database>, orgId: string): Promise<strin
 
 // ---------------------------------------------------------------- the bench
 
+// ---------------------------------------------------------------- heavy inputs (issue 27)
+
+/** p50/p99 of sequential requests to `url` until `until` settles (at least `min` requests). */
+async function latencyUntil(url: string, until: Promise<unknown>, min: number) {
+  let settled = false;
+  void until.finally(() => {
+    settled = true;
+  });
+  const times: number[] = [];
+  while (!settled || times.length < min) {
+    const start = performance.now();
+    await (await fetch(url)).text();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
+}
+
+async function heavyInputs(): Promise<void> {
+  const scale = Number(process.env.ASSAY_BENCH_HEAVY_SCALE ?? 1);
+  console.log(
+    `\n### Heavy inputs through the isolated parser (scale ${scale}; API stand-in in this process)`,
+  );
+  // A small JSON route in this process: what the local runtime's API shares the event loop with.
+  const server = createServer((_req, res) => {
+    const body = JSON.stringify({
+      documents: Array.from({ length: 20 }, (_, i) => ({ id: i, title: `Doc ${i}` })),
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  // Generating an input can take longer than Node's 5 s keep-alive: a reused socket would be reset.
+  server.keepAliveTimeout = 600_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const heavyLimits = { maxBytes: 200 * 1024 * 1024, maxCsvRows: 100_000 };
+  const extract = isolatedExtractor({ memoryMb: 1024, timeoutMs: 120_000, prewarm: false });
+  try {
+    const idle = await latencyUntil(url, Promise.resolve(), 400);
+    console.log(`  idle: p50 ${fmt(idle.p50, 2)} ms, p99 ${fmt(idle.p99, 2)} ms (${idle.n} requests)`);
+    const paragraphs = Math.round(3_800 * scale);
+    const word = 'word '.repeat(10_000); // 50 KB per paragraph → ~190 MB of XML at scale 1
+    const emptyRuns = '<w:r><w:rPr><w:b/><w:i/></w:rPr><w:t></w:t></w:r>'.repeat(1_000);
+    const cjk =
+      '系统应当在用户提交订单之后立即发送确认邮件并记录操作日志以便审计人员随时查看所有历史变更记录';
+    let passage = '';
+    while (Buffer.byteLength(passage) < 7_500) passage += cjk;
+    const inputs: [string, Parameters<typeof extract>[0], () => Buffer][] = [
+      [
+        'DOCX, one repeated word (~190 MB unzipped)',
+        'docx',
+        () => buildDocx(Array.from({ length: paragraphs }, () => ({ text: word }))),
+      ],
+      [
+        'DOCX, ~190 MB of XML without text',
+        'docx',
+        () => buildDocx(Array.from({ length: paragraphs }, () => ({ xml: `<w:p>${emptyRuns}</w:p>` }))),
+      ],
+      [
+        `PDF, ${Math.round(20_000 * scale)} pages`,
+        'pdf',
+        () =>
+          buildPdf(Array.from({ length: Math.round(20_000 * scale) }, (_, i) => ({ lines: [`Page ${i}`] }))),
+      ],
+      ['7.5 KB of Chinese without spaces', 'markdown', () => Buffer.from(passage)],
+      ['HTML nested 200,000 deep', 'html', () => Buffer.from('<div>'.repeat(200_000))],
+    ];
+    for (const [label, kind, make] of inputs) {
+      const bytes = make();
+      globalThis.gc?.();
+      const start = performance.now();
+      const outcome = extract(kind, async () => Readable.from([bytes]), heavyLimits).then(
+        (r) => `ready, ${r.chunks.length} chunks`,
+        (e: Error & { reason?: string }) => `failed ${e.reason ?? e.name}: ${e.message.slice(0, 90)}`,
+      );
+      const during = await latencyUntil(url, outcome, 50);
+      console.log(
+        `  ${label} (${fmt(bytes.length / 1e6, 2)} MB): ${await outcome} in ${fmt((performance.now() - start) / 1000, 1)} s; ` +
+          `API p50 ${fmt(during.p50, 2)} ms, p99 ${fmt(during.p99, 2)} ms → p99 ${fmt(during.p99 / idle.p99, 2)}× idle (${during.n} requests)`,
+      );
+    }
+  } finally {
+    server.close();
+  }
+}
+
 export default async function bench(): Promise<void> {
+  if (process.env.ASSAY_BENCH_DOCUMENTS_ONLY === 'heavy') return heavyInputs();
+  await heavyInputs();
   const sizes = (process.env.ASSAY_BENCH_DOCUMENT_CHUNKS ?? '10000,100000').split(',').map(Number);
   const queryCount = Number(process.env.ASSAY_BENCH_DOCUMENT_QUERIES ?? 100);
 

@@ -130,6 +130,14 @@ const baseSchema = z.object({
     .default(50 * 1024 * 1024),
   /** CSV documents with more data rows than this fail as `too_large` (read streaming, never all at once). */
   ASSAY_DOCUMENT_MAX_CSV_ROWS: z.coerce.number().int().min(1).default(100_000),
+  /** PDFs with more pages fail as `too_large` before any page is read. */
+  ASSAY_DOCUMENT_MAX_PAGES: z.coerce.number().int().min(1).default(2_000),
+  /** Documents holding more characters of text fail as `too_large` (checked while reading). */
+  ASSAY_DOCUMENT_MAX_TEXT_CHARS: z.coerce.number().int().min(1_000).default(5_000_000),
+  /** Resident memory (MB) the separate parser process may reach; past it, it is killed and the document is `too_large`. */
+  ASSAY_DOCUMENT_PARSE_MEMORY_MB: z.coerce.number().int().min(128).default(1_024),
+  /** Seconds the parser process may take for one document; past it, it is killed and the document is `too_large`. */
+  ASSAY_DOCUMENT_PARSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(840).default(300),
   /** Size of every embedding vector: the `document_chunks.embedding` column (set before the first migration). */
   ASSAY_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(2000).default(384),
   /** Embeddings endpoint, model and key; each falls back to its `ASSAY_OPENAI_*` (unset → offline embedder). */

@@ -25,7 +25,9 @@ export const documentSchema = z
     bytes: z.number().int(),
     status: documentStatusSchema,
     failureReason: failureReasonSchema.optional(),
-    message: text().optional().meta({ description: 'Why it failed, in words' }),
+    message: text()
+      .optional()
+      .meta({ description: 'Why it failed, in words; on a ready document, warnings about how it was read' }),
     pageCount: z.number().int().optional(),
     chunkCount: z.number().int(),
     embeddingModel: text().optional(),

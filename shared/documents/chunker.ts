@@ -4,13 +4,18 @@
  * and table blocks stay whole; a section longer than the target is split
  * between blocks, and the next chunk repeats the last blocks of the previous
  * one (about 15 % overlap). A single block longer than the target is split
- * between sentences, and a sentence longer than that between tokens, with the
- * same overlap. Token counts are `cl100k_base` tokens.
+ * between sentences; a sentence longer than that between clauses (after
+ * `, ; :` and their CJK forms `，、；：`), then between words (`Intl.Segmenter`,
+ * which segments Chinese, Japanese and Thai by dictionary), and a single word
+ * longer than the target between grapheme clusters — never inside a
+ * character, so a chunk holds only text of the source (no U+FFFD). Chunks of
+ * a split block are exact slices of it, whitespace included. Every step is
+ * linear in the text. Token counts are `cl100k_base` tokens.
  *
  * @module
  */
 import type { DocumentBlock, DocumentChunkDraft } from './document-types.ts';
-import { countTokens, decodeTokens, encodeTokens } from './tokens.ts';
+import { countTokens } from './tokens.ts';
 
 export interface ChunkOptions {
   /** Tokens a chunk aims at (default 800). */
@@ -27,39 +32,110 @@ interface Piece {
 
 const SEPARATOR = '\n\n';
 const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });
+const words = new Intl.Segmenter('und', { granularity: 'word' });
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+/** A clause ends after one of these (and the spaces that follow). */
+const CLAUSE_END = /[,;:\u060c\u061b\u3001\uff0c\uff1a\uff1b]\s*/gu;
 
-/** Splits a text longer than `target` tokens into windows of at most `target` with `overlap` repeated. */
-function splitLong(text: string, target: number, overlap: number, page: number | undefined): Piece[] {
-  const parts: Piece[] = [];
-  for (const { segment } of sentences.segment(text)) {
-    const sentence = segment.trim();
-    if (!sentence) continue;
-    const tokens = countTokens(sentence);
-    if (tokens <= target) {
-      parts.push({ text: sentence, tokens, page });
-      continue;
+/** Slices of `text` of at most `target` UTF-8 bytes (so at most `target` tokens), cut between grapheme clusters. */
+function graphemeSlices(text: string, target: number, out: Piece[]): void {
+  let current = '';
+  let bytes = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = Buffer.byteLength(segment);
+    if (bytes + size > target && current) {
+      out.push({ text: current, tokens: countTokens(current) });
+      current = '';
+      bytes = 0;
     }
-    const ids = encodeTokens(sentence);
-    const step = Math.max(1, target - overlap);
-    for (let start = 0; start < ids.length; start += step) {
-      const window = ids.slice(start, start + target);
-      parts.push({ text: decodeTokens(window).trim(), tokens: window.length, page });
-      if (start + target >= ids.length) break;
-    }
+    current += segment;
+    bytes += size;
   }
-  return pack(parts, target, overlap, ' ').map((group) => ({
-    text: group.map((p) => p.text).join(' '),
-    tokens: countTokens(group.map((p) => p.text).join(' ')),
-    page,
-  }));
+  if (current) out.push({ text: current, tokens: countTokens(current) });
 }
 
-/** The last sentences of `piece` that fit in `budget` tokens (undefined when not even one does). */
+const wordTokens = new Map<string, number>();
+/** Tokens of one word segment (memoised: words repeat). */
+function countWord(segment: string): number {
+  let count = wordTokens.get(segment);
+  if (count === undefined) {
+    count = countTokens(segment);
+    if (segment.length <= 32) {
+      if (wordTokens.size >= 50_000) wordTokens.clear();
+      wordTokens.set(segment, count);
+    }
+  }
+  return count;
+}
+
+/** Runs of whole words of `text` of at most `target` tokens (a longer word is cut between graphemes). */
+function wordSlices(text: string, target: number, out: Piece[]): void {
+  let current = '';
+  let tokens = 0;
+  for (const { segment } of words.segment(text)) {
+    const count = countWord(segment);
+    if (tokens + count > target && current) {
+      out.push({ text: current, tokens });
+      current = '';
+      tokens = 0;
+    }
+    if (count > target) graphemeSlices(segment, target, out);
+    else {
+      current += segment;
+      tokens += count;
+    }
+  }
+  if (current) out.push({ text: current, tokens });
+}
+
+/** Consecutive clauses of `sentence` (each keeps its punctuation and the spaces after it). */
+function* clauses(sentence: string): Generator<string> {
+  let start = 0;
+  for (const match of sentence.matchAll(CLAUSE_END)) {
+    const end = match.index + match[0].length;
+    yield sentence.slice(start, end);
+    start = end;
+  }
+  if (start < sentence.length) yield sentence.slice(start);
+}
+
+/** `text` as consecutive slices of at most `target` tokens, cut at the largest boundary that fits. */
+function units(text: string, target: number): Piece[] {
+  const out: Piece[] = [];
+  for (const { segment } of sentences.segment(text)) {
+    const tokens = countTokens(segment);
+    if (tokens <= target) {
+      out.push({ text: segment, tokens });
+      continue;
+    }
+    for (const clause of clauses(segment)) {
+      const clauseTokens = countTokens(clause);
+      if (clauseTokens <= target) out.push({ text: clause, tokens: clauseTokens });
+      else wordSlices(clause, target, out);
+    }
+  }
+  return out;
+}
+
+/** Splits a text longer than `target` tokens into windows of at most about `target` with `overlap` repeated. */
+function splitLong(text: string, target: number, overlap: number, page: number | undefined): Piece[] {
+  const out: Piece[] = [];
+  for (const group of pack(units(text, target), target, overlap, '')) {
+    const joined = group
+      .map((p) => p.text)
+      .join('')
+      .trim();
+    if (joined) out.push({ text: joined, tokens: countTokens(joined), page });
+  }
+  return out;
+}
+
+/** The last sentences of `piece` that fit in `budget` tokens, as in the source (undefined when not even one does). */
 function closingSentences(piece: Piece, budget: number): Piece | undefined {
-  const parts = [...sentences.segment(piece.text)].map((s) => s.segment.trim()).filter(Boolean);
+  const starts = [...sentences.segment(piece.text)].map((s) => s.index);
   let text = '';
-  for (let i = parts.length - 1; i > 0; i--) {
-    const candidate = text ? `${parts[i]} ${text}` : (parts[i] as string);
+  for (let i = starts.length - 1; i > 0; i--) {
+    const candidate = piece.text.slice(starts[i]).trim();
     if (countTokens(candidate) > budget) break;
     text = candidate;
   }

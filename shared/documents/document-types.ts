@@ -118,6 +118,10 @@ export interface DocumentBlock {
 export interface ParsedDocument {
   blocks: DocumentBlock[];
   pageCount?: number;
+  /** A title the document gives itself (Markdown front matter `title`). */
+  title?: string;
+  /** What a person should know about how it was read (a stray quote in a CSV…); the document is still ready. */
+  warnings?: string[];
 }
 
 /** A chunk ready to embed and store. */

@@ -84,6 +84,10 @@ export interface ReadyDocument {
   model: string;
   dimensions: number;
   chunks: ReadonlyArray<DocumentChunkDraft & { embedding: readonly number[] }>;
+  /** A new title (the document's own, when the uploader gave none). */
+  title?: string;
+  /** What to know about how it was read (warnings), kept in `message`. */
+  message?: string;
 }
 
 const INSERT_BATCH = 100;
@@ -102,7 +106,8 @@ export async function storeReadyDocument(trx: Trx, doc: ReadyDocument): Promise<
     .set({
       status: 'ready',
       failure_reason: null,
-      message: null,
+      message: doc.message ? doc.message.slice(0, 1000) : null,
+      ...(doc.title ? { title: doc.title } : {}),
       bytes: doc.bytes,
       page_count: doc.pageCount ?? null,
       chunk_count: doc.chunks.length,

@@ -2,16 +2,17 @@
  * Processing an uploaded document (SPEC §6, issue 16): parse → chunk → embed
  * → store, from the S3 object-created event of its upload (or a file the CLI
  * reads). Kept apart from `documents.service.ts` so the API handlers do not
- * bundle the parsers.
+ * bundle the parsers. The documents consumer parses in a separate process
+ * (`parse/isolated.ts`); the CLI and tests parse in their own.
  *
  * @module
  */
 import type { Readable } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
-import { chunkBlocks } from './chunker.ts';
 import {
   DocumentFailure,
   type DocumentKind,
@@ -25,13 +26,66 @@ import {
   markFailed,
   storeReadyDocument,
 } from './documents.repository.ts';
+import { defaultTitle } from './documents.service.ts';
 import { chunkEmbeddingText, type Embedder } from './embeddings/index.ts';
-import { type ParseLimits, parseDocument } from './parse/index.ts';
+import { type ExtractedDocument, type Extractor, extractDocument } from './parse/extract.ts';
+import type { ParseLimits } from './parse/index.ts';
 
 export interface ProcessDeps {
   db: Kysely<Database>;
   embedder: Embedder;
   limits: ParseLimits;
+  /** How the document is parsed and chunked (default: in this process; the consumer isolates it). */
+  extract?: Extractor;
+}
+
+/** Texts embedded per call; the event loop gets a turn between calls (the offline embedder is CPU work). */
+const EMBED_BATCH = 64;
+
+async function embedAll(embedder: Embedder, texts: readonly string[]): Promise<number[][]> {
+  const vectors: number[][] = [];
+  for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+    if (start > 0) await yieldToEventLoop();
+    vectors.push(...(await embedder.embed(texts.slice(start, start + EMBED_BATCH))));
+  }
+  return vectors;
+}
+
+/**
+ * Runs `extract`, telling the document's problems from the source's: a
+ * failure to read the object is thrown as it is (the message is retried),
+ * while any other error of parsing is the document's own and becomes
+ * `corrupt` — so a parser crash ends in `failed`, never in a retry loop.
+ */
+async function extractChecked(
+  extract: Extractor,
+  kind: DocumentKind,
+  open: () => Promise<Readable>,
+  limits: ParseLimits,
+): Promise<ExtractedDocument> {
+  let sourceError: unknown;
+  const tracked = async () => {
+    try {
+      const stream = await open();
+      stream.once('error', (error) => {
+        sourceError ??= error;
+      });
+      return stream;
+    } catch (error) {
+      sourceError ??= error;
+      throw error;
+    }
+  };
+  try {
+    return await extract(kind, tracked, limits);
+  } catch (error) {
+    if (sourceError !== undefined) throw sourceError;
+    if (error instanceof DocumentFailure) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new DocumentFailure('corrupt', `The document could not be read: ${detail.slice(0, 300)}`, {
+      cause: error,
+    });
+  }
 }
 
 export type ProcessOutcome =
@@ -68,8 +122,8 @@ export async function processDocument(
         `The uploaded object is ${size} bytes; the limit is ${deps.limits.maxBytes} (ASSAY_DOCUMENT_MAX_BYTES)`,
       );
     }
-    const parsed = await parseDocument(doc.kind, open, deps.limits);
-    const chunks = chunkBlocks(parsed.blocks);
+    const parsed = await extractChecked(deps.extract ?? extractDocument, doc.kind, open, deps.limits);
+    const chunks = parsed.chunks;
     const columnDimensions = await withTenant(deps.db, doc.orgId, (trx) => embeddingColumnDimensions(trx));
     if (deps.embedder.dimensions !== columnDimensions) {
       throw new DocumentFailure(
@@ -77,7 +131,11 @@ export async function processDocument(
         `The embedder makes ${deps.embedder.dimensions}-dimensional vectors but the database stores ${columnDimensions} (ASSAY_EMBEDDING_DIMENSIONS must match the column)`,
       );
     }
-    const vectors = await deps.embedder.embed(chunks.map((c) => chunkEmbeddingText(c.headingPath, c.text)));
+    const vectors = await embedAll(
+      deps.embedder,
+      chunks.map((c) => chunkEmbeddingText(c.headingPath, c.text)),
+    );
+    const title = parsed.title ? await ownTitle(deps.db, doc, parsed.title) : undefined;
     const stored = await withTenant(deps.db, doc.orgId, (trx) =>
       storeReadyDocument(trx, {
         id: doc.id,
@@ -87,6 +145,8 @@ export async function processDocument(
         model: deps.embedder.model,
         dimensions: deps.embedder.dimensions,
         chunks: chunks.map((chunk, i) => ({ ...chunk, embedding: vectors[i] ?? [] })),
+        ...(title ? { title } : {}),
+        ...(parsed.warnings?.length ? { message: parsed.warnings.join(' ') } : {}),
       }),
     );
     if (!stored) return skipped(deps.db, doc);
@@ -100,6 +160,16 @@ export async function processDocument(
     if (error instanceof DocumentFailure) return fail(error);
     throw error;
   }
+}
+
+/** `title` when the uploader gave the document none (its title is still the one made from the file name). */
+async function ownTitle(
+  db: Kysely<Database>,
+  doc: { id: string; orgId: string },
+  title: string,
+): Promise<string | undefined> {
+  const row = await withTenant(db, doc.orgId, (trx) => findDocument(trx, doc.id));
+  return row && row.title === defaultTitle(row.filename) ? title : undefined;
 }
 
 async function skipped(db: Kysely<Database>, doc: { id: string; orgId: string }): Promise<ProcessOutcome> {

@@ -3,18 +3,22 @@
  * the bytes. Every failure is a {@link DocumentFailure} with its reason:
  * `corrupt` (bytes that are not the declared PDF or DOCX, or damaged),
  * `encrypted`, `unsupported_type` (binary bytes for a text kind, a ZIP that is
- * not a Word document), `too_large` (past the byte, uncompressed or row
- * limits) or `empty` (no text at all).
+ * not a Word document), `too_large` (past the byte, uncompressed, row, page,
+ * nesting or text limits — see `limits.ts`) or `empty` (no text at all).
  *
  * @module
  */
 import { Readable } from 'node:stream';
 import { DocumentFailure, type DocumentKind, type ParsedDocument } from '../document-types.ts';
 import { decodeText, readAll } from './bytes.ts';
-import { csvBlocks } from './csv.ts';
-import { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } from './docx.ts';
-import { parsePdf } from './pdf.ts';
-import { htmlBlocks, markdownBlocks, plainTextBlocks } from './text-formats.ts';
+import {
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_TEXT_CHARS,
+  isStackOverflow,
+  TextBudget,
+  tooDeep,
+} from './limits.ts';
 
 export interface ParseLimits {
   /** Bytes read at most (the upload limit). */
@@ -23,6 +27,12 @@ export interface ParseLimits {
   maxCsvRows: number;
   /** Uncompressed bytes a DOCX may expand to. */
   maxDocxUncompressedBytes?: number;
+  /** Pages a PDF may have (default {@link DEFAULT_MAX_PAGES}). */
+  maxPages?: number;
+  /** Characters of text a document may hold (default {@link DEFAULT_MAX_TEXT_CHARS}). */
+  maxTextChars?: number;
+  /** Levels of nesting (default {@link DEFAULT_MAX_DEPTH}). */
+  maxDepth?: number;
 }
 
 const LABELS: Record<DocumentKind, string> = {
@@ -52,38 +62,86 @@ async function checkedTextStream(stream: Readable): Promise<Readable> {
 
 /**
  * Parses one document of `kind` from `open()`'s stream within `limits`.
- * Throws {@link DocumentFailure} for every problem of the document itself.
+ * Throws {@link DocumentFailure} for every problem of the document itself
+ * (a stack overflow in a parser becomes `too_large`, nested too deeply).
  */
 export async function parseDocument(
   kind: DocumentKind,
   open: () => Promise<Readable>,
   limits: ParseLimits,
 ): Promise<ParsedDocument> {
+  try {
+    return await parseWithin(kind, open, limits);
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep(limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+    throw error;
+  }
+}
+
+async function parseWithin(
+  kind: DocumentKind,
+  open: () => Promise<Readable>,
+  limits: ParseLimits,
+): Promise<ParsedDocument> {
+  const maxText = limits.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const budget = new TextBudget(maxText);
   let parsed: ParsedDocument;
+  // Each format's parser is loaded when first needed: the parser process starts faster.
   if (kind === 'csv') {
-    parsed = { blocks: await csvBlocks(await checkedTextStream(await open()), limits.maxCsvRows) };
+    const { csvBlocks } = await import('./csv.ts');
+    parsed = await csvBlocks(async () => checkedTextStream(await open()), limits.maxCsvRows, budget);
   } else {
     const bytes = await readAll(await open(), limits.maxBytes);
     if (bytes.length === 0) throw new DocumentFailure('empty', 'The file is empty (0 bytes)');
     switch (kind) {
-      case 'pdf':
-        parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+      case 'pdf': {
+        const { parsePdf } = await import('./pdf.ts');
+        parsed = await parsePdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+          maxPages: limits.maxPages ?? DEFAULT_MAX_PAGES,
+          budget,
+        });
         break;
-      case 'docx':
+      }
+      case 'docx': {
+        const { DOCX_MAX_UNCOMPRESSED_BYTES, docxBlocks } = await import('./docx.ts');
         parsed = {
-          blocks: await docxBlocks(bytes, limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES),
+          blocks: await docxBlocks(bytes, {
+            maxUncompressed: limits.maxDocxUncompressedBytes ?? DOCX_MAX_UNCOMPRESSED_BYTES,
+            maxTextChars: maxText,
+            maxDepth,
+          }),
         };
         break;
-      case 'markdown':
-        parsed = { blocks: markdownBlocks(decodeText(bytes, LABELS.markdown)) };
+      }
+      case 'markdown': {
+        const { markdownBlocks, splitFrontMatter } = await import('./text-formats.ts');
+        const text = decodeText(bytes, LABELS.markdown);
+        budget.add(text.length);
+        const front = splitFrontMatter(text);
+        parsed = {
+          blocks: markdownBlocks(text, maxDepth),
+          ...(front.title ? { title: front.title } : {}),
+          ...(front.warning ? { warnings: [front.warning] } : {}),
+        };
         break;
-      case 'html':
-        parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html)) };
+      }
+      case 'html': {
+        const { htmlBlocks } = await import('./text-formats.ts');
+        parsed = { blocks: htmlBlocks(decodeText(bytes, LABELS.html), maxDepth) };
         break;
-      case 'text':
-        parsed = { blocks: plainTextBlocks(decodeText(bytes, LABELS.text)) };
+      }
+      case 'text': {
+        const { plainTextBlocks } = await import('./text-formats.ts');
+        const text = decodeText(bytes, LABELS.text);
+        budget.add(text.length);
+        parsed = { blocks: plainTextBlocks(text) };
         break;
+      }
     }
+  }
+  if (kind === 'html' || kind === 'docx') {
+    for (const block of parsed.blocks) budget.add(block.text.length);
   }
   if (parsed.blocks.length === 0) {
     throw new DocumentFailure(

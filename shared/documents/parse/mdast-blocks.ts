@@ -15,8 +15,38 @@ import type { DocumentBlock } from '../document-types.ts';
 
 const markdownOptions: Options = { extensions: [gfmToMarkdown()], bullet: '-', emphasis: '_', fences: true };
 
+/**
+ * Undoes the character references `mdast-util-to-markdown` writes where a
+ * character would be unsafe in Markdown (`&#xA;` for a line ending inside a
+ * table cell, `&#x20;` for a space next to emphasis, `&#x26;` for an `&`
+ * that looks like a reference): stored text is for people, search and
+ * embeddings, and never holds such escapes. Line endings and tabs become
+ * spaces. One pass, so an `&` it had encoded comes back as the `&` of the
+ * source text.
+ */
+function decodeReferences(text: string): string {
+  return text.replace(/&#x([0-9A-Fa-f]{1,6});/g, (reference, hex: string) => {
+    const code = Number.parseInt(hex, 16);
+    if (code === 0x0a || code === 0x0d || code === 0x09) return ' ';
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
+  });
+}
+
+/**
+ * Undoes the backslash escapes `mdast-util-to-markdown` writes before ASCII
+ * punctuation (`\<tag>`, `\*`), in one pass so an escaped backslash comes
+ * back as one; a table keeps `\|`, which would otherwise end its cell.
+ */
+function unescapePunctuation(text: string, inTable: boolean): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, (sequence, char: string) =>
+    inTable && char === '|' ? sequence : char,
+  );
+}
+
 function render(node: RootContent): string {
-  return toMarkdown({ type: 'root', children: [node] } as Root, markdownOptions).trim();
+  const markdown = toMarkdown({ type: 'root', children: [node] } as Root, markdownOptions).trim();
+  if (node.type === 'code') return markdown;
+  return unescapePunctuation(decodeReferences(markdown), node.type === 'table');
 }
 
 /** A list item alone, still marked as a list item (`- …` or `3. …`). */

@@ -3,14 +3,20 @@
  * Pages are read one at a time and released; text items become lines, lines
  * become paragraphs where the vertical gap is larger than a line, and lines
  * set clearly larger than the body text (and short) become headings, ranked by
- * size. A password-protected PDF fails as `encrypted`, anything pdf.js cannot
- * read as `corrupt`; a PDF with pages but no text (a scan) is `empty`.
+ * size. A word hyphenated at the end of a line is joined with the next line's
+ * start (`require-` + `ments`), and only there: a hyphen inside a line
+ * (`pre- and post-conditions`) stays. A password-protected PDF fails as
+ * `encrypted`, anything pdf.js cannot read as `corrupt`; a PDF with pages but
+ * no text (a scan) is `empty`; more pages than the page cap or more text than
+ * the text cap is `too_large`, checked before the pages are read (pages) and
+ * page by page (text).
  *
  * @module
  */
 import { getDocumentProxy } from 'unpdf';
 import { type DocumentBlock, DocumentFailure, type ParsedDocument } from '../document-types.ts';
 import { describeMagic, looksLikePdf } from './bytes.ts';
+import { type TextBudget, tooManyPages } from './limits.ts';
 
 interface Line {
   page: number;
@@ -31,6 +37,37 @@ function isTextItem(item: unknown): item is PdfTextItem {
   return typeof item === 'object' && item !== null && 'str' in item && 'transform' in item;
 }
 
+/** `text` with runs of whitespace made one space, trimmed (one pass, no regular expression). */
+function collapseSpaces(text: string): string {
+  let out = '';
+  let space = false;
+  for (const char of text) {
+    if (/\s/.test(char)) space = out.length > 0;
+    else {
+      if (space) out += ' ';
+      out += char;
+      space = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * The lines of a paragraph as one text: a line ending in a letter and a
+ * hyphen followed by a line starting with a lower-case letter is a word
+ * hyphenated at the line break, joined without the hyphen; every other line
+ * break becomes a space. Hyphens inside a line are never touched.
+ */
+export function joinLines(lines: readonly string[]): string {
+  let out = '';
+  for (const line of lines) {
+    if (out === '') out = line;
+    else if (/\p{L}-$/u.test(out.slice(-2)) && /^\p{Ll}/u.test(line)) out = out.slice(0, -1) + line;
+    else out += ` ${line}`;
+  }
+  return out;
+}
+
 function linesOf(items: readonly unknown[], page: number): Line[] {
   const lines: Line[] = [];
   let text = '';
@@ -38,7 +75,7 @@ function linesOf(items: readonly unknown[], page: number): Line[] {
   let y: number | undefined;
   let previousY: number | undefined;
   const flush = () => {
-    const clean = text.replace(/\s+/g, ' ').trim();
+    const clean = collapseSpaces(text);
     if (clean && y !== undefined) {
       lines.push({ page, text: clean, height, gap: previousY === undefined ? 0 : Math.abs(previousY - y) });
       previousY = y;
@@ -90,7 +127,7 @@ function blocksOf(lines: readonly Line[]): DocumentBlock[] {
   let paragraphPage = 1;
   const flush = () => {
     if (paragraph.length > 0) {
-      const text = paragraph.join(' ').replace(/(\p{L})- (\p{Ll})/gu, '$1$2');
+      const text = joinLines(paragraph);
       blocks.push({ text, headingPath: stack.map((h) => h.text), page: paragraphPage });
     }
     paragraph = [];
@@ -143,8 +180,11 @@ function pdfFailure(error: unknown): DocumentFailure {
   );
 }
 
-/** Parses a PDF's text, page by page. */
-export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
+/** Parses a PDF's text, page by page, within `maxPages` pages and the text `budget`. */
+export async function parsePdf(
+  bytes: Uint8Array,
+  caps: { maxPages: number; budget: TextBudget },
+): Promise<ParsedDocument> {
   if (!looksLikePdf(bytes)) {
     const magic = describeMagic(bytes);
     throw new DocumentFailure(
@@ -159,15 +199,20 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
     throw pdfFailure(error);
   }
   try {
+    if (pdf.numPages > caps.maxPages) throw tooManyPages(pdf.numPages, caps.maxPages);
     const lines: Line[] = [];
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       const content = await page.getTextContent();
-      lines.push(...linesOf(content.items, number));
+      for (const line of linesOf(content.items, number)) {
+        caps.budget.add(line.text.length + 1);
+        lines.push(line);
+      }
       page.cleanup();
     }
     return { blocks: blocksOf(lines), pageCount: pdf.numPages };
   } catch (error) {
+    if (error instanceof DocumentFailure) throw error;
     throw pdfFailure(error);
   } finally {
     await pdf.loadingTask.destroy();

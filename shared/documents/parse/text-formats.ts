@@ -1,8 +1,10 @@
 /**
- * Text formats: Markdown (mdast with GFM, the parser the checklists use),
- * plain text (paragraphs between blank lines) and HTML (`hast-util-from-html`
- * → `hast-util-to-mdast`; scripts, styles and embedded objects are dropped
- * before conversion, and nothing is ever executed — the HTML is only parsed).
+ * Text formats: Markdown (mdast with GFM, the parser the checklists use;
+ * YAML front matter is metadata, never text), plain text (paragraphs between
+ * blank lines) and HTML (`hast-util-from-html` → `hast-util-to-mdast`;
+ * scripts, styles and embedded objects are dropped before conversion, and
+ * nothing is ever executed — the HTML is only parsed). Nesting depth is
+ * checked before any recursive walk (see `limits.ts`).
  *
  * @module
  */
@@ -13,7 +15,10 @@ import type { Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { parse as parseYaml } from 'yaml';
 import type { DocumentBlock } from '../document-types.ts';
+import { normalizeTables } from './html-tables.ts';
+import { checkHtmlDepth, checkTreeDepth, DEFAULT_MAX_DEPTH, isStackOverflow, tooDeep } from './limits.ts';
 import { blocksFromMdast, type HeadingStack } from './mdast-blocks.ts';
 
 /** Bytes of Markdown parsed at once: micromark slows down more than linearly on long inputs. */
@@ -45,24 +50,98 @@ export function markdownParts(text: string): string[] {
   return parts;
 }
 
-/** Blocks of a Markdown text (parsed in parts, headings carried from part to part). */
-export function markdownBlocks(text: string): DocumentBlock[] {
-  const headings: HeadingStack = [];
-  return markdownParts(text).flatMap((part) =>
-    blocksFromMdast(fromMarkdown(part, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }), {
-      headings,
-    }),
-  );
+/** Front matter is looked for only this far into the file. */
+const FRONT_MATTER_MAX_CHARS = 64 * 1024;
+
+/** What a Markdown file's front matter says, and the Markdown after it. */
+export interface FrontMatter {
+  /** The Markdown after the front matter (the whole text when there is none). */
+  body: string;
+  /** `title` of the front matter, when it is a non-empty string. */
+  title?: string;
+  /** Set when a front matter block was found but is not valid YAML (it is dropped all the same). */
+  warning?: string;
 }
 
-/** Blocks of a plain text: one per paragraph (text between blank lines), lines kept. */
+/**
+ * Splits YAML front matter (`---` on the first line, up to a line `---` or
+ * `...`) or TOML front matter (`+++` … `+++`) from the Markdown after it, as
+ * static site generators, Obsidian and GitHub read it. The block is metadata:
+ * it never becomes text; its `title` is kept.
+ */
+export function splitFrontMatter(text: string): FrontMatter {
+  const open = /^\uFEFF?(---|\+\+\+)[ \t]*\r?\n/.exec(text);
+  if (!open) return { body: text };
+  const fence = open[1] as string;
+  const close = new RegExp(
+    `^(?:${fence === '---' ? '---|\\.\\.\\.' : '\\+\\+\\+'})[ \\t]*(?:\\r?\\n|$)`,
+    'm',
+  );
+  const rest = text.slice(open[0].length, open[0].length + FRONT_MATTER_MAX_CHARS);
+  const end = close.exec(rest);
+  if (!end) return { body: text };
+  const raw = rest.slice(0, end.index);
+  const body = text.slice(open[0].length + end.index + end[0].length);
+  if (fence === '+++') {
+    const title = /^title\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')\s*$/m.exec(raw);
+    const value = (title?.[1] ?? title?.[2])?.trim();
+    return value ? { body, title: value } : { body };
+  }
+  try {
+    const data: unknown = parseYaml(raw, { maxAliasCount: 50, prettyErrors: false });
+    const title = typeof data === 'object' && data !== null ? (data as { title?: unknown }).title : undefined;
+    const value = typeof title === 'string' ? title.replace(/\s+/g, ' ').trim().slice(0, 300) : '';
+    return value ? { body, title: value } : { body };
+  } catch (error) {
+    return {
+      body,
+      warning: `The front matter is not valid YAML and was skipped (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    };
+  }
+}
+
+/** Blocks of a Markdown text (parsed in parts, headings carried from part to part); front matter is not text. */
+export function markdownBlocks(text: string, maxDepth = DEFAULT_MAX_DEPTH): DocumentBlock[] {
+  const headings: HeadingStack = [];
+  const { body } = splitFrontMatter(text);
+  try {
+    return markdownParts(body).flatMap((part) => {
+      const tree = fromMarkdown(part, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      checkTreeDepth(tree, maxDepth);
+      return blocksFromMdast(tree, { headings });
+    });
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep(maxDepth);
+    throw error;
+  }
+}
+
+/**
+ * Blocks of a plain text: one per paragraph (text between blank lines), lines
+ * kept. One pass over the lines (no whole-text regular expression).
+ */
 export function plainTextBlocks(text: string): DocumentBlock[] {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t]*\n+/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph.length > 0)
-    .map((paragraph) => ({ text: paragraph, headingPath: [] }));
+  const blocks: DocumentBlock[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    const joined = paragraph.join('\n').trim();
+    if (joined) blocks.push({ text: joined, headingPath: [] });
+    paragraph = [];
+  };
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).replace(/\r$/, '');
+    const parts = line.split('\r'); // old Mac line ends
+    for (const part of parts) {
+      if (part.trim() === '') flush();
+      else paragraph.push(part);
+    }
+    start = end + 1;
+  }
+  flush();
+  return blocks;
 }
 
 /** Elements whose content is never text for a reader. */
@@ -88,13 +167,31 @@ function prune<T extends HastRoot | Element>(node: T): T {
   return node;
 }
 
-/** The Markdown tree of an HTML text (scripts, styles and embedded objects removed). */
-export function htmlToMdast(html: string): Root {
-  const hast = prune(fromHtml(html));
-  return toMdast(hast) as Root;
+/**
+ * The Markdown tree of an HTML text (scripts, styles and embedded objects
+ * removed). Fails `too_large` when it nests deeper than `maxDepth`.
+ */
+export function htmlToMdast(html: string, maxDepth = DEFAULT_MAX_DEPTH): Root {
+  checkHtmlDepth(html, maxDepth);
+  try {
+    const hast = fromHtml(html);
+    checkTreeDepth(hast, maxDepth + 8);
+    const pruned = prune(hast);
+    normalizeTables(pruned);
+    return toMdast(pruned) as Root;
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep(maxDepth);
+    throw error;
+  }
 }
 
 /** Blocks of an HTML text. */
-export function htmlBlocks(html: string): DocumentBlock[] {
-  return blocksFromMdast(htmlToMdast(html));
+export function htmlBlocks(html: string, maxDepth = DEFAULT_MAX_DEPTH): DocumentBlock[] {
+  const tree = htmlToMdast(html, maxDepth);
+  try {
+    return blocksFromMdast(tree);
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep(maxDepth);
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@ import { getConfig } from '../../../shared/config.ts';
 import { withTenant } from '../../../shared/db/tenant.ts';
 import { OFFLINE_EMBEDDING_MODEL } from '../../../shared/documents/embeddings/index.ts';
 import { callApi } from '../../support/api-client.ts';
-import { buildDocx } from '../../support/documents/docx-builder.ts';
+import { buildDocx, tableXml } from '../../support/documents/docx-builder.ts';
 import { buildPdf } from '../../support/documents/pdf-builder.ts';
 import { uploadDocument, waitForDocument } from '../../support/documents/upload.ts';
 import {
@@ -39,7 +39,8 @@ Orders above 50 EUR ship for free within the European Union.
 
 /** Waits until the documents queue has nothing visible or in flight (its poller runs on its own). */
 async function documentsQueueIdle(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  // Each document is parsed in a process of its own: on a loaded machine a queue of them takes a while.
+  for (let i = 0; i < 1200; i++) {
     const counts = await countLocalMessages(runtime.db, 'documents');
     if (counts.visible === 0 && counts.inFlight === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -54,6 +55,8 @@ beforeAll(async () => {
   process.env.ASSAY_SESSION_KEY = TEST_SESSION_SECRET;
   process.env.ASSAY_DOCUMENT_MAX_CSV_ROWS = '50';
   process.env.ASSAY_DOCUMENT_MAX_BYTES = String(2 * 1024 * 1024);
+  process.env.ASSAY_DOCUMENT_MAX_TEXT_CHARS = '200000';
+  process.env.ASSAY_DOCUMENT_MAX_PAGES = '20';
   runtime = await startTestRuntime();
   acme = await seedOrgWithMembers(runtime.db, 'acme', {
     owner: 'owner',
@@ -68,6 +71,8 @@ afterAll(async () => {
   await runtime?.dispose();
   delete process.env.ASSAY_DOCUMENT_MAX_CSV_ROWS;
   delete process.env.ASSAY_DOCUMENT_MAX_BYTES;
+  delete process.env.ASSAY_DOCUMENT_MAX_TEXT_CHARS;
+  delete process.env.ASSAY_DOCUMENT_MAX_PAGES;
 });
 
 describe('upload → parse → chunk → embed → search', () => {
@@ -347,7 +352,7 @@ describe('bad documents fail with a reason, each on its own', () => {
     const uploaded = [];
     for (const c of cases) uploaded.push(await uploadDocument(runtime.url, member, 'acme', c));
     const settled = await Promise.all(
-      uploaded.map((d) => waitForDocument(runtime.url, member, 'acme', d.id)),
+      uploaded.map((d) => waitForDocument(runtime.url, member, 'acme', d.id, 220_000)),
     );
     settled.forEach((doc, i) => {
       const expected = cases[i]?.expect;
@@ -364,7 +369,7 @@ describe('bad documents fail with a reason, each on its own', () => {
     expect(settled[0]?.pageCount).toBe(1);
     const html = await api(member, 'GET', `/orgs/acme/documents/${settled[8]?.id}/chunks`);
     expect(html.body.chunks.map((c: { text: string }) => c.text).join(' ')).toBe('Contact support by chat.');
-  });
+  }, 240_000);
 
   it('deletes objects under document keys it never issued, and checks the size before reading', async () => {
     const s3 = createS3Client(getConfig());
@@ -390,7 +395,99 @@ describe('bad documents fail with a reason, each on its own', () => {
       acme.as.member as string,
       'acme',
       created.body.document.id,
+      220_000,
     );
     expect(doc).toMatchObject({ status: 'failed', failureReason: 'too_large' });
-  });
+  }, 240_000);
+});
+
+describe('hostile and real-world documents on the local runtime (issues 27, 28)', () => {
+  it('ends heavy inputs failed with the cap named, in the isolated parser, while the API keeps answering', async () => {
+    const member = acme.as.member as string;
+    const cjk =
+      '系统应当在用户提交订单之后立即发送确认邮件并记录操作日志以便审计人员随时查看所有历史变更记录'.repeat(
+        60,
+      );
+    const cases = [
+      {
+        filename: 'deep.html',
+        contentType: 'text/html',
+        bytes: '<div>'.repeat(200_000),
+        expect: 'too_large',
+      },
+      {
+        filename: 'words.docx',
+        contentType: 'application/octet-stream',
+        bytes: buildDocx(Array.from({ length: 60 }, () => ({ text: 'word '.repeat(1_000) }))),
+        expect: 'too_large',
+      },
+      {
+        filename: 'pages.pdf',
+        contentType: 'application/pdf',
+        bytes: buildPdf(Array.from({ length: 25 }, (_, i) => ({ lines: [`Page ${i}`] }))),
+        expect: 'too_large',
+      },
+      {
+        filename: 'orders-zh.md',
+        contentType: 'text/markdown',
+        bytes: `---\ntitle: 订单规则\nowner: ops\n---\n# 订单\n\n${cjk}\n`,
+        expect: 'ready',
+      },
+      {
+        filename: 'menu.csv',
+        contentType: 'text/csv',
+        bytes: 'item,size\npizza,a 12" pizza\n',
+        expect: 'ready',
+      },
+      {
+        filename: 'matrix.docx',
+        contentType: 'application/octet-stream',
+        bytes: buildDocx([
+          {
+            xml: tableXml([
+              [['Area'], ['Rule']],
+              [['Projects'], ['All projects', 'No exceptions.']],
+            ]),
+          },
+        ]),
+        expect: 'ready',
+      },
+    ];
+    const uploaded = [];
+    for (const c of cases) uploaded.push(await uploadDocument(runtime.url, member, 'acme', c));
+    const settling = Promise.all(
+      uploaded.map((d) => waitForDocument(runtime.url, member, 'acme', d.id, 220_000)),
+    );
+    for (let i = 0; i < 10; i++) {
+      expect((await api(member, 'GET', '/orgs/acme/documents?limit=5')).status).toBe(200);
+    }
+    const settled = await settling;
+    settled.forEach((doc, i) => {
+      const expected = cases[i]?.expect;
+      if (expected === 'ready') expect(doc, cases[i]?.filename).toMatchObject({ status: 'ready' });
+      else expect(doc, cases[i]?.filename).toMatchObject({ status: 'failed', failureReason: expected });
+    });
+    expect(settled[0]?.message).toMatch(/nests elements more than/);
+    expect(settled[1]?.message).toMatch(/more than 200,000 characters of text/);
+    expect(settled[2]?.message).toMatch(/The PDF has 25 pages; the limit is 20/);
+
+    const zh = settled[3] as { id: string; title?: string };
+    expect(zh.title).toBe('订单规则');
+    const chunks = (await api(member, 'GET', `/orgs/acme/documents/${zh.id}/chunks`)).body.chunks as {
+      text: string;
+      headingPath: string[];
+    }[];
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) {
+      expect(chunk.text).not.toContain('\ufffd');
+      expect(chunk.text).not.toMatch(/title|owner/);
+      expect(chunk.headingPath).toEqual(['订单']);
+      expect(cjk).toContain(chunk.text);
+    }
+    expect(settled[4]?.message).toMatch(/stray quote on line 2/);
+    const matrix = (await api(member, 'GET', `/orgs/acme/documents/${settled[5]?.id}/chunks`)).body.chunks;
+    expect(matrix[0].text).toBe(
+      '| Area     | Rule                         |\n| -------- | ---------------------------- |\n| Projects | All projects; No exceptions. |',
+    );
+  }, 240_000);
 });

@@ -39,13 +39,31 @@ function paragraphXml(p: DocxParagraph): string {
   return `<w:p>${props}<w:r><w:t xml:space="preserve">${escapeXml(p.text)}</w:t></w:r></w:p>`;
 }
 
+/** A table cell: its paragraphs, or a nested table. */
+export type DocxCell = string[] | { table: DocxCell[][] };
+
+/** The WordprocessingML of a table (rows of cells; a cell holds paragraphs or a nested table). */
+export function tableXml(rows: readonly DocxCell[][]): string {
+  const cell = (c: DocxCell) =>
+    `<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>${
+      Array.isArray(c) ? c.map((text) => paragraphXml({ text })).join('') : `${tableXml(c.table)}<w:p/>`
+    }</w:tc>`;
+  return `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>${rows
+    .map((row) => `<w:tr>${row.map(cell).join('')}</w:tr>`)
+    .join('')}</w:tbl>`;
+}
+
+/** One body element of a test DOCX: a paragraph, or raw WordprocessingML (a table from {@link tableXml}). */
+export type DocxBodyPart = DocxParagraph | { xml: string };
+
 /** A minimal but real DOCX (what Word writes, less the optional parts). `extra` adds entries to the archive. */
 export function buildDocx(
-  paragraphs: readonly DocxParagraph[],
+  paragraphs: readonly DocxBodyPart[],
   extra: Record<string, Uint8Array> = {},
 ): Buffer {
+  const parts = paragraphs.map((p) => ('xml' in p ? p.xml : paragraphXml(p))).join('');
   const body = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs.map(paragraphXml).join('')}</w:body></w:document>`;
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${parts}</w:body></w:document>`;
   return Buffer.from(
     zipSync({
       '[Content_Types].xml': strToU8(CONTENT_TYPES),

@@ -46,9 +46,15 @@ export async function waitForDocument(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await callApi(baseUrl, token, 'GET', `/orgs/${org}/documents/${id}`);
+    if (res.status === 429 && Date.now() < deadline) {
+      // Long waits (isolated parsing on a loaded machine) poll into the rate limit: wait as told.
+      const seconds = Number(res.body?.error?.details?.retryAfterSeconds ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30, seconds) * 1000));
+      continue;
+    }
     if (res.status !== 200) throw new Error(`GET document → ${res.status}`);
     if (res.body.status === 'ready' || res.body.status === 'failed') return res.body as UploadedDocument;
     if (Date.now() > deadline) throw new Error(`Document ${id} still ${res.body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

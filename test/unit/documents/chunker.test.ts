@@ -89,3 +89,49 @@ describe('chunkBlocks', () => {
     for (const chunk of pieces) expect(chunk.tokenCount).toBeLessThanOrEqual(101);
   });
 });
+
+describe('chunk boundaries in every script', () => {
+  const options = { targetTokens: 60, overlapTokens: 9 };
+  const noReplacement = (texts: string[]) => texts.every((t) => !t.includes('\ufffd'));
+
+  it('cuts unspaced Chinese at clause or sentence marks, never inside a character, each chunk a slice of the source', () => {
+    const clause = '用户提交订单之后系统立即发送确认邮件，';
+    const sentence = `${clause.repeat(4)}并记录操作日志以便审计。`;
+    const text = sentence.repeat(12);
+    const chunks = chunkBlocks([{ text, headingPath: ['规格'] }], options);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(noReplacement(chunks.map((c) => c.text))).toBe(true);
+    for (const chunk of chunks) {
+      expect(text).toContain(chunk.text);
+      expect(chunk.text).toMatch(/[，。]$/);
+      expect(chunk.tokenCount).toBeLessThanOrEqual(62);
+    }
+  });
+
+  it('cuts a long run without any punctuation between words (Japanese, Thai), and a giant emoji word between graphemes', () => {
+    const japanese = 'ユーザーはパスワードを五分以内に再設定できなければならない'.repeat(40);
+    const thai = 'ผู้ใช้ต้องสามารถรีเซ็ตรหัสผ่านได้ภายในห้านาที'.repeat(40);
+    const emoji = '👩‍👩‍👧‍👦🇫🇷'.repeat(200);
+    for (const text of [japanese, thai, emoji]) {
+      const chunks = chunkBlocks([{ text, headingPath: [] }], options);
+      expect(chunks.length).toBeGreaterThan(2);
+      expect(noReplacement(chunks.map((c) => c.text))).toBe(true);
+      for (const chunk of chunks) {
+        expect(text).toContain(chunk.text);
+        expect(chunk.tokenCount).toBeLessThanOrEqual(70);
+      }
+    }
+    // Graphemes stay whole: every emoji chunk is whole families and flags.
+    const emojiChunks = chunkBlocks([{ text: emoji, headingPath: [] }], options);
+    for (const chunk of emojiChunks) expect(chunk.text).toMatch(/^(👩‍👩‍👧‍👦|🇫🇷)+$/u);
+    // Thai is cut between words: no chunk starts with a combining vowel or tone mark.
+    for (const chunk of chunkBlocks([{ text: thai, headingPath: [] }], options))
+      expect(chunk.text).not.toMatch(/^\p{M}/u);
+  });
+
+  it('keeps a replacement character that is in the source', () => {
+    const text = `Broken byte \ufffd here. ${'More text follows here. '.repeat(30)}`;
+    const chunks = chunkBlocks([{ text, headingPath: [] }], options);
+    expect(chunks.map((c) => c.text).join(' ')).toContain('\ufffd');
+  });
+});
