@@ -17,13 +17,13 @@ import * as crawls from './2026-11-29T05-00-00_crawls.ts';
 import * as orgExportAndDeletion from './2026-11-29T06-00-00_org-export-and-deletion.ts';
 import * as testAnalytics from './2026-11-29T22-00-00_test-analytics.ts';
 import * as agentRuns from './2026-11-29T22-10-00_agent-runs.ts';
+import * as agentRunEventSequence from './2026-12-08T03-00-00_agent-run-event-sequence.ts';
 import * as testIdentityFilesAndRetries from './2026-12-08T06-00-00_test-identity-files-and-retries.ts';
 import * as testLastFailure from './2026-12-08T06-10-00_test-last-failure.ts';
 import * as testQuarantine from './2026-12-08T06-20-00_test-quarantine.ts';
-import * as searchUnspacedScripts from './2026-12-08T09-00-00_search-unspaced-scripts.ts';
 import * as ciSettings from './2026-12-08T07-00-00_ci-settings.ts';
 import * as pulledReports from './2026-12-08T07-10-00_pulled-reports.ts';
-import * as agentRunEventSequence from './2026-12-08T03-00-00_agent-run-event-sequence.ts';
+import * as searchUnspacedScripts from './2026-12-08T09-00-00_search-unspaced-scripts.ts';
 
 /**
  * Every migration, in order. A bundled Lambda cannot scan a folder, so new
