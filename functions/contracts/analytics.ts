@@ -14,7 +14,8 @@ const flag = z
 export const FIRST_DAY = '1970-01-01';
 export const LAST_DAY = '2999-12-31';
 
-const day = text()
+/** A UTC calendar day, `YYYY-MM-DD`, from {@link FIRST_DAY} to {@link LAST_DAY}. */
+export const utcDay = text()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (UTC)')
   .refine(
     (value) =>
@@ -185,8 +186,8 @@ export const metricsSchema = z
   .meta({ id: 'Metrics' });
 
 const range = {
-  from: day.optional().describe('First UTC day (default: 29 days before `to`)'),
-  to: day.optional().describe('Last UTC day (default: today); at most 366 days after `from`'),
+  from: utcDay.optional().describe('First UTC day (default: 29 days before `to`)'),
+  to: utcDay.optional().describe('Last UTC day (default: today); at most 366 days after `from`'),
 };
 
 export const getRepoMetrics = defineRoute({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from '../../shared/text/text-schema.ts';
 import { defineRoute } from '../kit/route-contract.ts';
+import { utcDay } from './analytics.ts';
 import { repoParams } from './params.ts';
 
 const testWorkflows = z
@@ -23,12 +24,6 @@ const quarantineFlaky = z
     'Tests flagged flaky (within `ASSAY_FLAKY_WINDOW_DAYS`, or on the head commit) do not block; they are listed.',
   );
 
-const utcDay = text()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD (UTC)')
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, 'a calendar day');
 export const quarantineEntrySchema = z
   .object({
     name: text().trim().min(1).max(1_000).describe('The test’s name as its reports give it'),

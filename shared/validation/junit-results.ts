@@ -294,10 +294,25 @@ export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
   annotations: CheckRunAnnotation[];
   failures: StoredFailure[];
 } {
+  // A test reported without a file is the test of that name in the one file other reports give it
+  // (as in the analytics' identity); with none or several files it stays file-less.
+  const filesByName = new Map<string, Set<string>>();
+  for (const report of reports)
+    for (const test of report.tests) {
+      const file = identityFile(test.file);
+      if (file === undefined) continue;
+      const name = testKey({ ...test, file: undefined });
+      filesByName.set(name, (filesByName.get(name) ?? new Set()).add(file));
+    }
+  const keyOf = (test: StoredJUnitResults['tests'][number]): string => {
+    if (identityFile(test.file) !== undefined) return testKey(test);
+    const files = filesByName.get(testKey({ ...test, file: undefined }));
+    return files?.size === 1 ? testKey({ ...test, file: [...files][0] }) : testKey(test);
+  };
   const outcomes = new Map<string, number>();
   for (const report of reports)
     for (const test of report.tests) {
-      const key = testKey(test);
+      const key = keyOf(test);
       const bit = test.status === 'passed' ? 1 : broken(test.status) ? 2 : 0;
       outcomes.set(key, (outcomes.get(key) ?? 0) | bit);
     }
@@ -306,7 +321,7 @@ export function mergeJUnitResults(reports: readonly StoredJUnitResults[]): {
   const failures: StoredFailure[] = [];
   for (const report of reports) {
     for (const test of report.tests)
-      summarizer.add({ ...test, flaky: test.flaky || outcomes.get(testKey(test)) === 3 });
+      summarizer.add({ ...test, flaky: test.flaky || outcomes.get(keyOf(test)) === 3 });
     for (const annotation of report.annotations) {
       if (annotations.length >= MAX_ANNOTATIONS) break;
       annotations.push(annotation);

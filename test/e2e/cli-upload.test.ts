@@ -263,8 +263,9 @@ describe('npx assay upload with an upload token', () => {
   });
 
   it('retries a 503 from the object store, and counts a 412 after a lost answer as uploaded', async () => {
-    // The API's answers point the PUT at a second proxy in front of the object store (same Host header: the signature holds).
-    const store = await startFaultProxy(runtime.s3Endpoint);
+    // The API's answers point the PUT at a second proxy in front of the object store; it forwards
+    // with the store's Host header, for which the URL was signed, so the signature holds.
+    const store = await startFaultProxy(runtime.s3Endpoint, { targetHost: true });
     proxy.rewrite((body) => body.replaceAll(runtime.s3Endpoint.replace(/\/+$/, ''), store.url));
     try {
       store.inject('PUT', '*', [{ status: 503, headers: { 'retry-after': '0' } }]);

@@ -100,6 +100,10 @@ describe('the deployable app', () => {
     expect(referencedId(version?.Properties?.FunctionName)).toBe(id);
   });
 
+  // Routes that embed a query carry the offline embedder's word vectors (README, Documents): ~8.9 MB.
+  const EMBEDDING_ROUTES = new Set(['POST /api/v1/orgs/{org}/search']);
+  const WORD_VECTORS_BUDGET_BYTES = 10_000_000;
+
   it('keeps every API bundle within budget (sizes are printed)', () => {
     const sizes = Object.entries(real.routes).map(([key, route]) => {
       const dir = s.assetDir(functionFor(s.json, route.handler)[0]);
@@ -107,7 +111,9 @@ describe('the deployable app', () => {
     });
     console.table(sizes);
     for (const { route, minifiedBytes } of sizes)
-      expect(minifiedBytes, route).toBeLessThan(API_BUNDLE_BUDGET_BYTES);
+      expect(minifiedBytes, route).toBeLessThan(
+        API_BUNDLE_BUDGET_BYTES + (EMBEDDING_ROUTES.has(route) ? WORD_VECTORS_BUDGET_BYTES : 0),
+      );
   });
 
   it('runs the bundled GET /health as Lambda would load it', async () => {

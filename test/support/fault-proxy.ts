@@ -30,10 +30,15 @@ async function readBody(stream: IncomingMessage): Promise<Buffer> {
 
 /**
  * Starts a proxy in front of `target` (an http://127.0.0.1 origin). Requests
- * are forwarded byte for byte with their own `Host` header, so presigned
- * (host-signed) URLs stay valid through it.
+ * are forwarded byte for byte with their own `Host` header, unless
+ * `options.targetHost`: then with the target's, as a reverse proxy in front of
+ * the object store must forward them so that URLs presigned for the store
+ * (their `host` is signed) still verify when a client is pointed at the proxy.
  */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  options: { targetHost?: boolean } = {},
+): Promise<FaultProxy> {
   const origin = new URL(target);
   const seen: string[] = [];
   const pending = new Map<string, InjectedFault[]>();
@@ -47,7 +52,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           port: origin.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, 'content-length': String(body.length) },
+          headers: {
+            ...req.headers,
+            ...(options.targetHost ? { host: origin.host } : {}),
+            'content-length': String(body.length),
+          },
         },
         async (res) => {
           const headers: Record<string, string> = {};

@@ -379,17 +379,24 @@ describe('bad documents fail with a reason, each on its own', () => {
     await documentsQueueIdle();
     await expect(s3.send(new GetObjectCommand({ Bucket, Key: stray }))).rejects.toThrow();
 
-    // The signed Content-Length is not checked by the local S3: the consumer still refuses an object over the limit.
+    // The presigned PUT signs the declared Content-Length, so a bigger body is refused (403);
+    // an object over the limit written at the key another way is still refused by the consumer.
     const created = await api(acme.as.member as string, 'POST', '/orgs/acme/documents', {
       filename: 'huge.txt',
       contentType: 'text/plain',
       bytes: 100,
     });
-    await fetch(created.body.upload.url, {
+    const huge = Buffer.alloc(2 * 1024 * 1024 + 10, 0x61);
+    const refused = await fetch(created.body.upload.url, {
       method: 'PUT',
       headers: created.body.upload.headers,
-      body: Buffer.alloc(2 * 1024 * 1024 + 10, 0x61),
+      body: huge,
     });
+    expect(refused.status).toBe(403);
+    const uploadPath = new URL(created.body.upload.url as string).pathname;
+    expect(uploadPath.startsWith(`/${Bucket}/`)).toBe(true);
+    const Key = decodeURIComponent(uploadPath.slice(Bucket.length + 2));
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: huge, ContentType: 'text/plain' }));
     const doc = await waitForDocument(
       runtime.url,
       acme.as.member as string,

@@ -138,6 +138,8 @@ describe('GitHub client endpoints (against the double, over HTTP)', () => {
       headRef: 'feature/cart',
       baseRef: 'main',
       htmlUrl: `https://github.com/acme/widgets/pull/${pr.number}`,
+      authorAssociation: 'MEMBER',
+      headRepository: 'acme/widgets',
     });
     expect((await rejection(client().getPull(acme, fake.state.addIssue('acme/widgets').number))).kind).toBe(
       'not_found',

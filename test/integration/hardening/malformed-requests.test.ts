@@ -1,6 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../../shared/adapters/object-store.ts';
+import { getConfig } from '../../../shared/config.ts';
 import { TEST_SESSION_SECRET } from '../../support/identity.ts';
 import { rawGet, sendRaw } from '../../support/raw-http.ts';
 import { startTestRuntime, type TestRuntime } from '../../support/test-runtime.ts';
@@ -89,11 +93,31 @@ describe('the local HTTP server answers every request and never dies from one', 
 });
 
 describe('the local S3 keeps every object inside its bucket', () => {
+  // Sent as raw bytes, so the paths reach the store exactly as written. A path
+  // that escapes the bucket must be refused whatever the request carries
+  // (unsigned here); a key inside the bucket goes through a presigned URL, as
+  // the local store refuses unsigned writes.
   const put = (path: string, headers: string[] = []) =>
     sendRaw(
       s3Port,
-      `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\nhello`,
+      `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1:${s3Port}\r\nContent-Length: 5\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\nhello`,
     );
+  /** A presigned PUT of `key` (with `If-None-Match: *` signed in when `ifNoneMatch`), sent raw. */
+  const signedPut = async (key: string, ifNoneMatch = false) => {
+    const config = getConfig();
+    const url = new URL(
+      await getSignedUrl(
+        createS3Client(config),
+        new PutObjectCommand({
+          Bucket: config.ASSAY_S3_BUCKET,
+          Key: key,
+          ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+        }),
+        { expiresIn: 60, ...(ifNoneMatch ? { signableHeaders: new Set(['if-none-match']) } : {}) },
+      ),
+    );
+    return put(`${url.pathname}${url.search}`, ifNoneMatch ? ['If-None-Match: *'] : []);
+  };
 
   it('refuses keys with .. or . segments (also percent-encoded) before s3rver sees them', async () => {
     const dataDir = runtime.dataDir;
@@ -118,12 +142,13 @@ describe('the local S3 keeps every object inside its bucket', () => {
       expect(existsSync(join(dataDir, 's3', name))).toBe(false);
     }
     // A key inside the bucket is still stored.
-    expect((await put('/assay-local/inside/ok.txt')).status).toBe(200);
+    expect((await signedPut('inside/ok.txt')).status).toBe(200);
+    expect(existsSync(join(dataDir, 's3', 'assay-local', 'inside'))).toBe(true);
   });
 
   it('honours If-None-Match: * on PUT, as S3 does: a second write to the key is refused with 412', async () => {
-    expect((await put('/assay-local/once/report.xml', ['If-None-Match: *'])).status).toBe(200);
-    const again = await put('/assay-local/once/report.xml', ['If-None-Match: *']);
+    expect((await signedPut('once/report.xml', true)).status).toBe(200);
+    const again = await signedPut('once/report.xml', true);
     expect(again.status).toBe(412);
     expect(again.text).toContain('PreconditionFailed');
   });

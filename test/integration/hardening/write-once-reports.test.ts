@@ -1,4 +1,7 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../../shared/adapters/object-store.ts';
+import { getConfig } from '../../../shared/config.ts';
 import { withSystem } from '../../../shared/db/tenant.ts';
 import { auditEventsOf, seedApiToken } from '../../support/identity.ts';
 import {
@@ -89,10 +92,20 @@ describe('an uploaded report is write-once', () => {
     expect(first.counts).toMatchObject({ passed: 1, failed: 1 });
     expect(h.checkOf(sha)[0]).toMatchObject({ conclusion: 'failure' });
 
-    // A client that drops If-None-Match (the local S3 checks no signatures) replaces the object.
+    // The presigned URL cannot be used without If-None-Match: the condition is signed in.
     const { 'if-none-match': _dropped, ...plain } = upload.headers;
     const passing = junit(pass('T1::a') + pass('T2::b'));
-    expect((await fetch(upload.url, { method: 'PUT', headers: plain, body: passing })).status).toBe(200);
+    expect((await fetch(upload.url, { method: 'PUT', headers: plain, body: passing })).status).toBe(403);
+    // A writer with the bucket's credentials and no condition still replaces the object.
+    const config = getConfig();
+    await createS3Client(config).send(
+      new PutObjectCommand({
+        Bucket: config.ASSAY_S3_BUCKET,
+        Key: upload.key,
+        Body: passing,
+        ContentType: upload.headers['content-type'],
+      }),
+    );
     await h.waitForReportEvent();
     await h.drain();
 

@@ -281,6 +281,8 @@ describe('output checks', () => {
     ).toEqual([
       'path: expected tests/r3.spec.ts, got tests/other.spec.ts',
       "content: the file must import { expect, test } from '@playwright/test'",
+      // Without the import, `test` is a global outside the code allow-list.
+      "content: 1:1 the global 'test' is not allowed (use the test API and standard built-ins)",
       'content: no test titled "R3.2::…" for the test case "t"',
       "content: the locator getByText('Hello') was not recorded by the crawl",
     ]);

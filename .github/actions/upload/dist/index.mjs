@@ -9702,10 +9702,10 @@ var init_nl = __esm({
           case "too_big": {
             const adj = issue2.inclusive ? "<=" : "<";
             const sizing = getSizing(issue2.origin);
-            const longName = issue2.origin === "date" ? "laat" : issue2.origin === "string" ? "lang" : "groot";
+            const longName2 = issue2.origin === "date" ? "laat" : issue2.origin === "string" ? "lang" : "groot";
             if (sizing)
-              return `Te ${longName}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementen"} ${sizing.verb}`;
-            return `Te ${longName}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} is`;
+              return `Te ${longName2}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} ${sizing.unit ?? "elementen"} ${sizing.verb}`;
+            return `Te ${longName2}: verwacht dat ${issue2.origin ?? "waarde"} ${adj}${issue2.maximum.toString()} is`;
           }
           case "too_small": {
             const adj = issue2.inclusive ? ">=" : ">";
@@ -23544,6 +23544,17 @@ var init_match_files = __esm({
   }
 });
 
+// shared/text/uuid.ts
+function uuid3() {
+  return external_exports.guid({ message: "a UUID (8-4-4-4-12 hexadecimal digits)" });
+}
+var init_uuid = __esm({
+  "shared/text/uuid.ts"() {
+    "use strict";
+    init_zod();
+  }
+});
+
 // functions/kit/route-contract.ts
 function defineRoute(contract) {
   return contract;
@@ -23555,7 +23566,7 @@ var init_route_contract = __esm({
 });
 
 // functions/contracts/params.ts
-var repoParams, repoNumberParams;
+var repoParams, repoNumberParams, TOKEN, QUOTED, MEDIA_TYPE;
 var init_params = __esm({
   "functions/contracts/params.ts"() {
     "use strict";
@@ -23568,6 +23579,9 @@ var init_params = __esm({
     repoNumberParams = repoParams.extend({
       number: external_exports.coerce.number().int().positive().max(2147483647)
     });
+    TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    QUOTED = '"(?:[\\t\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"';
+    MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
   }
 });
 
@@ -23579,6 +23593,7 @@ var init_ci = __esm({
     init_zod();
     init_upload_kinds();
     init_text_schema();
+    init_uuid();
     init_route_contract();
     init_params();
     postCiUploads = defineRoute({
@@ -23610,7 +23625,7 @@ var init_ci = __esm({
       }
     });
     uploadTokenSchema = external_exports.object({
-      id: external_exports.uuid(),
+      id: uuid3(),
       name: text(),
       repository: text(),
       prefix: text(),
@@ -23642,7 +23657,7 @@ var init_ci = __esm({
       orgParam: "owner",
       summary: "Revoke a repository upload token",
       tags: ["ci"],
-      params: repoParams.extend({ id: external_exports.uuid() }),
+      params: repoParams.extend({ id: uuid3() }),
       successStatus: 204
     });
     postPullTrust = defineRoute({
@@ -23779,6 +23794,7 @@ function fromParts(integer2, fraction) {
 }
 function parseSeconds(time3) {
   if (time3 === void 0) return void 0;
+  if (isDecimal(time3)) return Number(time3);
   const text2 = time3.trim();
   if (text2 === "") return void 0;
   if (PLAIN.test(text2)) return finite(Number(text2));
@@ -23793,6 +23809,19 @@ function parseSeconds(time3) {
   }
   if (integer2 === "" && mark === ",") return finite(fromParts("0", fraction));
   return finite(fromParts(integer2, fraction));
+}
+function isDecimal(text2) {
+  const n = text2.length;
+  if (n === 0 || n > 20) return false;
+  let digits = 0;
+  let points = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text2.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) points++;
+    else return false;
+  }
+  return digits > 0 && points <= 1;
 }
 function finite(value2) {
   return value2 !== void 0 && Number.isFinite(value2) && value2 >= 0 ? value2 : void 0;
@@ -23948,1914 +23977,6 @@ var init_prolog_guard = __esm({
         }
       }
     };
-  }
-});
-
-// node_modules/xmlchars/xml/1.0/ed5.js
-var require_ed5 = __commonJS({
-  "node_modules/xmlchars/xml/1.0/ed5.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "	\n\r -\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= SPACE && c <= 55295 || c === NL || c === CR || c === TAB || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xml/1.1/ed2.js
-var require_ed2 = __commonJS({
-  "node_modules/xmlchars/xml/1.1/ed2.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}";
-    exports.RESTRICTED_CHAR = "-\b\v\f-\x7F-\x84\x86-\x9F";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.RESTRICTED_CHAR_RE = new RegExp("^[" + exports.RESTRICTED_CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= 1 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isRestrictedChar(c) {
-      return c >= 1 && c <= 8 || c === 11 || c === 12 || c >= 14 && c <= 31 || c >= 127 && c <= 132 || c >= 134 && c <= 159;
-    }
-    exports.isRestrictedChar = isRestrictedChar;
-    function isCharAndNotRestricted(c) {
-      return c === 9 || c === 10 || c === 13 || c > 31 && c < 127 || c === 133 || c > 159 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isCharAndNotRestricted = isCharAndNotRestricted;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xmlns/1.0/ed3.js
-var require_ed3 = __commonJS({
-  "node_modules/xmlchars/xmlns/1.0/ed3.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.NC_NAME_START_CHAR = "A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NC_NAME_CHAR = "-" + exports.NC_NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.NC_NAME_START_CHAR_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "]$", "u");
-    exports.NC_NAME_CHAR_RE = new RegExp("^[" + exports.NC_NAME_CHAR + "]$", "u");
-    exports.NC_NAME_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "][" + exports.NC_NAME_CHAR + "]*$", "u");
-    function isNCNameStartChar(c) {
-      return c >= 65 && c <= 90 || c === 95 || c >= 97 && c <= 122 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8204 && c <= 8205 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNCNameStartChar = isNCNameStartChar;
-    function isNCNameChar(c) {
-      return isNCNameStartChar(c) || (c === 45 || c === 46 || c >= 48 && c <= 57 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256);
-    }
-    exports.isNCNameChar = isNCNameChar;
-  }
-});
-
-// node_modules/saxes/saxes.js
-var require_saxes = __commonJS({
-  "node_modules/saxes/saxes.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SaxesParser = exports.EVENTS = void 0;
-    var ed5 = require_ed5();
-    var ed2 = require_ed2();
-    var NSed3 = require_ed3();
-    var isS = ed5.isS;
-    var isChar10 = ed5.isChar;
-    var isNameStartChar = ed5.isNameStartChar;
-    var isNameChar = ed5.isNameChar;
-    var S_LIST = ed5.S_LIST;
-    var NAME_RE = ed5.NAME_RE;
-    var isChar11 = ed2.isChar;
-    var isNCNameStartChar = NSed3.isNCNameStartChar;
-    var isNCNameChar = NSed3.isNCNameChar;
-    var NC_NAME_RE = NSed3.NC_NAME_RE;
-    var XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
-    var XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
-    var rootNS = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      xml: XML_NAMESPACE,
-      xmlns: XMLNS_NAMESPACE
-    };
-    var XML_ENTITIES = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      amp: "&",
-      gt: ">",
-      lt: "<",
-      quot: '"',
-      apos: "'"
-    };
-    var EOC = -1;
-    var NL_LIKE = -2;
-    var S_BEGIN = 0;
-    var S_BEGIN_WHITESPACE = 1;
-    var S_DOCTYPE = 2;
-    var S_DOCTYPE_QUOTE = 3;
-    var S_DTD = 4;
-    var S_DTD_QUOTED = 5;
-    var S_DTD_OPEN_WAKA = 6;
-    var S_DTD_OPEN_WAKA_BANG = 7;
-    var S_DTD_COMMENT = 8;
-    var S_DTD_COMMENT_ENDING = 9;
-    var S_DTD_COMMENT_ENDED = 10;
-    var S_DTD_PI = 11;
-    var S_DTD_PI_ENDING = 12;
-    var S_TEXT = 13;
-    var S_ENTITY = 14;
-    var S_OPEN_WAKA = 15;
-    var S_OPEN_WAKA_BANG = 16;
-    var S_COMMENT = 17;
-    var S_COMMENT_ENDING = 18;
-    var S_COMMENT_ENDED = 19;
-    var S_CDATA = 20;
-    var S_CDATA_ENDING = 21;
-    var S_CDATA_ENDING_2 = 22;
-    var S_PI_FIRST_CHAR = 23;
-    var S_PI_REST = 24;
-    var S_PI_BODY = 25;
-    var S_PI_ENDING = 26;
-    var S_XML_DECL_NAME_START = 27;
-    var S_XML_DECL_NAME = 28;
-    var S_XML_DECL_EQ = 29;
-    var S_XML_DECL_VALUE_START = 30;
-    var S_XML_DECL_VALUE = 31;
-    var S_XML_DECL_SEPARATOR = 32;
-    var S_XML_DECL_ENDING = 33;
-    var S_OPEN_TAG = 34;
-    var S_OPEN_TAG_SLASH = 35;
-    var S_ATTRIB = 36;
-    var S_ATTRIB_NAME = 37;
-    var S_ATTRIB_NAME_SAW_WHITE = 38;
-    var S_ATTRIB_VALUE = 39;
-    var S_ATTRIB_VALUE_QUOTED = 40;
-    var S_ATTRIB_VALUE_CLOSED = 41;
-    var S_ATTRIB_VALUE_UNQUOTED = 42;
-    var S_CLOSE_TAG = 43;
-    var S_CLOSE_TAG_SAW_WHITE = 44;
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    var BANG = 33;
-    var DQUOTE = 34;
-    var AMP = 38;
-    var SQUOTE = 39;
-    var MINUS = 45;
-    var FORWARD_SLASH = 47;
-    var SEMICOLON = 59;
-    var LESS = 60;
-    var EQUAL = 61;
-    var GREATER = 62;
-    var QUESTION = 63;
-    var OPEN_BRACKET = 91;
-    var CLOSE_BRACKET = 93;
-    var NEL = 133;
-    var LS = 8232;
-    var isQuote = (c) => c === DQUOTE || c === SQUOTE;
-    var QUOTES = [DQUOTE, SQUOTE];
-    var DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
-    var DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
-    var XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
-    var ATTRIB_VALUE_UNQUOTED_TERMINATOR = [...S_LIST, GREATER, AMP, LESS];
-    function nsPairCheck(parser, prefix, uri) {
-      switch (prefix) {
-        case "xml":
-          if (uri !== XML_NAMESPACE) {
-            parser.fail(`xml prefix must be bound to ${XML_NAMESPACE}.`);
-          }
-          break;
-        case "xmlns":
-          if (uri !== XMLNS_NAMESPACE) {
-            parser.fail(`xmlns prefix must be bound to ${XMLNS_NAMESPACE}.`);
-          }
-          break;
-        default:
-      }
-      switch (uri) {
-        case XMLNS_NAMESPACE:
-          parser.fail(prefix === "" ? `the default namespace may not be set to ${uri}.` : `may not assign a prefix (even "xmlns") to the URI ${XMLNS_NAMESPACE}.`);
-          break;
-        case XML_NAMESPACE:
-          switch (prefix) {
-            case "xml":
-              break;
-            case "":
-              parser.fail(`the default namespace may not be set to ${uri}.`);
-              break;
-            default:
-              parser.fail("may not assign the xml namespace to another prefix.");
-          }
-          break;
-        default:
-      }
-    }
-    function nsMappingCheck(parser, mapping) {
-      for (const local of Object.keys(mapping)) {
-        nsPairCheck(parser, local, mapping[local]);
-      }
-    }
-    var isNCName = (name) => NC_NAME_RE.test(name);
-    var isName = (name) => NAME_RE.test(name);
-    var FORBIDDEN_START = 0;
-    var FORBIDDEN_BRACKET = 1;
-    var FORBIDDEN_BRACKET_BRACKET = 2;
-    exports.EVENTS = [
-      "xmldecl",
-      "text",
-      "processinginstruction",
-      "doctype",
-      "comment",
-      "opentagstart",
-      "attribute",
-      "opentag",
-      "closetag",
-      "cdata",
-      "error",
-      "end",
-      "ready"
-    ];
-    var EVENT_NAME_TO_HANDLER_NAME = {
-      xmldecl: "xmldeclHandler",
-      text: "textHandler",
-      processinginstruction: "piHandler",
-      doctype: "doctypeHandler",
-      comment: "commentHandler",
-      opentagstart: "openTagStartHandler",
-      attribute: "attributeHandler",
-      opentag: "openTagHandler",
-      closetag: "closeTagHandler",
-      cdata: "cdataHandler",
-      error: "errorHandler",
-      end: "endHandler",
-      ready: "readyHandler"
-    };
-    var SaxesParser2 = class {
-      /**
-       * @param opt The parser options.
-       */
-      constructor(opt) {
-        this.opt = opt !== null && opt !== void 0 ? opt : {};
-        this.fragmentOpt = !!this.opt.fragment;
-        const xmlnsOpt = this.xmlnsOpt = !!this.opt.xmlns;
-        this.trackPosition = this.opt.position !== false;
-        this.fileName = this.opt.fileName;
-        if (xmlnsOpt) {
-          this.nameStartCheck = isNCNameStartChar;
-          this.nameCheck = isNCNameChar;
-          this.isName = isNCName;
-          this.processAttribs = this.processAttribsNS;
-          this.pushAttrib = this.pushAttribNS;
-          this.ns = Object.assign({ __proto__: null }, rootNS);
-          const additional = this.opt.additionalNamespaces;
-          if (additional != null) {
-            nsMappingCheck(this, additional);
-            Object.assign(this.ns, additional);
-          }
-        } else {
-          this.nameStartCheck = isNameStartChar;
-          this.nameCheck = isNameChar;
-          this.isName = isName;
-          this.processAttribs = this.processAttribsPlain;
-          this.pushAttrib = this.pushAttribPlain;
-        }
-        this.stateTable = [
-          /* eslint-disable @typescript-eslint/unbound-method */
-          this.sBegin,
-          this.sBeginWhitespace,
-          this.sDoctype,
-          this.sDoctypeQuote,
-          this.sDTD,
-          this.sDTDQuoted,
-          this.sDTDOpenWaka,
-          this.sDTDOpenWakaBang,
-          this.sDTDComment,
-          this.sDTDCommentEnding,
-          this.sDTDCommentEnded,
-          this.sDTDPI,
-          this.sDTDPIEnding,
-          this.sText,
-          this.sEntity,
-          this.sOpenWaka,
-          this.sOpenWakaBang,
-          this.sComment,
-          this.sCommentEnding,
-          this.sCommentEnded,
-          this.sCData,
-          this.sCDataEnding,
-          this.sCDataEnding2,
-          this.sPIFirstChar,
-          this.sPIRest,
-          this.sPIBody,
-          this.sPIEnding,
-          this.sXMLDeclNameStart,
-          this.sXMLDeclName,
-          this.sXMLDeclEq,
-          this.sXMLDeclValueStart,
-          this.sXMLDeclValue,
-          this.sXMLDeclSeparator,
-          this.sXMLDeclEnding,
-          this.sOpenTag,
-          this.sOpenTagSlash,
-          this.sAttrib,
-          this.sAttribName,
-          this.sAttribNameSawWhite,
-          this.sAttribValue,
-          this.sAttribValueQuoted,
-          this.sAttribValueClosed,
-          this.sAttribValueUnquoted,
-          this.sCloseTag,
-          this.sCloseTagSawWhite
-          /* eslint-enable @typescript-eslint/unbound-method */
-        ];
-        this._init();
-      }
-      /**
-       * Indicates whether or not the parser is closed. If ``true``, wait for
-       * the ``ready`` event to write again.
-       */
-      get closed() {
-        return this._closed;
-      }
-      _init() {
-        var _a3;
-        this.openWakaBang = "";
-        this.text = "";
-        this.name = "";
-        this.piTarget = "";
-        this.entity = "";
-        this.q = null;
-        this.tags = [];
-        this.tag = null;
-        this.topNS = null;
-        this.chunk = "";
-        this.chunkPosition = 0;
-        this.i = 0;
-        this.prevI = 0;
-        this.carriedFromPrevious = void 0;
-        this.forbiddenState = FORBIDDEN_START;
-        this.attribList = [];
-        const { fragmentOpt } = this;
-        this.state = fragmentOpt ? S_TEXT : S_BEGIN;
-        this.reportedTextBeforeRoot = this.reportedTextAfterRoot = this.closedRoot = this.sawRoot = fragmentOpt;
-        this.xmlDeclPossible = !fragmentOpt;
-        this.xmlDeclExpects = ["version"];
-        this.entityReturnState = void 0;
-        let { defaultXMLVersion } = this.opt;
-        if (defaultXMLVersion === void 0) {
-          if (this.opt.forceXMLVersion === true) {
-            throw new Error("forceXMLVersion set but defaultXMLVersion is not set");
-          }
-          defaultXMLVersion = "1.0";
-        }
-        this.setXMLVersion(defaultXMLVersion);
-        this.positionAtNewLine = 0;
-        this.doctype = false;
-        this._closed = false;
-        this.xmlDecl = {
-          version: void 0,
-          encoding: void 0,
-          standalone: void 0
-        };
-        this.line = 1;
-        this.column = 0;
-        this.ENTITIES = Object.create(XML_ENTITIES);
-        (_a3 = this.readyHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this);
-      }
-      /**
-       * The stream position the parser is currently looking at. This field is
-       * zero-based.
-       *
-       * This field is not based on counting Unicode characters but is to be
-       * interpreted as a plain index into a JavaScript string.
-       */
-      get position() {
-        return this.chunkPosition + this.i;
-      }
-      /**
-       * The column number of the next character to be read by the parser.  *
-       * This field is zero-based. (The first column in a line is 0.)
-       *
-       * This field reports the index at which the next character would be in the
-       * line if the line were represented as a JavaScript string.  Note that this
-       * *can* be different to a count based on the number of *Unicode characters*
-       * due to how JavaScript handles astral plane characters.
-       *
-       * See [[column]] for a number that corresponds to a count of Unicode
-       * characters.
-       */
-      get columnIndex() {
-        return this.position - this.positionAtNewLine;
-      }
-      /**
-       * Set an event listener on an event. The parser supports one handler per
-       * event type. If you try to set an event handler over an existing handler,
-       * the old handler is silently overwritten.
-       *
-       * @param name The event to listen to.
-       *
-       * @param handler The handler to set.
-       */
-      on(name, handler) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler;
-      }
-      /**
-       * Unset an event handler.
-       *
-       * @parma name The event to stop listening to.
-       */
-      off(name) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = void 0;
-      }
-      /**
-       * Make an error object. The error object will have a message that contains
-       * the ``fileName`` option passed at the creation of the parser. If position
-       * tracking was turned on, it will also have line and column number
-       * information.
-       *
-       * @param message The message describing the error to report.
-       *
-       * @returns An error object with a properly formatted message.
-       */
-      makeError(message) {
-        var _a3;
-        let msg = (_a3 = this.fileName) !== null && _a3 !== void 0 ? _a3 : "";
-        if (this.trackPosition) {
-          if (msg.length > 0) {
-            msg += ":";
-          }
-          msg += `${this.line}:${this.column}`;
-        }
-        if (msg.length > 0) {
-          msg += ": ";
-        }
-        return new Error(msg + message);
-      }
-      /**
-       * Report a parsing error. This method is made public so that client code may
-       * check for issues that are outside the scope of this project and can report
-       * errors.
-       *
-       * @param message The error to report.
-       *
-       * @returns this
-       */
-      fail(message) {
-        const err = this.makeError(message);
-        const handler = this.errorHandler;
-        if (handler === void 0) {
-          throw err;
-        } else {
-          handler(err);
-        }
-        return this;
-      }
-      /**
-       * Write a XML data to the parser.
-       *
-       * @param chunk The XML data to write.
-       *
-       * @returns this
-       */
-      // We do need object for the type here. Yes, it often causes problems
-      // but not in this case.
-      write(chunk) {
-        if (this.closed) {
-          return this.fail("cannot write after close; assign an onready handler.");
-        }
-        let end = false;
-        if (chunk === null) {
-          end = true;
-          chunk = "";
-        } else if (typeof chunk === "object") {
-          chunk = chunk.toString();
-        }
-        if (this.carriedFromPrevious !== void 0) {
-          chunk = `${this.carriedFromPrevious}${chunk}`;
-          this.carriedFromPrevious = void 0;
-        }
-        let limit = chunk.length;
-        const lastCode = chunk.charCodeAt(limit - 1);
-        if (!end && // A trailing CR or surrogate must be carried over to the next
-        // chunk.
-        (lastCode === CR || lastCode >= 55296 && lastCode <= 56319)) {
-          this.carriedFromPrevious = chunk[limit - 1];
-          limit--;
-          chunk = chunk.slice(0, limit);
-        }
-        const { stateTable } = this;
-        this.chunk = chunk;
-        this.i = 0;
-        while (this.i < limit) {
-          stateTable[this.state].call(this);
-        }
-        this.chunkPosition += limit;
-        return end ? this.end() : this;
-      }
-      /**
-       * Close the current stream. Perform final well-formedness checks and reset
-       * the parser tstate.
-       *
-       * @returns this
-       */
-      close() {
-        return this.write(null);
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.0.
-       *
-       * @returns The character read.
-       */
-      getCode10() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code >= SPACE || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR:
-              if (chunk.charCodeAt(i + 1) === NL) {
-                this.i = i + 2;
-              }
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.1.
-       *
-       * @returns {number} The character read.
-       */
-      getCode11() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code > 31 && code < 127 || code > 159 && code !== LS || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR: {
-              const next = chunk.charCodeAt(i + 1);
-              if (next === NL || next === NEL) {
-                this.i = i + 2;
-              }
-            }
-            /* yes, fall through */
-            case NEL:
-            // 0x85
-            case LS:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Like ``getCode`` but with the return value normalized so that ``NL`` is
-       * returned for ``NL_LIKE``.
-       */
-      getCodeNorm() {
-        const c = this.getCode();
-        return c === NL_LIKE ? NL : c;
-      }
-      unget() {
-        this.i = this.prevI;
-        this.column--;
-      }
-      /**
-       * Capture characters into a buffer until encountering one of a set of
-       * characters.
-       *
-       * @param chars An array of codepoints. Encountering a character in the array
-       * ends the capture. (``chars`` may safely contain ``NL``.)
-       *
-       * @return The character code that made the capture end, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureTo(chars) {
-        let { i: start } = this;
-        const { chunk } = this;
-        while (true) {
-          const c = this.getCode();
-          const isNLLike = c === NL_LIKE;
-          const final = isNLLike ? NL : c;
-          if (final === EOC || chars.includes(final)) {
-            this.text += chunk.slice(start, this.prevI);
-            return final;
-          }
-          if (isNLLike) {
-            this.text += `${chunk.slice(start, this.prevI)}
-`;
-            start = this.i;
-          }
-        }
-      }
-      /**
-       * Capture characters into a buffer until encountering a character.
-       *
-       * @param char The codepoint that ends the capture. **NOTE ``char`` MAY NOT
-       * CONTAIN ``NL``.** Passing ``NL`` will result in buggy behavior.
-       *
-       * @return ``true`` if we ran into the character. Otherwise, we ran into the
-       * end of the current chunk.
-       */
-      captureToChar(char) {
-        let { i: start } = this;
-        const { chunk } = this;
-        while (true) {
-          let c = this.getCode();
-          switch (c) {
-            case NL_LIKE:
-              this.text += `${chunk.slice(start, this.prevI)}
-`;
-              start = this.i;
-              c = NL;
-              break;
-            case EOC:
-              this.text += chunk.slice(start);
-              return false;
-            default:
-          }
-          if (c === char) {
-            this.text += chunk.slice(start, this.prevI);
-            return true;
-          }
-        }
-      }
-      /**
-       * Capture characters that satisfy ``isNameChar`` into the ``name`` field of
-       * this parser.
-       *
-       * @return The character code that made the test fail, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureNameChars() {
-        const { chunk, i: start } = this;
-        while (true) {
-          const c = this.getCode();
-          if (c === EOC) {
-            this.name += chunk.slice(start);
-            return EOC;
-          }
-          if (!isNameChar(c)) {
-            this.name += chunk.slice(start, this.prevI);
-            return c === NL_LIKE ? NL : c;
-          }
-        }
-      }
-      /**
-       * Skip white spaces.
-       *
-       * @return The character that ended the skip, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      skipSpaces() {
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC || !isS(c)) {
-            return c;
-          }
-        }
-      }
-      setXMLVersion(version2) {
-        this.currentXMLVersion = version2;
-        if (version2 === "1.0") {
-          this.isChar = isChar10;
-          this.getCode = this.getCode10;
-        } else {
-          this.isChar = isChar11;
-          this.getCode = this.getCode11;
-        }
-      }
-      // STATE ENGINE METHODS
-      // This needs to be a state separate from S_BEGIN_WHITESPACE because we want
-      // to be sure never to come back to this state later.
-      sBegin() {
-        if (this.chunk.charCodeAt(0) === 65279) {
-          this.i++;
-          this.column++;
-        }
-        this.state = S_BEGIN_WHITESPACE;
-      }
-      sBeginWhitespace() {
-        const iBefore = this.i;
-        const c = this.skipSpaces();
-        if (this.prevI !== iBefore) {
-          this.xmlDeclPossible = false;
-        }
-        switch (c) {
-          case LESS:
-            this.state = S_OPEN_WAKA;
-            if (this.text.length !== 0) {
-              throw new Error("no-empty text at start");
-            }
-            break;
-          case EOC:
-            break;
-          default:
-            this.unget();
-            this.state = S_TEXT;
-            this.xmlDeclPossible = false;
-        }
-      }
-      sDoctype() {
-        var _a3;
-        const c = this.captureTo(DOCTYPE_TERMINATOR);
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.doctypeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            this.doctype = true;
-            break;
-          }
-          case EOC:
-            break;
-          default:
-            this.text += String.fromCodePoint(c);
-            if (c === OPEN_BRACKET) {
-              this.state = S_DTD;
-            } else if (isQuote(c)) {
-              this.state = S_DOCTYPE_QUOTE;
-              this.q = c;
-            }
-        }
-      }
-      sDoctypeQuote() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.q = null;
-          this.state = S_DOCTYPE;
-        }
-      }
-      sDTD() {
-        const c = this.captureTo(DTD_TERMINATOR);
-        if (c === EOC) {
-          return;
-        }
-        this.text += String.fromCodePoint(c);
-        if (c === CLOSE_BRACKET) {
-          this.state = S_DOCTYPE;
-        } else if (c === LESS) {
-          this.state = S_DTD_OPEN_WAKA;
-        } else if (isQuote(c)) {
-          this.state = S_DTD_QUOTED;
-          this.q = c;
-        }
-      }
-      sDTDQuoted() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.state = S_DTD;
-          this.q = null;
-        }
-      }
-      sDTDOpenWaka() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        switch (c) {
-          case BANG:
-            this.state = S_DTD_OPEN_WAKA_BANG;
-            this.openWakaBang = "";
-            break;
-          case QUESTION:
-            this.state = S_DTD_PI;
-            break;
-          default:
-            this.state = S_DTD;
-        }
-      }
-      sDTDOpenWakaBang() {
-        const char = String.fromCodePoint(this.getCodeNorm());
-        const owb = this.openWakaBang += char;
-        this.text += char;
-        if (owb !== "-") {
-          this.state = owb === "--" ? S_DTD_COMMENT : S_DTD;
-          this.openWakaBang = "";
-        }
-      }
-      sDTDComment() {
-        if (this.captureToChar(MINUS)) {
-          this.text += "-";
-          this.state = S_DTD_COMMENT_ENDING;
-        }
-      }
-      sDTDCommentEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        this.state = c === MINUS ? S_DTD_COMMENT_ENDED : S_DTD_COMMENT;
-      }
-      sDTDCommentEnded() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        } else {
-          this.fail("malformed comment.");
-          this.state = S_DTD_COMMENT;
-        }
-      }
-      sDTDPI() {
-        if (this.captureToChar(QUESTION)) {
-          this.text += "?";
-          this.state = S_DTD_PI_ENDING;
-        }
-      }
-      sDTDPIEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        }
-      }
-      sText() {
-        if (this.tags.length !== 0) {
-          this.handleTextInRoot();
-        } else {
-          this.handleTextOutsideRoot();
-        }
-      }
-      sEntity() {
-        let { i: start } = this;
-        const { chunk } = this;
-        loop:
-          while (true) {
-            switch (this.getCode()) {
-              case NL_LIKE:
-                this.entity += `${chunk.slice(start, this.prevI)}
-`;
-                start = this.i;
-                break;
-              case SEMICOLON: {
-                const { entityReturnState } = this;
-                const entity = this.entity + chunk.slice(start, this.prevI);
-                this.state = entityReturnState;
-                let parsed;
-                if (entity === "") {
-                  this.fail("empty entity name.");
-                  parsed = "&;";
-                } else {
-                  parsed = this.parseEntity(entity);
-                  this.entity = "";
-                }
-                if (entityReturnState !== S_TEXT || this.textHandler !== void 0) {
-                  this.text += parsed;
-                }
-                break loop;
-              }
-              case EOC:
-                this.entity += chunk.slice(start);
-                break loop;
-              default:
-            }
-          }
-      }
-      sOpenWaka() {
-        const c = this.getCode();
-        if (isNameStartChar(c)) {
-          this.state = S_OPEN_TAG;
-          this.unget();
-          this.xmlDeclPossible = false;
-        } else {
-          switch (c) {
-            case FORWARD_SLASH:
-              this.state = S_CLOSE_TAG;
-              this.xmlDeclPossible = false;
-              break;
-            case BANG:
-              this.state = S_OPEN_WAKA_BANG;
-              this.openWakaBang = "";
-              this.xmlDeclPossible = false;
-              break;
-            case QUESTION:
-              this.state = S_PI_FIRST_CHAR;
-              break;
-            default:
-              this.fail("disallowed character in tag name");
-              this.state = S_TEXT;
-              this.xmlDeclPossible = false;
-          }
-        }
-      }
-      sOpenWakaBang() {
-        this.openWakaBang += String.fromCodePoint(this.getCodeNorm());
-        switch (this.openWakaBang) {
-          case "[CDATA[":
-            if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextBeforeRoot = true;
-            }
-            if (this.closedRoot && !this.reportedTextAfterRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextAfterRoot = true;
-            }
-            this.state = S_CDATA;
-            this.openWakaBang = "";
-            break;
-          case "--":
-            this.state = S_COMMENT;
-            this.openWakaBang = "";
-            break;
-          case "DOCTYPE":
-            this.state = S_DOCTYPE;
-            if (this.doctype || this.sawRoot) {
-              this.fail("inappropriately located doctype declaration.");
-            }
-            this.openWakaBang = "";
-            break;
-          default:
-            if (this.openWakaBang.length >= 7) {
-              this.fail("incorrect syntax.");
-            }
-        }
-      }
-      sComment() {
-        if (this.captureToChar(MINUS)) {
-          this.state = S_COMMENT_ENDING;
-        }
-      }
-      sCommentEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === MINUS) {
-          this.state = S_COMMENT_ENDED;
-          (_a3 = this.commentHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-          this.text = "";
-        } else {
-          this.text += `-${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        }
-      }
-      sCommentEnded() {
-        const c = this.getCodeNorm();
-        if (c !== GREATER) {
-          this.fail("malformed comment.");
-          this.text += `--${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        } else {
-          this.state = S_TEXT;
-        }
-      }
-      sCData() {
-        if (this.captureToChar(CLOSE_BRACKET)) {
-          this.state = S_CDATA_ENDING;
-        }
-      }
-      sCDataEnding() {
-        const c = this.getCodeNorm();
-        if (c === CLOSE_BRACKET) {
-          this.state = S_CDATA_ENDING_2;
-        } else {
-          this.text += `]${String.fromCodePoint(c)}`;
-          this.state = S_CDATA;
-        }
-      }
-      sCDataEnding2() {
-        var _a3;
-        const c = this.getCodeNorm();
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.cdataHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            break;
-          }
-          case CLOSE_BRACKET:
-            this.text += "]";
-            break;
-          default:
-            this.text += `]]${String.fromCodePoint(c)}`;
-            this.state = S_CDATA;
-        }
-      }
-      // We need this separate state to check the first character fo the pi target
-      // with this.nameStartCheck which allows less characters than this.nameCheck.
-      sPIFirstChar() {
-        const c = this.getCodeNorm();
-        if (this.nameStartCheck(c)) {
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        } else if (c === QUESTION || isS(c)) {
-          this.fail("processing instruction without a target.");
-          this.state = c === QUESTION ? S_PI_ENDING : S_PI_BODY;
-        } else {
-          this.fail("disallowed character in processing instruction name.");
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        }
-      }
-      sPIRest() {
-        const { chunk, i: start } = this;
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC) {
-            this.piTarget += chunk.slice(start);
-            return;
-          }
-          if (!this.nameCheck(c)) {
-            this.piTarget += chunk.slice(start, this.prevI);
-            const isQuestion = c === QUESTION;
-            if (isQuestion || isS(c)) {
-              if (this.piTarget === "xml") {
-                if (!this.xmlDeclPossible) {
-                  this.fail("an XML declaration must be at the start of the document.");
-                }
-                this.state = isQuestion ? S_XML_DECL_ENDING : S_XML_DECL_NAME_START;
-              } else {
-                this.state = isQuestion ? S_PI_ENDING : S_PI_BODY;
-              }
-            } else {
-              this.fail("disallowed character in processing instruction name.");
-              this.piTarget += String.fromCodePoint(c);
-            }
-            break;
-          }
-        }
-      }
-      sPIBody() {
-        if (this.text.length === 0) {
-          const c = this.getCodeNorm();
-          if (c === QUESTION) {
-            this.state = S_PI_ENDING;
-          } else if (!isS(c)) {
-            this.text = String.fromCodePoint(c);
-          }
-        } else if (this.captureToChar(QUESTION)) {
-          this.state = S_PI_ENDING;
-        }
-      }
-      sPIEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          const { piTarget } = this;
-          if (piTarget.toLowerCase() === "xml") {
-            this.fail("the XML declaration must appear at the start of the document.");
-          }
-          (_a3 = this.piHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, {
-            target: piTarget,
-            body: this.text
-          });
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else if (c === QUESTION) {
-          this.text += "?";
-        } else {
-          this.text += `?${String.fromCodePoint(c)}`;
-          this.state = S_PI_BODY;
-        }
-        this.xmlDeclPossible = false;
-      }
-      sXMLDeclNameStart() {
-        const c = this.skipSpaces();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (c !== EOC) {
-          this.state = S_XML_DECL_NAME;
-          this.name = String.fromCodePoint(c);
-        }
-      }
-      sXMLDeclName() {
-        const c = this.captureTo(XML_DECL_NAME_TERMINATOR);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.name += this.text;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (!(isS(c) || c === EQUAL)) {
-          return;
-        }
-        this.name += this.text;
-        this.text = "";
-        if (!this.xmlDeclExpects.includes(this.name)) {
-          switch (this.name.length) {
-            case 0:
-              this.fail("did not expect any more name/value pairs.");
-              break;
-            case 1:
-              this.fail(`expected the name ${this.xmlDeclExpects[0]}.`);
-              break;
-            default:
-              this.fail(`expected one of ${this.xmlDeclExpects.join(", ")}`);
-          }
-        }
-        this.state = c === EQUAL ? S_XML_DECL_VALUE_START : S_XML_DECL_EQ;
-      }
-      sXMLDeclEq() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (c !== EQUAL) {
-          this.fail("value required.");
-        }
-        this.state = S_XML_DECL_VALUE_START;
-      }
-      sXMLDeclValueStart() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (!isQuote(c)) {
-          this.fail("value must be quoted.");
-          this.q = SPACE;
-        } else {
-          this.q = c;
-        }
-        this.state = S_XML_DECL_VALUE;
-      }
-      sXMLDeclValue() {
-        const c = this.captureTo([this.q, QUESTION]);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (c === EOC) {
-          return;
-        }
-        const value2 = this.text;
-        this.text = "";
-        switch (this.name) {
-          case "version": {
-            this.xmlDeclExpects = ["encoding", "standalone"];
-            const version2 = value2;
-            this.xmlDecl.version = version2;
-            if (!/^1\.[0-9]+$/.test(version2)) {
-              this.fail("version number must match /^1\\.[0-9]+$/.");
-            } else if (!this.opt.forceXMLVersion) {
-              this.setXMLVersion(version2);
-            }
-            break;
-          }
-          case "encoding":
-            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value2)) {
-              this.fail("encoding value must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
-            }
-            this.xmlDeclExpects = ["standalone"];
-            this.xmlDecl.encoding = value2;
-            break;
-          case "standalone":
-            if (value2 !== "yes" && value2 !== "no") {
-              this.fail('standalone value must match "yes" or "no".');
-            }
-            this.xmlDeclExpects = [];
-            this.xmlDecl.standalone = value2;
-            break;
-          default:
-        }
-        this.name = "";
-        this.state = S_XML_DECL_SEPARATOR;
-      }
-      sXMLDeclSeparator() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (!isS(c)) {
-          this.fail("whitespace required.");
-          this.unget();
-        }
-        this.state = S_XML_DECL_NAME_START;
-      }
-      sXMLDeclEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          if (this.piTarget !== "xml") {
-            this.fail("processing instructions are not allowed before root.");
-          } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
-            this.fail("XML declaration must contain a version.");
-          }
-          (_a3 = this.xmldeclHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.xmlDecl);
-          this.name = "";
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else {
-          this.fail("The character ? is disallowed anywhere in XML declarations.");
-        }
-        this.xmlDeclPossible = false;
-      }
-      sOpenTag() {
-        var _a3;
-        const c = this.captureNameChars();
-        if (c === EOC) {
-          return;
-        }
-        const tag = this.tag = {
-          name: this.name,
-          attributes: /* @__PURE__ */ Object.create(null)
-        };
-        this.name = "";
-        if (this.xmlnsOpt) {
-          this.topNS = tag.ns = /* @__PURE__ */ Object.create(null);
-        }
-        (_a3 = this.openTagStartHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        this.sawRoot = true;
-        if (!this.fragmentOpt && this.closedRoot) {
-          this.fail("documents may contain only one root.");
-        }
-        switch (c) {
-          case GREATER:
-            this.openTag();
-            break;
-          case FORWARD_SLASH:
-            this.state = S_OPEN_TAG_SLASH;
-            break;
-          default:
-            if (!isS(c)) {
-              this.fail("disallowed character in tag name.");
-            }
-            this.state = S_ATTRIB;
-        }
-      }
-      sOpenTagSlash() {
-        if (this.getCode() === GREATER) {
-          this.openSelfClosingTag();
-        } else {
-          this.fail("forward-slash in opening tag not followed by >.");
-          this.state = S_ATTRIB;
-        }
-      }
-      sAttrib() {
-        const c = this.skipSpaces();
-        if (c === EOC) {
-          return;
-        }
-        if (isNameStartChar(c)) {
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribName() {
-        const c = this.captureNameChars();
-        if (c === EQUAL) {
-          this.state = S_ATTRIB_VALUE;
-        } else if (isS(c)) {
-          this.state = S_ATTRIB_NAME_SAW_WHITE;
-        } else if (c === GREATER) {
-          this.fail("attribute without value.");
-          this.pushAttrib(this.name, this.name);
-          this.name = this.text = "";
-          this.openTag();
-        } else if (c !== EOC) {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribNameSawWhite() {
-        const c = this.skipSpaces();
-        switch (c) {
-          case EOC:
-            return;
-          case EQUAL:
-            this.state = S_ATTRIB_VALUE;
-            break;
-          default:
-            this.fail("attribute without value.");
-            this.text = "";
-            this.name = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else if (isNameStartChar(c)) {
-              this.unget();
-              this.state = S_ATTRIB_NAME;
-            } else {
-              this.fail("disallowed character in attribute name.");
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sAttribValue() {
-        const c = this.getCodeNorm();
-        if (isQuote(c)) {
-          this.q = c;
-          this.state = S_ATTRIB_VALUE_QUOTED;
-        } else if (!isS(c)) {
-          this.fail("unquoted attribute value.");
-          this.state = S_ATTRIB_VALUE_UNQUOTED;
-          this.unget();
-        }
-      }
-      sAttribValueQuoted() {
-        const { q, chunk } = this;
-        let { i: start } = this;
-        while (true) {
-          switch (this.getCode()) {
-            case q:
-              this.pushAttrib(this.name, this.text + chunk.slice(start, this.prevI));
-              this.name = this.text = "";
-              this.q = null;
-              this.state = S_ATTRIB_VALUE_CLOSED;
-              return;
-            case AMP:
-              this.text += chunk.slice(start, this.prevI);
-              this.state = S_ENTITY;
-              this.entityReturnState = S_ATTRIB_VALUE_QUOTED;
-              return;
-            case NL:
-            case NL_LIKE:
-            case TAB:
-              this.text += `${chunk.slice(start, this.prevI)} `;
-              start = this.i;
-              break;
-            case LESS:
-              this.text += chunk.slice(start, this.prevI);
-              this.fail("disallowed character.");
-              return;
-            case EOC:
-              this.text += chunk.slice(start);
-              return;
-            default:
-          }
-        }
-      }
-      sAttribValueClosed() {
-        const c = this.getCodeNorm();
-        if (isS(c)) {
-          this.state = S_ATTRIB;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else if (isNameStartChar(c)) {
-          this.fail("no whitespace between attributes.");
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribValueUnquoted() {
-        const c = this.captureTo(ATTRIB_VALUE_UNQUOTED_TERMINATOR);
-        switch (c) {
-          case AMP:
-            this.state = S_ENTITY;
-            this.entityReturnState = S_ATTRIB_VALUE_UNQUOTED;
-            break;
-          case LESS:
-            this.fail("disallowed character.");
-            break;
-          case EOC:
-            break;
-          default:
-            if (this.text.includes("]]>")) {
-              this.fail('the string "]]>" is disallowed in char data.');
-            }
-            this.pushAttrib(this.name, this.text);
-            this.name = this.text = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else {
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sCloseTag() {
-        const c = this.captureNameChars();
-        if (c === GREATER) {
-          this.closeTag();
-        } else if (isS(c)) {
-          this.state = S_CLOSE_TAG_SAW_WHITE;
-        } else if (c !== EOC) {
-          this.fail("disallowed character in closing tag.");
-        }
-      }
-      sCloseTagSawWhite() {
-        switch (this.skipSpaces()) {
-          case GREATER:
-            this.closeTag();
-            break;
-          case EOC:
-            break;
-          default:
-            this.fail("disallowed character in closing tag.");
-        }
-      }
-      // END OF STATE ENGINE METHODS
-      handleTextInRoot() {
-        let { i: start, forbiddenState } = this;
-        const { chunk, textHandler: handler } = this;
-        scanLoop:
-          while (true) {
-            switch (this.getCode()) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text: text2 } = this;
-                  const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start, this.prevI);
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              case CLOSE_BRACKET:
-                switch (forbiddenState) {
-                  case FORBIDDEN_START:
-                    forbiddenState = FORBIDDEN_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET:
-                    forbiddenState = FORBIDDEN_BRACKET_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET_BRACKET:
-                    break;
-                  default:
-                    throw new Error("impossible state");
-                }
-                break;
-              case GREATER:
-                if (forbiddenState === FORBIDDEN_BRACKET_BRACKET) {
-                  this.fail('the string "]]>" is disallowed in char data.');
-                }
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start, this.prevI)}
-`;
-                }
-                start = this.i;
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start);
-                }
-                break scanLoop;
-              default:
-                forbiddenState = FORBIDDEN_START;
-            }
-          }
-        this.forbiddenState = forbiddenState;
-      }
-      handleTextOutsideRoot() {
-        let { i: start } = this;
-        const { chunk, textHandler: handler } = this;
-        let nonSpace = false;
-        outRootLoop:
-          while (true) {
-            const code = this.getCode();
-            switch (code) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text: text2 } = this;
-                  const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                break outRootLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start, this.prevI);
-                }
-                nonSpace = true;
-                break outRootLoop;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start, this.prevI)}
-`;
-                }
-                start = this.i;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start);
-                }
-                break outRootLoop;
-              default:
-                if (!isS(code)) {
-                  nonSpace = true;
-                }
-            }
-          }
-        if (!nonSpace) {
-          return;
-        }
-        if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextBeforeRoot = true;
-        }
-        if (this.closedRoot && !this.reportedTextAfterRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextAfterRoot = true;
-        }
-      }
-      pushAttribNS(name, value2) {
-        var _a3;
-        const { prefix, local } = this.qname(name);
-        const attr = { name, prefix, local, value: value2 };
-        this.attribList.push(attr);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr);
-        if (prefix === "xmlns") {
-          const trimmed = value2.trim();
-          if (this.currentXMLVersion === "1.0" && trimmed === "") {
-            this.fail("invalid attempt to undefine prefix in XML 1.0");
-          }
-          this.topNS[local] = trimmed;
-          nsPairCheck(this, local, trimmed);
-        } else if (name === "xmlns") {
-          const trimmed = value2.trim();
-          this.topNS[""] = trimmed;
-          nsPairCheck(this, "", trimmed);
-        }
-      }
-      pushAttribPlain(name, value2) {
-        var _a3;
-        const attr = { name, value: value2 };
-        this.attribList.push(attr);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr);
-      }
-      /**
-       * End parsing. This performs final well-formedness checks and resets the
-       * parser to a clean state.
-       *
-       * @returns this
-       */
-      end() {
-        var _a3, _b;
-        if (!this.sawRoot) {
-          this.fail("document must contain a root element.");
-        }
-        const { tags } = this;
-        while (tags.length > 0) {
-          const tag = tags.pop();
-          this.fail(`unclosed tag: ${tag.name}`);
-        }
-        if (this.state !== S_BEGIN && this.state !== S_TEXT) {
-          this.fail("unexpected end.");
-        }
-        const { text: text2 } = this;
-        if (text2.length !== 0) {
-          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text2);
-          this.text = "";
-        }
-        this._closed = true;
-        (_b = this.endHandler) === null || _b === void 0 ? void 0 : _b.call(this);
-        this._init();
-        return this;
-      }
-      /**
-       * Resolve a namespace prefix.
-       *
-       * @param prefix The prefix to resolve.
-       *
-       * @returns The namespace URI or ``undefined`` if the prefix is not defined.
-       */
-      resolve(prefix) {
-        var _a3, _b;
-        let uri = this.topNS[prefix];
-        if (uri !== void 0) {
-          return uri;
-        }
-        const { tags } = this;
-        for (let index = tags.length - 1; index >= 0; index--) {
-          uri = tags[index].ns[prefix];
-          if (uri !== void 0) {
-            return uri;
-          }
-        }
-        uri = this.ns[prefix];
-        if (uri !== void 0) {
-          return uri;
-        }
-        return (_b = (_a3 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a3, prefix);
-      }
-      /**
-       * Parse a qname into its prefix and local name parts.
-       *
-       * @param name The name to parse
-       *
-       * @returns
-       */
-      qname(name) {
-        const colon = name.indexOf(":");
-        if (colon === -1) {
-          return { prefix: "", local: name };
-        }
-        const local = name.slice(colon + 1);
-        const prefix = name.slice(0, colon);
-        if (prefix === "" || local === "" || local.includes(":")) {
-          this.fail(`malformed name: ${name}.`);
-        }
-        return { prefix, local };
-      }
-      processAttribsNS() {
-        var _a3;
-        const { attribList } = this;
-        const tag = this.tag;
-        {
-          const { prefix, local } = this.qname(tag.name);
-          tag.prefix = prefix;
-          tag.local = local;
-          const uri = tag.uri = (_a3 = this.resolve(prefix)) !== null && _a3 !== void 0 ? _a3 : "";
-          if (prefix !== "") {
-            if (prefix === "xmlns") {
-              this.fail('tags may not have "xmlns" as prefix.');
-            }
-            if (uri === "") {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
-              tag.uri = prefix;
-            }
-          }
-        }
-        if (attribList.length === 0) {
-          return;
-        }
-        const { attributes } = tag;
-        const seen = /* @__PURE__ */ new Set();
-        for (const attr of attribList) {
-          const { name, prefix, local } = attr;
-          let uri;
-          let eqname;
-          if (prefix === "") {
-            uri = name === "xmlns" ? XMLNS_NAMESPACE : "";
-            eqname = name;
-          } else {
-            uri = this.resolve(prefix);
-            if (uri === void 0) {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
-              uri = prefix;
-            }
-            eqname = `{${uri}}${local}`;
-          }
-          if (seen.has(eqname)) {
-            this.fail(`duplicate attribute: ${eqname}.`);
-          }
-          seen.add(eqname);
-          attr.uri = uri;
-          attributes[name] = attr;
-        }
-        this.attribList = [];
-      }
-      processAttribsPlain() {
-        const { attribList } = this;
-        const attributes = this.tag.attributes;
-        for (const { name, value: value2 } of attribList) {
-          if (attributes[name] !== void 0) {
-            this.fail(`duplicate attribute: ${name}.`);
-          }
-          attributes[name] = value2;
-        }
-        this.attribList = [];
-      }
-      /**
-       * Handle a complete open tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag``.
-       */
-      openTag() {
-        var _a3;
-        this.processAttribs();
-        const { tags } = this;
-        const tag = this.tag;
-        tag.isSelfClosing = false;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        tags.push(tag);
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete self-closing tag. This parser code calls this once it has
-       * seen the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag`` and ``onclosetag``.
-       */
-      openSelfClosingTag() {
-        var _a3, _b, _c;
-        this.processAttribs();
-        const { tags } = this;
-        const tag = this.tag;
-        tag.isSelfClosing = true;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag);
-        const top = this.tag = (_c = tags[tags.length - 1]) !== null && _c !== void 0 ? _c : null;
-        if (top === null) {
-          this.closedRoot = true;
-        }
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete close tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onclosetag``.
-       */
-      closeTag() {
-        const { tags, name } = this;
-        this.state = S_TEXT;
-        this.name = "";
-        if (name === "") {
-          this.fail("weird empty close tag.");
-          this.text += "</>";
-          return;
-        }
-        const handler = this.closeTagHandler;
-        let l = tags.length;
-        while (l-- > 0) {
-          const tag = this.tag = tags.pop();
-          this.topNS = tag.ns;
-          handler === null || handler === void 0 ? void 0 : handler(tag);
-          if (tag.name === name) {
-            break;
-          }
-          this.fail("unexpected close tag.");
-        }
-        if (l === 0) {
-          this.closedRoot = true;
-        } else if (l < 0) {
-          this.fail(`unmatched closing tag: ${name}.`);
-          this.text += `</${name}>`;
-        }
-      }
-      /**
-       * Resolves an entity. Makes any necessary well-formedness checks.
-       *
-       * @param entity The entity to resolve.
-       *
-       * @returns The parsed entity.
-       */
-      parseEntity(entity) {
-        if (entity[0] !== "#") {
-          const defined = this.ENTITIES[entity];
-          if (defined !== void 0) {
-            return defined;
-          }
-          this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
-          return `&${entity};`;
-        }
-        let num = NaN;
-        if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num = parseInt(entity.slice(2), 16);
-        } else if (/^#[0-9]+$/.test(entity)) {
-          num = parseInt(entity.slice(1), 10);
-        }
-        if (!this.isChar(num)) {
-          this.fail("malformed character entity.");
-          return `&${entity};`;
-        }
-        return String.fromCodePoint(num);
-      }
-    };
-    exports.SaxesParser = SaxesParser2;
   }
 });
 
@@ -26017,14 +24138,14 @@ function openCase(depth, suite, attributes) {
   return {
     depth,
     suite,
-    classname: attributes.classname ?? attributes.class ?? "",
-    name: attributes.name ?? "",
-    time: attributes.time,
-    file: attributes.file,
-    line: attributes.line,
+    classname: attributes.attribute("classname") ?? attributes.attribute("class") ?? "",
+    name: attributes.attribute("name") ?? "",
+    time: attributes.attribute("time"),
+    file: attributes.attribute("file"),
+    line: attributes.attribute("line"),
     attributeStatus: worseOptional(
-      statusFromAttribute(attributes.status),
-      statusFromAttribute(attributes.result)
+      statusFromAttribute(attributes.attribute("status")),
+      statusFromAttribute(attributes.attribute("result"))
     ),
     seen: { error: false, failure: false, skipped: false, retry: false },
     messages: void 0,
@@ -26099,6 +24220,581 @@ var init_case_builder = __esm({
   }
 });
 
+// shared/reports/junit/xml-scanner.ts
+function firstBadChar(text2) {
+  BAD_CHAR.lastIndex = 0;
+  for (let m = BAD_CHAR.exec(text2); m !== null; m = BAD_CHAR.exec(text2)) {
+    const at = m.index;
+    const code = text2.charCodeAt(at);
+    if (code < 56320 || code > 57343) return at;
+    const before = text2.charCodeAt(at - 1);
+    if (!(before >= 55296 && before <= 56319)) return at;
+  }
+  return -1;
+}
+function isSpace(c) {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 133 || c === 8232;
+}
+function codePointAt(s, i) {
+  return s.codePointAt(i) ?? Number.NaN;
+}
+function isNameStartCode(cp) {
+  return cp < 128 ? ASCII_NAME[cp] === 1 : NON_ASCII_NAME_START.test(String.fromCodePoint(cp));
+}
+function isNameCode(cp) {
+  if (cp < 128) return ASCII_NAME[cp] !== 0;
+  const ch = String.fromCodePoint(cp);
+  return NON_ASCII_NAME_START.test(ch) || NON_ASCII_NAME_CHAR.test(ch);
+}
+function isCharReference(cp) {
+  return cp >= 1 && cp <= 55295 || cp >= 57344 && cp <= 65533 || cp >= 65536 && cp <= 1114111;
+}
+function resolveReference(body) {
+  if (body.charCodeAt(0) !== HASH) return PREDEFINED[body] ?? "";
+  const cp = body.charCodeAt(1) === 120 ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+  return String.fromCodePoint(cp);
+}
+function decodeText2(raw) {
+  let text2 = raw;
+  if (/[\r\u0085\u2028]/.test(text2)) text2 = text2.replace(LINE_ENDS, "\n");
+  if (text2.includes("&")) text2 = text2.replace(REFERENCE, (_, body) => resolveReference(body));
+  return text2;
+}
+function decodeAttribute(raw) {
+  let text2 = raw;
+  if (/[\r\u0085\u2028]/.test(text2)) text2 = text2.replace(LINE_ENDS, "\n");
+  if (/[\t\n]/.test(text2)) text2 = text2.replace(ATTRIBUTE_SPACE, " ");
+  if (text2.includes("&")) text2 = text2.replace(REFERENCE, (_, body) => resolveReference(body));
+  return text2;
+}
+var XmlSyntaxError, GT, SLASH, BANG, QUESTION, EQUALS, DQUOTE, SQUOTE, SEMICOLON, HASH, BAD_CHAR, NON_ASCII_NAME_START, NON_ASCII_NAME_CHAR, NAME, ASCII_NAME, PREDEFINED, REFERENCE, NEEDS_DECODING, XML_DECLARATION, LINE_ENDS, ATTRIBUTE_SPACE, MORE, XmlScanner;
+var init_xml_scanner = __esm({
+  "shared/reports/junit/xml-scanner.ts"() {
+    "use strict";
+    XmlSyntaxError = class extends Error {
+      name = "XmlSyntaxError";
+    };
+    GT = 62;
+    SLASH = 47;
+    BANG = 33;
+    QUESTION = 63;
+    EQUALS = 61;
+    DQUOTE = 34;
+    SQUOTE = 39;
+    SEMICOLON = 59;
+    HASH = 35;
+    BAD_CHAR = // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters XML 1.1 refuses raw.
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff\udc00-\udfff]/g;
+    NON_ASCII_NAME_START = // biome-ignore lint/suspicious/noMisleadingCharacterClass: XML 1.1 name ranges, matched one code point at a time.
+    /^[\u00c0-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\u{10000}-\u{effff}]$/u;
+    NON_ASCII_NAME_CHAR = /^[\u00b7\u0300-\u036f\u203f\u2040]$/u;
+    NAME = // biome-ignore lint/suspicious/noMisleadingCharacterClass: XML 1.1 name ranges (§2.3).
+    /^[:A-Z_a-z\u00c0-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\u{10000}-\u{effff}][-.0-9:A-Z_a-z\u00b7\u00c0-\u02ff\u0300-\u036f\u0370-\u037d\u037f-\u1fff\u200c\u200d\u203f\u2040\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\u{10000}-\u{effff}]*$/u;
+    ASCII_NAME = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) {
+      const ch = String.fromCharCode(c);
+      if (/[:A-Z_a-z]/.test(ch)) ASCII_NAME[c] = 1;
+      else if (/[-.0-9]/.test(ch)) ASCII_NAME[c] = 2;
+    }
+    PREDEFINED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+    REFERENCE = /&([^;]*);/g;
+    NEEDS_DECODING = /[\t\n\r&\u0085\u2028]/;
+    XML_DECLARATION = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\3)?\s*\?>$/;
+    LINE_ENDS = /\r\n|\r\u0085|[\r\u0085\u2028]/g;
+    ATTRIBUTE_SPACE = /[\t\n]/g;
+    MORE = -1;
+    XmlScanner = class {
+      constructor(sink) {
+        this.sink = sink;
+      }
+      sink;
+      buf = "";
+      /** Where scanning resumes in `buf`. */
+      pos = 0;
+      /** Scanning stops here: `buf.length`, or a refused character's index. */
+      end = 0;
+      mode = 0 /* Text */;
+      final = false;
+      /** Open element names, outermost first. */
+      open = [];
+      sawRoot = false;
+      /** Where the document starts: 1 after a byte-order mark. */
+      documentStart = 0;
+      closedRoot = false;
+      /** Absolute offset of `buf[0]` in the document. */
+      offset = 0;
+      /** A high surrogate held back from the end of the last piece. */
+      heldSurrogate = "";
+      /** Newlines counted in `buf` before `linesCountedTo`, and the absolute start of the current line there. */
+      lines = 0;
+      linesCountedTo = 0;
+      lineStart = 0;
+      /**
+       * Next positions of `&`, `<`, `]]>` at or after the last search in this
+       * scan (`Infinity`: none); searches move forward only, so each character is
+       * searched once.
+       */
+      nextAmp = -1;
+      nextLt = -1;
+      nextCdataEnd = -1;
+      // The current start tag's attributes as bounds in `buf` (nothing is sliced
+      // until the sink asks): name start, name end, value start, value end.
+      attrBounds = new Int32Array(64);
+      attrCount = 0;
+      /** Element names seen, so a name is one shared string, not a copy per tag. */
+      names = /* @__PURE__ */ new Map();
+      /** Scans the next piece of the document. */
+      write(piece) {
+        let text2 = this.heldSurrogate + piece;
+        this.heldSurrogate = "";
+        const last = text2.charCodeAt(text2.length - 1);
+        if (last >= 55296 && last <= 56319) {
+          this.heldSurrogate = text2.slice(-1);
+          text2 = text2.slice(0, -1);
+        }
+        if (text2.length === 0) return;
+        this.append(text2);
+        this.scan();
+      }
+      /** Ends the document: reports truncation, a missing root, an unfinished construct. */
+      close() {
+        if (this.heldSurrogate !== "") {
+          const text2 = this.heldSurrogate;
+          this.heldSurrogate = "";
+          this.append(text2);
+        }
+        this.final = true;
+        this.scan();
+        const at = this.buf.length;
+        if (!this.sawRoot) this.fail(at, "document must contain a root element.");
+        const innermost = this.open.at(-1);
+        if (innermost !== void 0) this.fail(at, `unclosed tag: ${innermost}`);
+        if (this.mode !== 0 /* Text */ || this.pos < this.buf.length) this.fail(at, "unexpected end.");
+      }
+      /**
+       * The value of attribute `name` of the start tag being reported (entity and
+       * whitespace normalised), or `undefined`. Only valid inside
+       * {@link XmlSink.openTag}. The string may share memory with the input chunk.
+       */
+      attribute(name) {
+        const bounds = this.attrBounds;
+        const buf = this.buf;
+        const length = name.length;
+        for (let k = 0, n = this.attrCount * 4; k < n; k += 4) {
+          const start = bounds[k];
+          if (bounds[k + 1] - start === length && buf.startsWith(name, start)) {
+            const raw = buf.slice(bounds[k + 2], bounds[k + 3]);
+            return NEEDS_DECODING.test(raw) ? decodeAttribute(raw) : raw;
+          }
+        }
+        return void 0;
+      }
+      append(text2) {
+        if (this.pos > 0) {
+          this.countLines(this.pos);
+          this.buf = this.buf.slice(this.pos);
+          this.offset += this.pos;
+          this.linesCountedTo -= this.pos;
+          this.pos = 0;
+        }
+        const from = this.buf.length;
+        this.buf = this.buf.length === 0 ? text2 : this.buf + text2;
+        const bad = firstBadChar(text2);
+        this.end = bad === -1 ? this.buf.length : from + bad;
+      }
+      /** Counts newlines in `buf` up to `to`. */
+      countLines(to) {
+        const buf = this.buf;
+        let i = buf.indexOf("\n", this.linesCountedTo);
+        while (i !== -1 && i < to) {
+          this.lines++;
+          this.lineStart = this.offset + i + 1;
+          i = buf.indexOf("\n", i + 1);
+        }
+        this.linesCountedTo = Math.max(this.linesCountedTo, to);
+      }
+      fail(at, message) {
+        this.countLines(at);
+        const line = this.lines + 1;
+        const column = this.offset + at - this.lineStart + 1;
+        throw new XmlSyntaxError(`${line}:${column}: ${message}`);
+      }
+      ampFrom(i) {
+        if (this.nextAmp < i) {
+          const found = this.buf.indexOf("&", i);
+          this.nextAmp = found === -1 ? Number.POSITIVE_INFINITY : found;
+        }
+        return this.nextAmp;
+      }
+      ltFrom(i) {
+        if (this.nextLt < i) {
+          const found = this.buf.indexOf("<", i);
+          this.nextLt = found === -1 ? Number.POSITIVE_INFINITY : found;
+        }
+        return this.nextLt;
+      }
+      cdataEndFrom(i) {
+        if (this.nextCdataEnd < i) {
+          const found = this.buf.indexOf("]]>", i);
+          this.nextCdataEnd = found === -1 ? Number.POSITIVE_INFINITY : found;
+        }
+        return this.nextCdataEnd;
+      }
+      scan() {
+        const buf = this.buf;
+        const end = this.end;
+        let i = this.pos;
+        this.nextAmp = -1;
+        this.nextLt = -1;
+        this.nextCdataEnd = -1;
+        if (this.offset === 0 && i === 0 && buf.charCodeAt(0) === 65279) {
+          i = 1;
+          this.documentStart = 1;
+        }
+        while (i < end) {
+          if (this.mode === 0 /* Text */) {
+            const lt = this.ltFrom(i);
+            const stop = lt < end ? lt : end;
+            if (stop > i) {
+              const done = this.textUpTo(i, stop, lt >= end);
+              i = done;
+              if (done < stop) break;
+            }
+            if (i >= end) break;
+            const next = this.markup(i);
+            if (next === MORE) break;
+            i = next;
+          } else {
+            const next = this.inConstruct(i);
+            if (next === MORE) break;
+            i = next;
+          }
+        }
+        this.pos = i;
+        if (end < buf.length) this.fail(end, "disallowed character.");
+      }
+      /**
+       * Character data `buf[i, stop)`. `open` when it may continue past `stop`
+       * (the input ended, not markup): then a reference or `]]` cut at the end is
+       * kept for the next piece. Returns where it stopped.
+       */
+      textUpTo(i, stop, open3) {
+        const buf = this.buf;
+        if (this.open.length === 0) {
+          for (let k = i; k < stop; k++) {
+            if (!isSpace(buf.charCodeAt(k))) this.fail(k, "text data outside of root node.");
+          }
+          return stop;
+        }
+        let until = stop;
+        if (open3 && !this.final) {
+          while (until > i && until > stop - 2 && buf.charCodeAt(until - 1) === 93) until--;
+          if (until > i && buf.charCodeAt(until - 1) === 13) until--;
+        }
+        for (let a = this.ampFrom(i); a < until; a = this.ampFrom(a + 1)) {
+          const semi = this.reference(a, until);
+          if (semi === MORE) {
+            if (!open3) this.fail(a, "disallowed character in entity name.");
+            if (this.final) this.fail(a, "unexpected end.");
+            until = a;
+            break;
+          }
+        }
+        const bad = this.cdataEndFrom(i);
+        if (bad < until) this.fail(bad, 'the string "]]>" is disallowed in char data.');
+        if (until > i && this.sink.wantsText) this.sink.text(decodeText2(buf.slice(i, until)));
+        return until;
+      }
+      /**
+       * Checks the reference starting with `&` at `a`, which must end before
+       * `limit`. Returns the index of its `;`, or {@link MORE} when `limit` came first.
+       */
+      reference(a, limit) {
+        const buf = this.buf;
+        let k = a + 1;
+        while (k < limit && buf.charCodeAt(k) !== SEMICOLON && k - a < 64) k++;
+        if (k >= limit) return MORE;
+        if (buf.charCodeAt(k) !== SEMICOLON) this.fail(a, "disallowed character in entity name.");
+        const body = buf.slice(a + 1, k);
+        if (body.length === 0) this.fail(k, "empty entity name.");
+        if (body.charCodeAt(0) === HASH) {
+          let cp = Number.NaN;
+          if (/^#x[0-9a-f]+$/i.test(body)) cp = Number.parseInt(body.slice(2), 16);
+          else if (/^#[0-9]+$/.test(body)) cp = Number.parseInt(body.slice(1), 10);
+          if (!isCharReference(cp)) this.fail(k, "malformed character entity.");
+        } else if (PREDEFINED[body] === void 0) {
+          this.fail(k, NAME.test(body) ? "undefined entity." : "disallowed character in entity name.");
+        }
+        return k;
+      }
+      /** Markup at `i` (a `<`). Returns the index after it, or {@link MORE}. */
+      markup(i) {
+        const buf = this.buf;
+        const end = this.end;
+        if (i + 1 >= end) return this.need();
+        const c = buf.charCodeAt(i + 1);
+        if (c === SLASH) return this.endTag(i);
+        if (c === BANG) {
+          if (i + 4 > end) return this.need();
+          if (buf.startsWith("!--", i + 1)) {
+            this.mode = 1 /* Comment */;
+            return i + 4;
+          }
+          if (i + 9 > end) {
+            if (buf.startsWith("![CDATA[".slice(0, end - i - 1), i + 1)) return this.need();
+            if (buf.startsWith("!DOCTYPE".slice(0, end - i - 1), i + 1)) return this.need();
+            this.fail(i + 2, "incorrect syntax.");
+          }
+          if (buf.startsWith("![CDATA[", i + 1)) {
+            if (this.open.length === 0) this.fail(i + 9, "text data outside of root node.");
+            this.mode = 2 /* Cdata */;
+            return i + 9;
+          }
+          if (buf.startsWith("!DOCTYPE", i + 1)) {
+            this.sink.doctype();
+            this.fail(i + 9, "inappropriately located doctype declaration.");
+          }
+          this.fail(i + 2, "incorrect syntax.");
+        }
+        if (c === QUESTION) return this.processingInstruction(i);
+        return this.startTag(i);
+      }
+      /** {@link MORE}, or an error when no more input will come. */
+      need() {
+        if (this.final) {
+          const at = this.buf.length;
+          if (!this.sawRoot) this.fail(at, "document must contain a root element.");
+          const innermost = this.open.at(-1);
+          this.fail(at, innermost === void 0 ? "unexpected end." : `unclosed tag: ${innermost}`);
+        }
+        return MORE;
+      }
+      /** Index after the name starting at `k`, {@link MORE}, or -2 when no name starts there. */
+      name(k) {
+        const buf = this.buf;
+        const end = this.end;
+        if (k >= end) return MORE;
+        let c = buf.charCodeAt(k);
+        if (c < 128) {
+          if (ASCII_NAME[c] !== 1) return -2;
+          k++;
+        } else {
+          const cp = codePointAt(buf, k);
+          if (!isNameStartCode(cp)) return -2;
+          k += cp > 65535 ? 2 : 1;
+        }
+        for (; ; ) {
+          if (k >= end) return MORE;
+          c = buf.charCodeAt(k);
+          if (c < 128) {
+            if (ASCII_NAME[c] === 0) return k;
+            k++;
+          } else {
+            const cp = codePointAt(buf, k);
+            if (!isNameCode(cp)) return k;
+            k += cp > 65535 ? 2 : 1;
+          }
+        }
+      }
+      startTag(i) {
+        const buf = this.buf;
+        const end = this.end;
+        if (this.closedRoot) this.fail(i + 1, "documents may contain only one root.");
+        this.sawRoot = true;
+        const nameEnd = this.name(i + 1);
+        if (nameEnd === MORE) return this.need();
+        if (nameEnd === -2) this.fail(i + 1, "disallowed character in tag name.");
+        this.attrCount = 0;
+        let k = nameEnd;
+        for (; ; ) {
+          if (k >= end) return this.need();
+          let c = buf.charCodeAt(k);
+          const spaced = isSpace(c);
+          while (isSpace(c)) {
+            if (++k >= end) return this.need();
+            c = buf.charCodeAt(k);
+          }
+          if (c === GT) {
+            this.openElement(i, nameEnd, false);
+            return k + 1;
+          }
+          if (c === SLASH) {
+            if (k + 1 >= end) return this.need();
+            if (buf.charCodeAt(k + 1) !== GT) this.fail(k + 1, "forward-slash in opening tag not followed by >.");
+            this.openElement(i, nameEnd, true);
+            return k + 2;
+          }
+          if (!spaced) {
+            this.fail(
+              k,
+              k === nameEnd ? "disallowed character in tag name." : "no whitespace between attributes."
+            );
+          }
+          const attrEnd = this.name(k);
+          if (attrEnd === MORE) return this.need();
+          if (attrEnd === -2) this.fail(k, "disallowed character in attribute name.");
+          const attrStart = k;
+          k = attrEnd;
+          c = buf.charCodeAt(k);
+          while (isSpace(c)) {
+            if (++k >= end) return this.need();
+            c = buf.charCodeAt(k);
+          }
+          if (c !== EQUALS) this.fail(k, "attribute without value.");
+          if (++k >= end) return this.need();
+          c = buf.charCodeAt(k);
+          while (isSpace(c)) {
+            if (++k >= end) return this.need();
+            c = buf.charCodeAt(k);
+          }
+          if (c !== DQUOTE && c !== SQUOTE) this.fail(k, "unquoted attribute value.");
+          const close = buf.indexOf(c === DQUOTE ? '"' : "'", k + 1);
+          if (close === -1 || close >= end) return this.need();
+          const lt = this.ltFrom(k + 1);
+          if (lt < close) this.fail(lt, "disallowed character.");
+          for (let a = this.ampFrom(k + 1); a < close; a = this.ampFrom(a + 1)) {
+            if (this.reference(a, close) === MORE) this.fail(a, "disallowed character in entity name.");
+          }
+          this.addAttribute(attrStart, attrEnd, k + 1, close);
+          k = close + 1;
+        }
+      }
+      addAttribute(nameStart, nameEnd, start, end) {
+        const buf = this.buf;
+        const length = nameEnd - nameStart;
+        let bounds = this.attrBounds;
+        const n = this.attrCount * 4;
+        for (let k = 0; k < n; k += 4) {
+          const other = bounds[k];
+          if (bounds[k + 1] - other !== length) continue;
+          let same = true;
+          for (let c = 0; c < length && same; c++)
+            same = buf.charCodeAt(other + c) === buf.charCodeAt(nameStart + c);
+          if (same) this.fail(start, `duplicate attribute: ${buf.slice(nameStart, nameEnd)}.`);
+        }
+        if (n + 4 > bounds.length) {
+          bounds = new Int32Array(bounds.length * 2);
+          bounds.set(this.attrBounds);
+          this.attrBounds = bounds;
+        }
+        bounds[n] = nameStart;
+        bounds[n + 1] = nameEnd;
+        bounds[n + 2] = start;
+        bounds[n + 3] = end;
+        this.attrCount++;
+      }
+      /** The element name `buf[start, end)`, as a shared string when seen before. */
+      elementName(start, end) {
+        const buf = this.buf;
+        const key = (end - start) * 65536 * 65536 + buf.charCodeAt(start) * 65536 + buf.charCodeAt(end - 1);
+        const known = this.names.get(key);
+        if (known !== void 0 && buf.startsWith(known, start)) return known;
+        const name = buf.slice(start, end);
+        if (known === void 0 && this.names.size < 256) this.names.set(key, ` ${name}`.slice(1));
+        return name;
+      }
+      openElement(i, nameEnd, selfClosing) {
+        const name = this.elementName(i + 1, nameEnd);
+        this.sawRoot = true;
+        this.open.push(name);
+        this.sink.openTag(name);
+        this.attrCount = 0;
+        if (selfClosing) this.closeElement();
+      }
+      closeElement() {
+        this.open.pop();
+        if (this.open.length === 0) this.closedRoot = true;
+        this.sink.closeTag();
+      }
+      endTag(i) {
+        const buf = this.buf;
+        const end = this.end;
+        const nameEnd = this.name(i + 2);
+        if (nameEnd === MORE) return this.need();
+        if (nameEnd === -2) this.fail(i + 2, "disallowed character in closing tag.");
+        let k = nameEnd;
+        for (; ; ) {
+          if (k >= end) return this.need();
+          const c = buf.charCodeAt(k);
+          if (c === GT) break;
+          if (!isSpace(c)) this.fail(k, "disallowed character in closing tag.");
+          k++;
+        }
+        const top = this.open.at(-1);
+        if (top === void 0 || nameEnd - i - 2 !== top.length || !buf.startsWith(top, i + 2)) {
+          this.fail(k, "unexpected close tag.");
+        }
+        this.closeElement();
+        return k + 1;
+      }
+      processingInstruction(i) {
+        const buf = this.buf;
+        const targetEnd = this.name(i + 2);
+        if (targetEnd === MORE) return this.need();
+        if (targetEnd === -2) this.fail(i + 2, "processing instruction without a target.");
+        if (targetEnd - i - 2 === 3 && buf.slice(i + 2, targetEnd).toLowerCase() === "xml") {
+          const atStart = this.offset + i === this.documentStart;
+          if (!atStart || buf.slice(i + 2, targetEnd) !== "xml") {
+            this.fail(i + 2, "an XML declaration must be at the start of the document.");
+          }
+          return this.declaration(i);
+        }
+        if (targetEnd >= this.end) return this.need();
+        const after = buf.charCodeAt(targetEnd);
+        if (!isSpace(after) && after !== QUESTION) {
+          this.fail(targetEnd, "disallowed character in processing instruction name.");
+        }
+        this.mode = 3 /* Pi */;
+        return targetEnd;
+      }
+      /** The XML declaration at `i`, checked whole (XML 1.1 §2.8: version, then encoding, then standalone). */
+      declaration(i) {
+        const close = this.buf.indexOf("?>", i);
+        if (close === -1 || close + 2 > this.end) return this.need();
+        const text2 = this.buf.slice(i, close + 2);
+        if (!/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1/.test(text2)) {
+          this.fail(i + 5, "XML declaration must contain a version of the form 1.x.");
+        }
+        if (!XML_DECLARATION.test(text2)) this.fail(i + 5, "malformed XML declaration.");
+        return close + 2;
+      }
+      /** Inside a comment, CDATA section or processing instruction, from `i`. */
+      inConstruct(i) {
+        const buf = this.buf;
+        const end = this.end;
+        if (this.mode === 2 /* Cdata */) {
+          const close = this.cdataEndFrom(i);
+          if (close + 3 <= end) {
+            if (close > i && this.sink.wantsText) this.sink.text(decodeText2(buf.slice(i, close)));
+            this.mode = 0 /* Text */;
+            return close + 3;
+          }
+          if (this.final) return this.need();
+          let until = Math.max(i, end - 2);
+          if (until > i && buf.charCodeAt(until - 1) === 13) until--;
+          if (until > i && this.sink.wantsText) this.sink.text(decodeText2(buf.slice(i, until)));
+          return until === i ? MORE : until;
+        }
+        const terminator = this.mode === 1 /* Comment */ ? "--" : "?>";
+        const found = buf.indexOf(terminator, i);
+        if (found === -1 || found + 2 > end) {
+          if (this.final) return this.need();
+          const until = Math.max(i, end - 1);
+          return until === i ? MORE : until;
+        }
+        if (this.mode === 3 /* Pi */) {
+          this.mode = 0 /* Text */;
+          return found + 2;
+        }
+        if (found + 2 >= end) return this.final ? this.need() : found === i ? MORE : found;
+        if (buf.charCodeAt(found + 2) !== GT) this.fail(found + 2, "malformed comment.");
+        this.mode = 0 /* Text */;
+        return found + 3;
+      }
+    };
+  }
+});
+
 // shared/reports/junit/sax-handler.ts
 function localName(name) {
   const colon = name.indexOf(":");
@@ -26119,32 +24815,22 @@ function describeSaxError(message) {
   if (what === "undefined entity") return `malformed XML: reference to an undefined entity${where}`;
   return `malformed XML: ${what}${where}`;
 }
-var import_saxes, JUNIT_ROOTS, JUnitSaxHandler;
+var JUNIT_ROOTS, JUnitSaxHandler;
 var init_sax_handler = __esm({
   "shared/reports/junit/sax-handler.ts"() {
     "use strict";
-    import_saxes = __toESM(require_saxes(), 1);
     init_case_builder();
     init_duration();
     init_prolog_guard();
     init_strings();
     init_tids();
+    init_xml_scanner();
     JUNIT_ROOTS = /* @__PURE__ */ new Set(["testsuites", "testsuite", "testrun"]);
     JUnitSaxHandler = class {
       constructor(options) {
         this.options = options;
         this.records = new CaseRecordBuilder(options.maxMessageLength);
-        this.parser = new import_saxes.SaxesParser({
-          xmlns: false,
-          position: true,
-          defaultXMLVersion: "1.1",
-          forceXMLVersion: true
-        });
-        this.parser.on("opentag", (tag) => this.onOpen(tag));
-        this.parser.on("closetag", () => this.onClose());
-        this.parser.on("cdata", (text2) => this.onText(text2));
-        this.parser.on("doctype", () => this.fail(DOCTYPE_REASON));
-        this.parser.on("error", (err) => this.fail(describeSaxError(err.message)));
+        this.parser = new XmlScanner(this);
       }
       options;
       counts = {
@@ -26169,12 +24855,12 @@ var init_sax_handler = __esm({
       records;
       /** Parses the next piece of text. */
       write(text2) {
-        if (this.reason === void 0) this.parser.write(text2);
+        if (this.reason === void 0) this.guard(() => this.parser.write(text2));
       }
       /** Ends the document: reports truncation and non-JUnit roots. */
       close() {
         if (this.reason !== void 0) return;
-        this.parser.close();
+        this.guard(() => this.parser.close());
         if (this.reason !== void 0) return;
         const root = this.root ?? "";
         if (!JUNIT_ROOTS.has(root) && this.counts.suites === 0 && this.counts.tests === 0) {
@@ -26183,21 +24869,37 @@ var init_sax_handler = __esm({
           );
         }
       }
+      guard(step) {
+        try {
+          step();
+        } catch (err) {
+          if (!(err instanceof XmlSyntaxError)) throw err;
+          this.fail(describeSaxError(err.message));
+        }
+      }
       fail(reason) {
         this.reason ??= reason;
       }
-      onOpen(tag) {
-        if (this.reason !== void 0) return;
+      /** {@link XmlSink}: character data is wanted while a message or property value is captured. */
+      get wantsText() {
+        return this.capture !== void 0;
+      }
+      /** {@link XmlSink}: the prolog guard refuses DTDs first; this catches one anywhere else. */
+      doctype() {
+        this.fail(DOCTYPE_REASON);
+      }
+      /** {@link XmlSink}: a start tag. */
+      openTag(name) {
         const depth = ++this.depth;
-        const local = localName(tag.name);
-        const attributes = tag.attributes;
+        const local = localName(name);
+        const attributes = this.parser;
         if (depth === 1) this.root = local;
         if (local === "testsuite") {
           this.counts.suites++;
           this.suites.push({
             depth,
-            name: detach(attributes.name ?? ""),
-            time: this.options.emitSuite ? attributes.time : void 0,
+            name: detach(attributes.attribute("name") ?? ""),
+            time: this.options.emitSuite ? attributes.attribute("time") : void 0,
             testsBefore: this.counts.tests
           });
           return;
@@ -26219,21 +24921,21 @@ var init_sax_handler = __esm({
           if (kind !== void 0) {
             c.seen[kind] = true;
             if (c.messages?.[kind] !== void 0 || this.capture !== void 0) return;
-            const message = attributes.message;
+            const message = attributes.attribute("message");
             if (nonEmpty(message)) setMessage(c, kind, message);
             else this.startCapture(kind, depth);
           } else if (local === "properties") {
             c.inProperties = true;
           }
         } else if (local === "property" && c.inProperties && depth === c.depth + 2) {
-          if (!TID_PROPERTY_NAMES.has((attributes.name ?? "").toLowerCase())) return;
-          const value2 = attributes.value;
+          if (!TID_PROPERTY_NAMES.has((attributes.attribute("name") ?? "").toLowerCase())) return;
+          const value2 = attributes.attribute("value");
           if (value2 !== void 0) addTidValue(c, value2);
           else if (this.capture === void 0) this.startCapture("property", depth);
         }
       }
-      onClose() {
-        if (this.reason !== void 0) return;
+      /** {@link XmlSink}: an end tag. */
+      closeTag() {
         const depth = this.depth--;
         if (this.capture !== void 0 && this.capture.depth === depth) this.endCapture();
         if (this.suites.at(-1)?.depth === depth) this.closeSuite(this.suites.pop());
@@ -26246,20 +24948,19 @@ var init_sax_handler = __esm({
           c.inProperties = false;
         }
       }
-      onText = (text2) => {
+      /** {@link XmlSink}: captured character data. */
+      text(text2) {
         const capture = this.capture;
         if (capture === void 0) return;
         const room = this.options.maxMessageLength + 256 - capture.text.length;
         if (room > 0) capture.text += text2.length <= room ? text2 : text2.slice(0, room);
-      };
+      }
       startCapture(kind, depth) {
         this.capture = { kind, depth, text: "" };
-        this.parser.on("text", this.onText);
       }
       endCapture() {
         const capture = this.capture;
         this.capture = void 0;
-        this.parser.off("text");
         const c = this.current;
         if (capture === void 0 || c === void 0) return;
         if (capture.kind === "property") addTidValue(c, capture.text);
@@ -26309,20 +25010,47 @@ async function parseJUnit(source, options = {}) {
   );
   const { onTestCase, onTestSuite } = options;
   const pending = [];
+  const kinds = [];
+  let waiting;
+  const send = (isCase, record2) => {
+    if (waiting !== void 0) {
+      pending.push(record2);
+      kinds.push(isCase);
+      return;
+    }
+    let done;
+    try {
+      done = isCase ? onTestCase?.(record2) : onTestSuite?.(record2);
+    } catch (err) {
+      throw new ConsumerError(err);
+    }
+    if (done !== void 0) waiting = done;
+  };
   const handler = new JUnitSaxHandler({
     maxMessageLength,
-    ...onTestCase ? { emit: (record2) => pending.push({ kind: "case", record: record2 }) } : {},
-    ...onTestSuite ? { emitSuite: (record2) => pending.push({ kind: "suite", record: record2 }) } : {}
+    ...onTestCase ? { emit: (record2) => send(true, record2) } : {},
+    ...onTestSuite ? { emitSuite: (record2) => send(false, record2) } : {}
   });
   const guard = new PrologGuard();
   let sawText = false;
   const deliver = async () => {
-    if (pending.length === 0) return;
-    for (const item of pending) {
-      const done = item.kind === "case" ? onTestCase?.(item.record) : onTestSuite?.(item.record);
-      if (done !== void 0) await done;
+    while (waiting !== void 0) {
+      await waiting;
+      waiting = void 0;
+      if (pending.length === 0) return;
+      const records = pending.splice(0);
+      const isCase = kinds.splice(0);
+      for (let k = 0; k < records.length; k++) {
+        const record2 = records[k];
+        if (waiting !== void 0) {
+          pending.push(record2);
+          kinds.push(isCase[k]);
+          continue;
+        }
+        const done = isCase[k] ? onTestCase?.(record2) : onTestSuite?.(record2);
+        if (done !== void 0) waiting = done;
+      }
     }
-    pending.length = 0;
   };
   try {
     for await (const text2 of decodeText(source, maxBytes)) {
@@ -26357,11 +25085,12 @@ function parseSafely(step) {
   try {
     step();
   } catch (err) {
+    if (err instanceof ConsumerError) throw err.cause;
     const message = err instanceof Error ? err.message : String(err);
     throw new InvalidReportError(`malformed XML: ${message}`);
   }
 }
-var DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGE_LENGTH;
+var DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGE_LENGTH, ConsumerError;
 var init_parse3 = __esm({
   "shared/reports/junit/parse.ts"() {
     "use strict";
@@ -26371,6 +25100,13 @@ var init_parse3 = __esm({
     init_sax_handler();
     DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
     DEFAULT_MAX_MESSAGE_LENGTH = 2e3;
+    ConsumerError = class extends Error {
+      constructor(cause) {
+        super("a parseJUnit callback threw");
+        this.cause = cause;
+      }
+      cause;
+    };
   }
 });
 
@@ -27643,10 +26379,46 @@ var init_uploader = __esm({
 });
 
 // scripts/cli/upload-command.ts
+import { appendFileSync } from "node:fs";
+
+// scripts/cli/args.ts
+import { parseArgs as nodeParseArgs } from "node:util";
+function joinDashValues(args, options) {
+  const strings = /* @__PURE__ */ new Set();
+  for (const [name, option2] of Object.entries(options ?? {})) {
+    if (option2.type !== "string") continue;
+    strings.add(`--${name}`);
+    if (option2.short) strings.add(`-${option2.short}`);
+  }
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (strings.has(arg) && next !== void 0 && next.startsWith("-") && next !== "--") {
+      const name = arg.startsWith("--") ? arg : `--${longName(options, arg.slice(1))}`;
+      out.push(`${name}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+function longName(options, short) {
+  return Object.entries(options ?? {}).find(([, option2]) => option2.short === short)?.[0] ?? short;
+}
+function parseArgs(config2) {
+  const args = config2.args ?? process.argv.slice(2);
+  return nodeParseArgs({ ...config2, args: joinDashValues(args, config2.options) });
+}
+
+// scripts/cli/upload-command.ts
 init_errors();
 init_usage();
-import { appendFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 var defaultIo = () => ({
   env: process.env,
   cwd: process.cwd(),
@@ -27876,32 +26648,3 @@ main().then(
     process.exitCode = 1;
   }
 );
-/*! Bundled license information:
-
-xmlchars/xml/1.0/ed5.js:
-  (**
-   * Character classes and associated utilities for the 5th edition of XML 1.0.
-   *
-   * @author Louis-Dominique Dubeau
-   * @license MIT
-   * @copyright Louis-Dominique Dubeau
-   *)
-
-xmlchars/xml/1.1/ed2.js:
-  (**
-   * Character classes and associated utilities for the 2nd edition of XML 1.1.
-   *
-   * @author Louis-Dominique Dubeau
-   * @license MIT
-   * @copyright Louis-Dominique Dubeau
-   *)
-
-xmlchars/xmlns/1.0/ed3.js:
-  (**
-   * Character class utilities for XML NS 1.0 edition 3.
-   *
-   * @author Louis-Dominique Dubeau
-   * @license MIT
-   * @copyright Louis-Dominique Dubeau
-   *)
-*/
