@@ -349,6 +349,11 @@ export const topology = {
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
+    'POST /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}/promote': {
+      handler: 'functions/api/post-agent-run-artifact-promote.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
     // Locally streamed; on AWS written to the bucket and answered with a redirect to a presigned GET
     // (API Gateway answers 6 MB at most).
     'GET /api/v1/orgs/{org}/agent-runs/{id}/export.zip': {

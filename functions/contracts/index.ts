@@ -11,6 +11,7 @@ import {
   getUsage,
   postAgentRun,
   postAgentRunApproval,
+  postAgentRunArtifactPromote,
   postAgentRunCancel,
   putAgentRunArtifact,
 } from './agents.ts';
@@ -155,6 +156,7 @@ export const contracts: readonly RouteContract[] = [
   getAgentRunArtifacts,
   getAgentRunArtifact,
   putAgentRunArtifact,
+  postAgentRunArtifactPromote,
   getAgentRunExport,
   getUsage,
 ];

@@ -43,7 +43,23 @@ export interface RunOptions {
   readonly workers?: number;
   /** Largest response body fetched through the proxy (default 10 MB). */
   readonly maxResponseBytes?: number;
+  /**
+   * Assay's own files for this run, written into the run folder beside the
+   * tests (relative POSIX paths): the mutant fixture and the `tsconfig.json`
+   * that maps `@playwright/test` to it, the signed-in storage state.
+   */
+  readonly supportFiles?: readonly { readonly path: string; readonly content: string }[];
+  /**
+   * Path (in the run folder, one of `supportFiles`) of a Playwright storage
+   * state: tests tagged {@link SIGNED_IN_TAG} run with it (project
+   * `signed-in`), the others without (project `public`).
+   */
+  readonly storageState?: string;
 }
+
+/** The tag of a test that needs the signed-in state (`test('T3::…', { tag: '@signed-in' }, …)`). */
+export const SIGNED_IN_TAG = '@signed-in';
+const GREP_PLACEHOLDER = '"__ASSAY_SIGNED_IN_GREP__"';
 
 const OUTPUT_TAIL = 4000;
 
@@ -68,8 +84,21 @@ function config(options: RunOptions, proxyUrl: string, args: readonly string[]):
       screenshot: 'off',
       video: 'off',
     },
+    ...(options.storageState
+      ? {
+          projects: [
+            {
+              name: 'signed-in',
+              grep: '__ASSAY_SIGNED_IN_GREP__',
+              use: { storageState: options.storageState },
+            },
+            { name: 'public', grepInvert: '__ASSAY_SIGNED_IN_GREP__' },
+          ],
+        }
+      : {}),
   };
-  return `export default ${JSON.stringify(settings, null, 2)};\n`;
+  const grep = `/${SIGNED_IN_TAG}\\b/`;
+  return `export default ${JSON.stringify(settings, null, 2).split(GREP_PLACEHOLDER).join(grep)};\n`;
 }
 
 /**
@@ -87,7 +116,7 @@ export async function runPlaywrightFiles(
     maxBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
   });
   try {
-    for (const file of files) {
+    for (const file of [...files, ...(options.supportFiles ?? [])]) {
       const target = join(dir, file.path);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, file.content);
