@@ -64,6 +64,8 @@ export interface ApprovalDeps {
   workflow: WorkflowStarter;
   publicUrl?: string;
   onRequested?: ApprovalListener;
+  /** Called after a decision (and when it ended the run): edits the approval comment in place. Never fatal. */
+  onChanged?: (orgId: string, runId: string) => Promise<void>;
 }
 
 async function toApprovalView(trx: Transaction<Database>, row: ApprovalRow): Promise<ApprovalView> {
@@ -248,7 +250,9 @@ export async function decideApproval(
     decision.decision === 'reject'
       ? { error: APPROVAL_REJECTED_ERROR, cause: decision.comment ?? 'Rejected' }
       : { output: decided.output };
-  if ((await deliver(deps, orgId, decided.row, answer)) === 'stale')
+  const delivered = await deliver(deps, orgId, decided.row, answer);
+  await deps.onChanged?.(orgId, runId).catch(() => undefined);
+  if (delivered === 'stale')
     throw new ConflictError(
       'The run stopped waiting for this decision (its approval timed out)',
       'approval_expired',

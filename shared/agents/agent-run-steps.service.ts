@@ -106,6 +106,8 @@ export interface StepDeps {
   agents: AgentToolkit;
   /** Posts the approval request where the team works (GitHub comment). */
   onApprovalRequested?: ApprovalListener;
+  /** Called when the run has ended (finalize, fail): edits the approval comment in place. Never fatal. */
+  onRunFinished?: (orgId: string, runId: string) => Promise<void>;
 }
 
 /** Chunks retrieved per search query, and in all for the analyst. */
@@ -509,6 +511,7 @@ export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: 
 /** Finalize: the run `succeeded`, the requester notified. */
 export async function finalizeStep(deps: StepDeps, ref: RunRef): Promise<{ status: string }> {
   const row = await finishRun(deps.db, ref.orgId, ref.runId, { status: 'succeeded' });
+  await deps.onRunFinished?.(ref.orgId, ref.runId).catch(() => undefined);
   if (!row) {
     const run = await withTenant(deps.db, ref.orgId, (trx) => requireRun(trx, ref.runId));
     return { status: run.status };
@@ -596,6 +599,7 @@ export async function failStep(
 ): Promise<{ status: string }> {
   if (error?.Error !== 'RunNotActiveError')
     await finishRun(deps.db, ref.orgId, ref.runId, failureOutcome(error));
+  await deps.onRunFinished?.(ref.orgId, ref.runId).catch(() => undefined);
   const run = await withTenant(deps.db, ref.orgId, (trx) => requireRun(trx, ref.runId));
   return { status: run.status };
 }
