@@ -6,9 +6,12 @@ import {
   MUTANT_PATH,
   MUTANT_TITLE,
   mutableAssertions,
+  mutantFixtureSource,
+  mutantTsconfig,
   mutationFor,
 } from '../../../shared/agents/verify/mutants.ts';
 import { defuseTids, promotedTitle, retitleUnproven } from '../../../shared/agents/verify/retitle.ts';
+import { GUARDED_PLAYWRIGHT_TEST } from '../../../shared/agents/verify/run-tests.ts';
 import { actionLocatorsInCode, testsInCode } from '../../../shared/agents/verify/test-facts.ts';
 import { extractTids } from '../../../shared/reports/junit/tids.ts';
 
@@ -186,5 +189,22 @@ describe('only a proving test keeps its TID', () => {
     expect(extractTids(defuseTids('x [T3] y T4::z'), '')).toEqual([]);
     expect(defuseTids('no tid here: Tab 3')).toBe('no tid here: Tab 3');
     expect(promotedTitle('R1.2::no assertion', 'T2')).toBe('T2::no assertion');
+  });
+});
+
+describe('the mutant fixture', () => {
+  const plan = { 'tests/r1.spec.ts:4': [{ kind: 'title' as const, to: MUTANT_TITLE }] };
+  it('extends the guarded test it is given, never the name the tsconfig maps to it', () => {
+    const source = mutantFixtureSource(plan, GUARDED_PLAYWRIGHT_TEST);
+    expect(source).toContain(
+      `import { expect as baseExpect, test as base } from "${GUARDED_PLAYWRIGHT_TEST}";`,
+    );
+    expect(source).toContain(`export * from "${GUARDED_PLAYWRIGHT_TEST}";`);
+    expect(source).not.toMatch(/from ['"](@playwright\/test|playwright\/test)['"]/);
+    expect(source).toContain(JSON.stringify(plan));
+    expect(() => mutantFixtureSource(plan, '@playwright/test')).toThrow(/cannot extend/);
+    expect(JSON.parse(mutantTsconfig('assay-verify/mutant-fixture.ts'))).toEqual({
+      compilerOptions: { baseUrl: '.', paths: { '@playwright/test': ['./assay-verify/mutant-fixture.ts'] } },
+    });
   });
 });

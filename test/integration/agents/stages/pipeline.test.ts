@@ -217,6 +217,14 @@ describe('verify on faulty files', () => {
         tids: ['T94'],
         locators: [],
       },
+      {
+        // Would pass on the app, but is outside the code allow-list: never run, its test failed, no TID kept.
+        requirementId: 'R5',
+        path: 'tests/r5-refused.spec.ts',
+        content: `${head}test('T95::would pass but is refused', async ({ page }) => {\n  await page.context().addInitScript({ content: '' });\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Contact');\n});\n`,
+        tids: ['T95'],
+        locators: [],
+      },
     ];
     const { outcome, junitXml } = await verifyPlaywrightFiles({
       files,
@@ -235,7 +243,10 @@ describe('verify on faulty files', () => {
       { path: 'tests/r1-wrong.spec.ts', locator: "getByRole('link', { name: 'Invented' })" },
     ]);
     // The file that cannot load is not in the runner's report; its test counts as failed.
-    expect(outcome).toMatchObject({ ran: true, tests: 5, passed: 2, failed: 3, skipped: 0, proving: 2 });
+    expect(outcome).toMatchObject({ ran: true, tests: 6, passed: 2, failed: 4, skipped: 0, proving: 2 });
+    expect(outcome.codeRefused).toEqual([
+      expect.stringMatching(/^tests\/r5-refused\.spec\.ts:4:\d+ the property 'addInitScript' is not allowed/),
+    ]);
     expect(outcome.results).toEqual([
       { title: 'T90::expects the wrong title', tid: 'T90', outcome: 'failed' },
       { title: 'T91::passes', tid: 'T91', outcome: 'proving' },
@@ -243,7 +254,9 @@ describe('verify on faulty files', () => {
       // toHaveCount(0) proves: the mutant adds what it says is absent.
       { title: 'T93::does not type-check', tid: 'T93', outcome: 'proving' },
       { title: 'T94::never loads', tid: 'T94', outcome: 'failed' },
+      { title: 'T95::would pass but is refused', tid: 'T95', outcome: 'failed' },
     ]);
+    expect(junitXml).not.toContain('T95::');
     expect(junitXml).toContain('T92::reaches another host');
     expect(victim.connections()).toBe(0);
   }, 400_000);
