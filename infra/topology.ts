@@ -323,7 +323,7 @@ export const topology = {
     'POST /api/v1/orgs/{org}/agent-runs/{id}/approvals/{approvalId}': {
       handler: 'functions/api/post-agent-run-approval.ts',
       auth: 'session',
-      uses: ['db', 'secret:session', 'workflow:agent-run:decide'],
+      uses: ['db', 'secret:session', 'secret:github-app', 'workflow:agent-run:decide'],
     },
     'GET /api/v1/orgs/{org}/agent-runs/{id}/events': {
       handler: 'functions/api/get-agent-run-events.ts',
@@ -351,6 +351,11 @@ export const topology = {
     },
     'PUT /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}': {
       handler: 'functions/api/put-agent-run-artifact.ts',
+      auth: 'session',
+      uses: ['db', 'secret:session'],
+    },
+    'POST /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}/promote': {
+      handler: 'functions/api/post-agent-run-artifact-promote.ts',
       auth: 'session',
       uses: ['db', 'secret:session'],
     },
@@ -591,8 +596,13 @@ export const topology = {
             'typescript',
           ],
         },
-        finalize: { handler: 'functions/steps/finalize.ts', uses: ['db'], timeoutSeconds: 30 },
-        fail: { handler: 'functions/steps/fail.ts', uses: ['db'], timeoutSeconds: 30 },
+        // Both edit the run's approval comment on the issue in place (GitHub App).
+        finalize: {
+          handler: 'functions/steps/finalize.ts',
+          uses: ['db', 'secret:github-app'],
+          timeoutSeconds: 30,
+        },
+        fail: { handler: 'functions/steps/fail.ts', uses: ['db', 'secret:github-app'], timeoutSeconds: 30 },
       },
     },
   },

@@ -8,7 +8,7 @@ import {
   artifactSchema,
   usageSchema,
 } from '../../shared/agents/agent-runs.types.ts';
-import { ARTIFACT_KINDS } from '../../shared/agents/agents.types.ts';
+import { ARTIFACT_KINDS, tidSchema } from '../../shared/agents/agents.types.ts';
 import { text } from '../../shared/text/text-schema.ts';
 import { uuid } from '../../shared/text/uuid.ts';
 import { defineRoute } from '../kit/route-contract.ts';
@@ -68,7 +68,10 @@ export const getAgentRun = defineRoute({
   summary: 'One agent run',
   description:
     'Status (running, awaiting_approval, succeeded, failed, rejected, cancelled, timed_out, budget_exceeded), the stage, ' +
-    'tokens (per stage), model and prompt versions, and `verify: { typecheck, locatorsMissing, tests, passed, failed, skipped }` once verified.',
+    'tokens (per stage), model and prompt versions, and `verify: { typecheck, locatorsMissing, tests, passed, failed, skipped, ' +
+    'proving, vacuous, results: [{ title, tid, outcome: proving | vacuous | failed | not_run }] }` once verified. ' +
+    '`proving` means the test can fail (it failed on a mutant of the app in which what it asserts is broken), not ' +
+    'that it tests the right thing: that stays the approver’s judgement.',
   tags,
   params: runParams,
   response: agentRunSchema,
@@ -191,11 +194,35 @@ export const putAgentRunArtifact = defineRoute({
   orgParam: 'org',
   summary: 'Edit an artifact',
   description:
-    'Stores `content` as a new version (validated for the artifact’s kind: 400 naming each failing field). Audited.',
+    'Stores `content` as a new version (validated for the artifact’s kind: 400 naming each failing field). Audited. ' +
+    'A finished or cancelled run is read-only → 409 `run_finished` (promotion is the one change it accepts); the ' +
+    'verify report is never editable → 409 `artifact_read_only`.',
   tags,
   params: artifactParams,
   body: z.object({ content: z.unknown() }).strict(),
   response: artifactSchema,
+  errors: { 409: 'The run has finished, or the artifact is the verify report' },
+});
+
+export const postAgentRunArtifactPromote = defineRoute({
+  route: 'POST /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}/promote',
+  auth: 'session',
+  action: 'agent-runs:promote',
+  orgParam: 'org',
+  summary: 'Promote a draft test',
+  description:
+    'A generated test keeps its TID only when verify saw it pass on the app and fail on a mutant in which what it ' +
+    'asserts is broken; the others are drafts titled `R2.3::…`. A person who judges a draft proves its criterion ' +
+    'gives it its TID back: `{ title }` names the test as the file has it now, `tid` (default: the TID verify ' +
+    'recorded for it) must be a criterion of the run. A new version of the file with the test titled `T12::…` and ' +
+    '`promotions: [{ title, tid, promotedBy, promotedAt }]`. Allowed on a finished run (the one change it accepts). ' +
+    'Audited (`agent_run.test_promoted`). Unknown test → 404 `test_not_found`; a test that carries a TID → 409 ' +
+    '`already_proving`; an unknown TID → 400.',
+  tags,
+  params: artifactParams,
+  body: z.object({ title: text().min(1).max(1000), tid: tidSchema.optional() }).strict(),
+  response: artifactSchema,
+  errors: { 404: 'Unknown artifact or test', 409: 'The test already carries its TID' },
 });
 
 export const getAgentRunExport = defineRoute({

@@ -11,6 +11,7 @@ import {
   getUsage,
   postAgentRun,
   postAgentRunApproval,
+  postAgentRunArtifactPromote,
   postAgentRunCancel,
   putAgentRunArtifact,
 } from './agents.ts';
@@ -156,6 +157,7 @@ export const contracts: readonly RouteContract[] = [
   getAgentRunArtifacts,
   getAgentRunArtifact,
   putAgentRunArtifact,
+  postAgentRunArtifactPromote,
   getAgentRunExport,
   getUsage,
 ];

@@ -1,5 +1,5 @@
 import { createWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
-import { githubApprovalNotice } from '../../shared/agents/agent-run-github.ts';
+import { githubApprovalNotice, githubRunCommentSync } from '../../shared/agents/agent-run-github.ts';
 import type { StepDeps } from '../../shared/agents/agent-run-steps.service.ts';
 import { createAgentToolkit } from '../../shared/agents/agent-toolkit.ts';
 import { getConfig } from '../../shared/config.ts';
@@ -22,6 +22,11 @@ export async function agentStepDeps(): Promise<StepDeps> {
     ...(config.ASSAY_GITHUB_APP_ID
       ? {
           onApprovalRequested: githubApprovalNotice({
+            db,
+            github: getGitHubClient,
+            publicUrl: config.ASSAY_PUBLIC_URL,
+          }),
+          onRunFinished: githubRunCommentSync({
             db,
             github: getGitHubClient,
             publicUrl: config.ASSAY_PUBLIC_URL,

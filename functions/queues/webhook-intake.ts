@@ -1,7 +1,7 @@
 import { createObjectStore } from '../../shared/adapters/object-store.ts';
 import { createQueuePublisher } from '../../shared/adapters/queue-publisher.ts';
 import { createWorkflowStarter } from '../../shared/adapters/workflow-starter.ts';
-import { decideFromGitHubComment } from '../../shared/agents/agent-run-github.ts';
+import { decideFromGitHubComment, githubRunCommentSync } from '../../shared/agents/agent-run-github.ts';
 import { getConfig } from '../../shared/config.ts';
 import { getDb } from '../../shared/db/connection.ts';
 import { getLogger } from '../../shared/logger.ts';
@@ -28,8 +28,15 @@ export const handler = queueHandler(intakeMessageSchema, async ({ deliveryId }, 
         const client = getGitHubClient();
         return client.getCollaboratorPermission(ref, username);
       },
-      decideAgentApproval: async (command) =>
-        decideFromGitHubComment({ db: await getDb(), workflow }, command),
+      decideAgentApproval: async (command) => {
+        const db = await getDb();
+        const { getGitHubClient } = await import('../../shared/github/github-client.ts');
+        // The marked approval comment is edited in place once the stage is decided.
+        const onChanged = config.ASSAY_GITHUB_APP_ID
+          ? githubRunCommentSync({ db, github: getGitHubClient, publicUrl: config.ASSAY_PUBLIC_URL })
+          : undefined;
+        return decideFromGitHubComment({ db, workflow, ...(onChanged ? { onChanged } : {}) }, command);
+      },
       forgetInstallation: (installationId) => {
         if (!config.ASSAY_GITHUB_APP_ID) return;
         // Only a client already loaded in this process can hold a token.

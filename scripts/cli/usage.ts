@@ -41,7 +41,8 @@ export const criteriaUsage = `  criteria <file.md> [--title "…"]   print the a
 export const agentsUsage = `  agents run --org <login> [--repo <owner/name> --issue N…] [--crawl <id>] [--doc <id>…]
              [--instructions <text>] [--token-budget N] [--no-approvals] [--yes]
                                      run the agent pipeline, following its events and asking for each approval
-                                     in the terminal (--yes approves without asking); the finished run as JSON`;
+                                     in the terminal (approve, edit in $EDITOR, reject; --yes approves without
+                                     asking; without a terminal and --yes: exit 2); the finished run as JSON`;
 
 export const crawlUsage = `  crawl <url> --org <login> [--max-pages N] [--max-depth N] [--same-hostname] [--ignore-robots-txt]
                                      crawl a running web app now, printing each page; JSON summary at the end

@@ -64,6 +64,8 @@ export interface ApprovalDeps {
   workflow: WorkflowStarter;
   publicUrl?: string;
   onRequested?: ApprovalListener;
+  /** Called after a decision (and when it ended the run): edits the approval comment in place. Never fatal. */
+  onChanged?: (orgId: string, runId: string) => Promise<void>;
 }
 
 async function toApprovalView(trx: Transaction<Database>, row: ApprovalRow): Promise<ApprovalView> {
@@ -153,8 +155,9 @@ async function deliver(
  *   for its kind: 400 with fields) as new versions, then continues with them;
  * - `reject` ends the run `rejected`.
  * A decided approval is a 409 `approval_decided`, a finished run a 409
- * `run_finished`; a decision the execution no longer waits for (its approval
- * timed out) ends the run `timed_out` and is a 409 `approval_expired`.
+ * `run_finished`; an approval that timed out (the run ended `timed_out`
+ * waiting for it), or a decision the execution no longer waits for (which
+ * ends the run `timed_out`), is a 409 `approval_expired`.
  * Audited; records `approval_decided`.
  */
 export async function decideApproval(
@@ -170,6 +173,11 @@ export async function decideApproval(
     const run = await requireRun(trx, runId, true);
     const approval = await findApproval(trx, runId, approvalId);
     if (!approval) throw new NotFoundError('Approval not found', 'approval_not_found');
+    if (approval.status === 'expired' || (approval.status === 'pending' && run.status === 'timed_out'))
+      throw new ConflictError(
+        'The approval timed out: the run stopped waiting for a decision',
+        'approval_expired',
+      );
     if (approval.status !== 'pending')
       throw new ConflictError(`The approval was already decided (${approval.status})`, 'approval_decided');
     if (isFinalStatus(run.status))
@@ -242,7 +250,9 @@ export async function decideApproval(
     decision.decision === 'reject'
       ? { error: APPROVAL_REJECTED_ERROR, cause: decision.comment ?? 'Rejected' }
       : { output: decided.output };
-  if ((await deliver(deps, orgId, decided.row, answer)) === 'stale')
+  const delivered = await deliver(deps, orgId, decided.row, answer);
+  await deps.onChanged?.(orgId, runId).catch(() => undefined);
+  if (delivered === 'stale')
     throw new ConflictError(
       'The run stopped waiting for this decision (its approval timed out)',
       'approval_expired',

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   type ArtifactWithContent,
   addArtifactVersion,
@@ -21,8 +21,16 @@ import {
   listArtifactRows,
 } from './agent-runs.repository.ts';
 import { requireRun } from './agent-runs.service.ts';
-import { type ArtifactView, artifactContentSchemas } from './agent-runs.types.ts';
-import type { ArtifactKind } from './agents.types.ts';
+import { type ArtifactView, artifactContentSchemas, isFinalStatus } from './agent-runs.types.ts';
+import {
+  type ArtifactKind,
+  playwrightFileSchema,
+  requirementsSchema,
+  verifyOutcomeSchema,
+} from './agents.types.ts';
+import { locatorsInCode, tidsInCode } from './verify/code-facts.ts';
+import { defuseTids, promotedTitle, rewriteTitles } from './verify/retitle.ts';
+import { testsInCode } from './verify/test-facts.ts';
 
 /** The API view of an artifact at one version. */
 export function toArtifactView(row: ArtifactWithContent): ArtifactView {
@@ -137,7 +145,11 @@ export async function editArtifacts(
 
 /**
  * `PUT …/artifacts/{artifactId}`: a human edit of one artifact, stored as a
- * new version (validated for its kind: 400 with fields). Audited.
+ * new version (validated for its kind: 400 with fields). Audited. What a
+ * person signs off stays what it was: a finished or cancelled run is
+ * read-only (409 `run_finished`; promotion is the one change it accepts),
+ * and the verify report is never editable (409 `artifact_read_only`) — it is
+ * what verify produced.
  */
 export async function putArtifact(
   db: Kysely<Database>,
@@ -148,7 +160,19 @@ export async function putArtifact(
   content: unknown,
 ): Promise<ArtifactView> {
   return withTenant(db, orgId, async (trx) => {
-    await requireRun(trx, runId, true);
+    const run = await requireRun(trx, runId, true);
+    const current = await findArtifactVersion(trx, runId, artifactId);
+    if (!current) throw new NotFoundError('Artifact not found', 'artifact_not_found');
+    if (current.kind === 'verify-report')
+      throw new ConflictError(
+        'The verify report is what verify produced; it cannot be edited',
+        'artifact_read_only',
+      );
+    if (isFinalStatus(run.status))
+      throw new ConflictError(
+        `The run has finished (${run.status}): its artifacts are read-only (a draft test can be promoted)`,
+        'run_finished',
+      );
     const [edited] = await editArtifacts(trx, orgId, runId, actor, [{ id: artifactId, content }], {
       pathOf: () => 'body',
     });
@@ -162,5 +186,109 @@ export async function putArtifact(
     const row = await findArtifactVersion(trx, runId, artifactId);
     if (!row) throw new NotFoundError('Artifact not found', 'artifact_not_found');
     return toArtifactView(row);
+  });
+}
+
+/**
+ * `POST …/artifacts/{artifactId}/promote` (member+): a person gives a draft
+ * test its TID back — the one change a finished run accepts. `title` names
+ * the test as the file has it now (`R1.2::…`); `tid` defaults to the TID
+ * verify recorded for it and must be a criterion of the run's requirements.
+ * Stores a new version of the file with the test titled `T12::…` and the
+ * promotion (`promotedBy`, when) in its `promotions`; audited
+ * (`agent_run.test_promoted`) and recorded as `artifact_edited`. A test
+ * that already carries a TID is a 409 `already_proving`; an unknown title a
+ * 404 `test_not_found`.
+ *
+ * Verify's results say whether the test could fail; promoting one that
+ * could not is the person's judgement, and the audit log says whose.
+ */
+export async function promoteArtifactTest(
+  db: Kysely<Database>,
+  orgId: string,
+  actor: Actor,
+  runId: string,
+  artifactId: string,
+  body: { title: string; tid?: string | undefined },
+): Promise<ArtifactView> {
+  return withTenant(db, orgId, async (trx) => {
+    const run = await requireRun(trx, runId, true);
+    const row = await findArtifactVersion(trx, runId, artifactId);
+    if (!row) throw new NotFoundError('Artifact not found', 'artifact_not_found');
+    if (row.kind !== 'playwright-test')
+      throw new ValidationError('Only a test file can be promoted', [
+        { path: 'params.artifactId', message: 'a playwright-test artifact' },
+      ]);
+    const file = playwrightFileSchema.parse(row.content);
+    const fact = testsInCode(file.content).find((t) => t.title === body.title);
+    if (!fact) throw new NotFoundError(`No test titled "${body.title}" in ${file.path}`, 'test_not_found');
+    if (/^\s*T\d+(?:\s*,\s*T\d+)*\s*::/.test(fact.title))
+      throw new ConflictError('The test already carries its TID', 'already_proving');
+    const verify = verifyOutcomeSchema.safeParse(run.verify);
+    // The result verify recorded for this test: the same title once the draft tag and the TID are set aside.
+    const rest = (title: string) => promotedTitle(title, 'T0').slice('T0::'.length);
+    const recorded = verify.success
+      ? verify.data.results.find((r) => defuseTids(rest(r.title)) === rest(fact.title))
+      : undefined;
+    const tid = body.tid ?? recorded?.tid ?? undefined;
+    if (!tid)
+      throw new ValidationError('Which criterion does the test prove?', [
+        { path: 'body.tid', message: 'a TID of the run’s requirements (verify recorded none for this test)' },
+      ]);
+    const [requirements] = await listArtifactRows(trx, runId, ['requirements']);
+    const known = new Set(
+      (requirementsSchema.safeParse(requirements?.content).data ?? []).flatMap((r) =>
+        r.acceptanceCriteria.flatMap((c) => (c.tid ? [c.tid] : [])),
+      ),
+    );
+    if (!known.has(tid))
+      throw new ValidationError(`${tid} is not a criterion of this run`, [
+        { path: 'body.tid', message: 'a TID of the run’s requirements' },
+      ]);
+    const title = promotedTitle(fact.title, tid);
+    const content = rewriteTitles(file.content, (t, line) =>
+      line === fact.line && t === fact.title ? title : t,
+    );
+    const promotedBy = actor.login ?? (actor.type === 'user' ? (actor.id ?? 'a member') : actor.type);
+    const next = {
+      ...file,
+      content,
+      tids: tidsInCode(content),
+      locators: locatorsInCode(content),
+      promotions: [
+        ...(file.promotions ?? []),
+        { title, tid, promotedBy, promotedAt: new Date().toISOString() },
+      ],
+    };
+    const version = await addArtifactVersion(trx, {
+      orgId,
+      artifactId,
+      content: playwrightFileSchema.parse(next),
+      userId: actor.type === 'user' ? actor.id : null,
+      login: actor.login,
+    });
+    await insertEvent(trx, {
+      orgId,
+      runId,
+      type: 'artifact_edited',
+      stage: row.stage,
+      data: {
+        artifactId,
+        kind: row.kind,
+        name: row.name,
+        version,
+        by: actor.login,
+        promoted: { title, tid },
+      },
+    });
+    await recordAudit(trx, orgId, actor, {
+      action: 'agent_run.test_promoted',
+      targetType: 'agent_run_artifact',
+      targetId: artifactId,
+      details: { runId, version, tid, title, from: fact.title, verifyOutcome: recorded?.outcome ?? null },
+    });
+    const updated = await findArtifactVersion(trx, runId, artifactId);
+    if (!updated) throw new NotFoundError('Artifact not found', 'artifact_not_found');
+    return toArtifactView(updated);
   });
 }

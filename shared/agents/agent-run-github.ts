@@ -101,6 +101,99 @@ export function githubApprovalNotice(deps: {
   };
 }
 
+/** The comment's text once the waiting is over: each stage's decision and, when it ended, the run's outcome. */
+export function decidedCommentBody(input: {
+  runId: string;
+  status: string;
+  error: string | null;
+  approvals: readonly { stage: 'analyst' | 'qa'; status: string; decidedBy: string | null }[];
+  runUrl: string;
+}): string {
+  const stages = input.approvals.map(
+    (a) => `- ${STAGE_TITLES[a.stage]}: **${a.status}**${a.decidedBy ? ` by ${a.decidedBy}` : ''}`,
+  );
+  const pending = input.approvals.find((a) => a.status === 'pending');
+  const head = pending
+    ? `### Assay agent run awaits approval: ${STAGE_TITLES[pending.stage]}`
+    : ['running'].includes(input.status)
+      ? '### Assay agent run: running'
+      : `### Assay agent run ${input.status.replace('_', ' ')}`;
+  return [
+    head,
+    '',
+    `Run \`${input.runId}\`${input.error ? `: ${input.error}` : ''}`,
+    '',
+    ...stages,
+    '',
+    `- Run: ${input.runUrl}`,
+    ...(pending
+      ? [
+          '',
+          'Comment `/assay approve` to continue, or `/assay reject <reason>` to stop the run (write access needed).',
+        ]
+      : []),
+  ].join('\n');
+}
+
+/**
+ * Edits the run's marked approval comment in place (never a new one) to say
+ * how each stage was decided and how the run ended; a run without such a
+ * comment is left alone. Failures are logged, never fatal.
+ */
+export function githubRunCommentSync(deps: {
+  db: Kysely<Database>;
+  github: () => GitHubClient;
+  publicUrl: string | undefined;
+}): (orgId: string, runId: string) => Promise<void> {
+  return async (orgId, runId) => {
+    try {
+      const found = await withTenant(deps.db, orgId, async (trx) => {
+        const run = await trx.selectFrom('agent_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+        if (!run?.repository_id || run.issues[0] === undefined) return undefined;
+        const approvals = await trx
+          .selectFrom('agent_run_approvals')
+          .select(['stage', 'status', 'decided_by_login', 'github_comment_id'])
+          .where('run_id', '=', runId)
+          .orderBy('created_at')
+          .execute();
+        if (!approvals.some((a) => a.github_comment_id !== null)) return undefined;
+        const repository = await trx
+          .selectFrom('repositories')
+          .select(['owner', 'name', 'installation_id'])
+          .where('id', '=', run.repository_id)
+          .executeTakeFirst();
+        const org = await trx.selectFrom('orgs').select('login').where('id', '=', orgId).executeTakeFirst();
+        return repository && org ? { run, approvals, repository, login: org.login } : undefined;
+      });
+      if (!found) return;
+      const { run, repository } = found;
+      await upsertMarkedComment(
+        deps.github(),
+        {
+          installationId: Number(repository.installation_id),
+          owner: repository.owner,
+          repo: repository.name,
+        },
+        run.issues[0] as number,
+        approvalCommentMarker(run.id),
+        decidedCommentBody({
+          runId: run.id,
+          status: run.status,
+          error: run.error,
+          approvals: found.approvals.map((a) => ({
+            stage: a.stage,
+            status: a.status,
+            decidedBy: a.decided_by_login,
+          })),
+          runUrl: runLink(deps.publicUrl, found.login, run.id),
+        }),
+      );
+    } catch (error) {
+      console.warn(`[agent-runs] updating the approval comment of run ${runId} failed: ${String(error)}`);
+    }
+  };
+}
+
 /**
  * Decides, for `/assay approve|reject` commented on an issue, the pending
  * approval of the newest agent run whose first issue it is. The intake has

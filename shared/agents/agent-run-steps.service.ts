@@ -21,6 +21,7 @@ import type { Embedder } from '../documents/embeddings/index.ts';
 import { type ApprovalListener, requestApproval } from './agent-run-approvals.service.ts';
 import { createRunMeter } from './agent-run-meter.ts';
 import {
+  addArtifactVersion,
   insertEvent,
   listArtifactRows,
   putAgentArtifact,
@@ -51,6 +52,7 @@ import {
   type TestCase,
   testCasesSchema,
   type VerifyOutcome,
+  verifyOutcomeSchema,
 } from './agents.types.ts';
 import { searchChunks } from './retrieval.ts';
 import { runtimeOrigins } from './verify/origins.ts';
@@ -89,8 +91,15 @@ export interface AgentToolkit {
       ownOrigins?: string[];
       chromiumPath?: string;
       timeoutMs?: number;
+      support?: { storageState?: { path: string; content: string } };
     } | null;
   }): Promise<{ outcome: VerifyOutcome; junitXml: string | null }>;
+  /** The files with every test that is not proving retitled with its draft tag (the changed ones only). */
+  retitleUnproven(
+    files: readonly PlaywrightFile[],
+    results: VerifyOutcome['results'],
+    requirements: readonly Requirement[],
+  ): PlaywrightFile[];
 }
 
 export interface StepDeps {
@@ -100,6 +109,8 @@ export interface StepDeps {
   agents: AgentToolkit;
   /** Posts the approval request where the team works (GitHub comment). */
   onApprovalRequested?: ApprovalListener;
+  /** Called when the run has ended (finalize, fail): edits the approval comment in place. Never fatal. */
+  onRunFinished?: (orgId: string, runId: string) => Promise<void>;
 }
 
 /** Chunks retrieved per search query, and in all for the analyst. */
@@ -415,14 +426,22 @@ export async function automationStep(
 }
 
 /**
- * Verify: type-checks the generated files, checks their locators against the
- * crawl and, when the crawled app is reachable under the crawler's network
- * rules, runs them once headless; records the outcome on the run and the
- * JUnit XML as the `verify-report` artifact.
+ * Verify: type-checks the generated files, checks their acted-on locators
+ * against the crawl and, when the crawled app is reachable under the
+ * crawler's network rules, runs them once headless and then against mutants
+ * of the app; records the outcome on the run, the JUnit XML as the
+ * `verify-report` artifact, and — in the same transaction — a new version of
+ * every file with a test that did not prove its criterion, retitled with its
+ * draft tag (only a proving test keeps its TID; with `ran: false` none does).
+ * A replayed step finds the outcome recorded and changes nothing.
  */
 export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: number }> {
   const run = await activeRun(deps, ref, 'verify');
   await stageEvent(deps, ref, 'stage_started', 'verify');
+  if (run.verify) {
+    const recorded = verifyOutcomeSchema.safeParse(run.verify);
+    if (recorded.success) return { tests: recorded.data.tests };
+  }
   const artifacts = await withTenant(deps.db, ref.orgId, (trx) =>
     listArtifactRows(trx, ref.runId, ['playwright-test']),
   );
@@ -446,25 +465,61 @@ export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: 
         }
       : null,
   });
-  await withTenant(deps.db, ref.orgId, (trx) =>
-    trx
+  const requirements = (await currentRequirements(deps, ref)) ?? [];
+  const drafts = deps.agents.retitleUnproven(files, outcome.results, requirements);
+  await withTenant(deps.db, ref.orgId, async (trx) => {
+    const updated = await trx
       .updateTable('agent_runs')
       .set({ verify: JSON.stringify(outcome) })
       .where('id', '=', ref.runId)
-      .execute(),
-  );
-  if (junitXml)
-    await storeArtifact(deps, ref, {
-      kind: 'verify-report',
-      name: 'verify-junit.xml',
-      stage: 'verify',
-      content: junitXml,
-    });
+      .where('verify', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) return;
+    for (const draft of drafts) {
+      const artifact = artifacts.find((a) => a.name === draft.path);
+      if (!artifact) continue;
+      const version = await addArtifactVersion(trx, {
+        orgId: ref.orgId,
+        artifactId: artifact.id,
+        content: draft,
+        userId: null,
+        login: null,
+        source: 'agent',
+      });
+      await insertEvent(trx, {
+        ...ref,
+        type: 'artifact_edited',
+        stage: 'verify',
+        data: { artifactId: artifact.id, kind: 'playwright-test', name: draft.path, version, by: 'verify' },
+        dedupeKey: `artifact_edited:verify:${artifact.id}`,
+      });
+    }
+    if (junitXml) {
+      const { id, created } = await putAgentArtifact(trx, {
+        ...ref,
+        kind: 'verify-report',
+        name: 'verify-junit.xml',
+        stage: 'verify',
+        content: junitXml,
+      });
+      if (created)
+        await insertEvent(trx, {
+          ...ref,
+          type: 'artifact_created',
+          stage: 'verify',
+          data: { artifactId: id, kind: 'verify-report', name: 'verify-junit.xml', version: 1 },
+          dedupeKey: `artifact_created:${id}`,
+        });
+    }
+  });
   await stageEvent(deps, ref, 'stage_finished', 'verify', undefined, {
     typecheck: outcome.typecheck,
     tests: outcome.tests,
     passed: outcome.passed,
     failed: outcome.failed,
+    proving: outcome.proving,
+    vacuous: outcome.vacuous,
   });
   return { tests: outcome.tests };
 }
@@ -472,6 +527,7 @@ export async function verifyStep(deps: StepDeps, ref: RunRef): Promise<{ tests: 
 /** Finalize: the run `succeeded`, the requester notified. */
 export async function finalizeStep(deps: StepDeps, ref: RunRef): Promise<{ status: string }> {
   const row = await finishRun(deps.db, ref.orgId, ref.runId, { status: 'succeeded' });
+  await deps.onRunFinished?.(ref.orgId, ref.runId).catch(() => undefined);
   if (!row) {
     const run = await withTenant(deps.db, ref.orgId, (trx) => requireRun(trx, ref.runId));
     return { status: run.status };
@@ -559,6 +615,7 @@ export async function failStep(
 ): Promise<{ status: string }> {
   if (error?.Error !== 'RunNotActiveError')
     await finishRun(deps.db, ref.orgId, ref.runId, failureOutcome(error));
+  await deps.onRunFinished?.(ref.orgId, ref.runId).catch(() => undefined);
   const run = await withTenant(deps.db, ref.orgId, (trx) => requireRun(trx, ref.runId));
   return { status: run.status };
 }

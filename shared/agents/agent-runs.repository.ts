@@ -324,6 +324,8 @@ export async function addArtifactVersion(
     content: unknown;
     userId: string | null;
     login: string | null;
+    /** `human` (default) for a person's edit, `agent` for verify's retitling. */
+    source?: 'agent' | 'human';
   },
 ): Promise<number> {
   const row = await trx
@@ -339,7 +341,7 @@ export async function addArtifactVersion(
       artifact_id: values.artifactId,
       version: row.current_version,
       content: JSON.stringify(values.content),
-      source: 'human',
+      source: values.source ?? 'human',
       created_by: values.userId,
       created_by_login: values.login,
     })

@@ -13,7 +13,7 @@ import { createLlmProvider } from './llm/index.ts';
 import { analystSearchQueries, runAnalyst } from './stages/analyst.ts';
 import { crawlFactsFromPages, runAutomation } from './stages/automation.ts';
 import { runQa } from './stages/qa.ts';
-import { verifyPlaywrightFiles } from './verify/index.ts';
+import { retitleUnproven, verifyPlaywrightFiles } from './verify/index.ts';
 
 /** The toolkit of this deployment; the LLM provider is made once and shared. */
 export function createAgentToolkit(config: Config): AgentToolkit {
@@ -36,5 +36,6 @@ export function createAgentToolkit(config: Config): AgentToolkit {
     runAutomation,
     crawlFacts: crawlFactsFromPages,
     verify: verifyPlaywrightFiles,
+    retitleUnproven,
   };
 }

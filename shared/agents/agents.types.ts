@@ -90,9 +90,38 @@ export const playwrightFileSchema = z
     content: text().min(1).max(200_000),
     tids: z.array(tidSchema).max(1000),
     locators: z.array(text().max(1000)).max(5000),
+    /** Draft tests a person gave their TID back (`POST …/artifacts/{id}/promote`), oldest first. */
+    promotions: z
+      .array(
+        z
+          .object({
+            title: text().max(1000),
+            tid: tidSchema,
+            promotedBy: text().max(200),
+            promotedAt: z.iso.datetime(),
+          })
+          .strict(),
+      )
+      .max(1000)
+      .optional(),
   })
   .strict();
 export type PlaywrightFile = z.infer<typeof playwrightFileSchema>;
+
+/**
+ * What verify saw of one generated test: `proving` — it passed on the app
+ * and failed on a mutant of the app in which what one of its assertions
+ * checks is broken (it *can fail*; whether it tests the right thing stays a
+ * person's judgement); `vacuous` — it passed on the mutants too; `failed` —
+ * it failed (or could not load) on the app; `not_run` — verify could not
+ * run it, or could not run its mutants. Only a proving test keeps its TID.
+ */
+export const testResultSchema = z.object({
+  title: text(),
+  tid: tidSchema.nullable(),
+  outcome: z.enum(['proving', 'vacuous', 'failed', 'not_run']),
+});
+export type TestResult = z.infer<typeof testResultSchema>;
 
 /** The verify stage's outcome, carried by `GET …/agent-runs/{id}` as `verify`. */
 export const verifyOutcomeSchema = z.object({
@@ -114,6 +143,12 @@ export const verifyOutcomeSchema = z.object({
   passed: z.number().int().min(0),
   failed: z.number().int().min(0),
   skipped: z.number().int().min(0),
+  /** Tests that passed on the app and failed on a mutant in which what one of their assertions checks is broken. */
+  proving: z.number().int().min(0).default(0),
+  /** Tests that passed on the app and on every mutant: they cannot fail, so they prove nothing. */
+  vacuous: z.number().int().min(0).default(0),
+  /** Every declared test: its title as generated, the TID it was written for, and what verify saw. */
+  results: z.array(testResultSchema).default([]),
 });
 export type VerifyOutcome = z.infer<typeof verifyOutcomeSchema>;
 

@@ -56,6 +56,7 @@ export const permissions = {
   'agent-runs:cancel': 'member',
   'agent-runs:decide': 'member',
   'agent-runs:edit': 'member',
+  'agent-runs:promote': 'member',
   'usage:read': 'viewer',
   // Per user (the caller's own inbox and follows): every member, viewers included.
   'notifications:read': 'viewer',

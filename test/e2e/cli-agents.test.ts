@@ -64,6 +64,23 @@ describe('assay agents run', () => {
     const nothing = await assay(['agents', 'run', '--org', 'cliagents']);
     expect(nothing.code).not.toBe(0);
     expect(nothing.stderr).toContain('Give at least one issue or document');
+    // Nobody at a terminal and no --yes: the run never approves on its own, so nothing starts.
+    const runsBefore = (await w.call('viewer', 'GET', '/orgs/cliagents/agent-runs')).body.runs.length;
+    const unattended = await assay([
+      'agents',
+      'run',
+      '--org',
+      'cliagents',
+      '--repo',
+      'cliagents/shop',
+      '--issue',
+      String(w.issue.number),
+    ]);
+    expect(unattended.code).toBe(2);
+    expect(unattended.stderr).toContain('an agent run never approves on its own');
+    expect(unattended.stderr).toContain('--yes');
+    expect(unattended.stderr).not.toContain('Approved (--yes).');
+    expect((await w.call('viewer', 'GET', '/orgs/cliagents/agent-runs')).body.runs).toHaveLength(runsBefore);
     const unknown = await assay(['agents', 'walk']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('Unknown agents command');

@@ -7,18 +7,23 @@
  * - one test per test case titled `T12::<title>`, or `R2.3::<title>` for a
  *   proposed criterion without TID (see `naming.ts`);
  * - with a crawl: `test.use({ baseURL: '<crawl start URL>' })` at the top of
- *   the file, relative `page.goto` paths, and only the crawl's recorded
- *   locators; without one, role/label locators from the test cases and no
- *   baseURL (the runner's config must set it).
+ *   the file, relative `page.goto` paths, actions (click, fill, …) only on
+ *   the crawl's recorded locators — assertions may target any text, role or
+ *   URL; without one, role/label locators from the test cases and no
+ *   baseURL (the runner's config must set it);
+ * - a TID only in a test's own title, and only one of its test cases'.
  *
  * @module
  */
+
+import { extractTids } from '../../reports/junit/tids.ts';
 import type { CrawlFacts, PlaywrightFile, Requirement, StageContext, TestCase } from '../agents.types.ts';
 import { callStructured } from '../llm/call.ts';
 import { automationPrompt } from '../prompts/automation.ts';
 import { promptRequest } from '../prompts/prompt.ts';
 import { canonicalLocator, locatorsInCode, testTitlesInCode, tidsInCode } from '../verify/code-facts.ts';
 import { codePolicyViolations } from '../verify/code-policy.ts';
+import { actionLocatorsInCode, testsInCode } from '../verify/test-facts.ts';
 import { crawlLocators } from './crawl-facts.ts';
 import { specPath, testTag } from './naming.ts';
 import { type AutomationInput, type AutomationOutput, automationOutputSchema } from './schemas.ts';
@@ -31,7 +36,8 @@ export const AUTOMATION_MAX_OUTPUT_TOKENS = 16_000;
 /**
  * The problems of an automation answer beyond its schema: another path than
  * asked, no `@playwright/test` import, a test case without a test titled with
- * its tag, and — with a crawl — a locator the crawl did not record. Empty when good.
+ * its tag, a TID no test case has or one in a describe title, and — with a
+ * crawl — an acted-on locator the crawl did not record. Empty when good.
  */
 export function automationProblems(
   output: AutomationOutput,
@@ -49,14 +55,30 @@ export function automationProblems(
     if (!titles.some((t) => t.startsWith(tag)))
       problems.push(`content: no test titled "${tag}…" for the test case "${tc.title.slice(0, 80)}"`);
   }
+  const known = new Set(input.testCases.flatMap((tc) => (tc.tid ? [tc.tid] : [])));
+  for (const fact of testsInCode(output.content)) {
+    for (const tid of extractTids(fact.title, ''))
+      if (!known.has(tid))
+        problems.push(
+          `content: the test "${fact.title.slice(0, 80)}" carries ${tid}, which no test case has`,
+        );
+    for (const title of fact.describes)
+      if (extractTids(title, '').length > 0)
+        problems.push(
+          `content: the describe block "${title.slice(0, 80)}" carries a TID; only test titles may`,
+        );
+  }
   if (input.crawl) {
+    // Actions use only what the crawl recorded; assertions may look at any text, role or URL.
     const recorded = new Set([...crawlLocators(input.crawl)].map(canonicalLocator));
-    for (const locator of locatorsInCode(output.content)) {
+    for (const locator of actionLocatorsInCode(output.content, canonicalLocator)) {
       if (!recorded.has(locator))
-        problems.push(`content: the locator ${locator} was not recorded by the crawl`);
+        problems.push(
+          `content: the locator ${locator} is acted on but was not recorded by the crawl (assertions may use any locator)`,
+        );
     }
   }
-  return problems;
+  return [...new Set(problems)];
 }
 
 /**

@@ -5,8 +5,12 @@
  * - a fresh run folder: `support/` (read-only inside the sandbox) holds the
  *   files, a generated `playwright.config.mjs` (JUnit reporter, no retries,
  *   Chromium from {@link chromiumExecutable} via `launchOptions.executablePath`
- *   — nothing is downloaded), the launcher and any extra files a caller adds
- *   ({@link RunOptions.supportFiles}); `work/` (writable) receives the report;
+ *   — nothing is downloaded), the launcher, the `@playwright/test` the files
+ *   import (the real one with its navigation guard,
+ *   {@link navigationGuardModule}) and Assay's own files for the run
+ *   ({@link RunOptions.supportFiles}: a mutant fixture extending that guarded
+ *   test with a `tsconfig.json` mapping `@playwright/test` to it, a storage
+ *   state); `work/` (writable) receives the report;
  * - the runner runs in the sandbox of {@link sandboxCommand} (namespaces,
  *   allow-list root, uid 65534, no capabilities) with an environment holding
  *   nothing secret; every request — Chromium's, the `request` fixture's and
@@ -69,16 +73,29 @@ export interface RunOptions {
   /** The isolation to use (default: {@link detectIsolation}; a failed probe means nothing runs). */
   readonly isolation?: Isolation;
   /**
-   * Extra files for the run (a storage state, a fixture module …): written
-   * to the read-only support folder beside the tests, at `path` (relative,
-   * inside the folder); `config` may point at them with {@link supportPath}.
+   * Assay's own files for this run (the mutant fixture and the `tsconfig.json`
+   * that maps `@playwright/test` to it, a signed-in storage state …): written
+   * to the read-only support folder beside the tests, at `path` (relative
+   * POSIX path, inside the folder, never under `node_modules`). They are not
+   * model output: no code-policy gate applies to them, and they win over a
+   * test file at the same path.
    */
   readonly supportFiles?: readonly { readonly path: string; readonly content: string | Buffer }[];
+  /**
+   * Path (in the support folder, one of `supportFiles`) of a Playwright
+   * storage state: tests tagged {@link SIGNED_IN_TAG} run with it (project
+   * `signed-in`), the others without (project `public`).
+   */
+  readonly storageState?: string;
   /** The origins the browser may navigate to (`http://127.0.0.1:3000`); every other URL is blocked in the browser. */
   readonly origins?: readonly string[];
   /** Secret values to take out of what the run printed and reported, besides the server's environment's. */
   readonly secrets?: readonly string[];
 }
+
+/** The tag of a test that needs the signed-in state (`test('T3::…', { tag: '@signed-in' }, …)`). */
+export const SIGNED_IN_TAG = '@signed-in';
+const GREP_PLACEHOLDER = '"__ASSAY_SIGNED_IN_GREP__"';
 
 const OUTPUT_TAIL = 4000;
 
@@ -108,6 +125,39 @@ const RESERVED = new Set([
   'chromium-policy.json',
   'node_modules',
 ]);
+
+/**
+ * Whether `rel` (a path relative to the support folder) is the runner's: one
+ * of {@link RESERVED} at the top, or anything under a `node_modules` folder
+ * at any depth (Node would resolve `@playwright/test` from the nearest one,
+ * past the guarded module).
+ */
+function reservedPath(rel: string): boolean {
+  const parts = rel.split(sep);
+  return RESERVED.has(parts[0] ?? '') || parts.includes('node_modules');
+}
+
+/**
+ * Why a test file may not be written at `path`, or null: a test file is a
+ * TypeScript module (`.ts`) inside the run folder, never a configuration the
+ * runner would read (`tsconfig.json`, `package.json` …) and never under a
+ * `node_modules` folder.
+ */
+function testFileRefusal(folder: string, path: string): string | null {
+  const target = insideFolder(folder, path);
+  if (!target || reservedPath(relative(folder, target)))
+    return `the file path ${JSON.stringify(path)} leaves the run folder`;
+  if (!target.endsWith('.ts')) return `the file path ${JSON.stringify(path)} is not a TypeScript file (.ts)`;
+  return null;
+}
+
+/**
+ * The module name under which the run folder serves the navigation-guarded
+ * test ({@link navigationGuardModule}); `@playwright/test` re-exports it.
+ * Assay's own fixtures (the mutant fixture) extend it by this name, so that a
+ * `tsconfig.json` mapping `@playwright/test` to them keeps the guard.
+ */
+export const GUARDED_PLAYWRIGHT_TEST = '@assay/verify-guarded-test';
 
 /**
  * The `@playwright/test` the generated files import inside the run folder:
@@ -150,6 +200,8 @@ module.exports = { ...real, test, default: test };
 }
 
 function config(options: RunOptions, folders: RunFolders, proxyUrl: string, args: readonly string[]): string {
+  // The runner's working directory is the work folder: the storage state is named by its absolute path.
+  const storageStatePath = options.storageState ? insideFolder(folders.support, options.storageState) : null;
   const settings = {
     testDir: '.',
     testMatch: '**/*.spec.ts',
@@ -170,8 +222,21 @@ function config(options: RunOptions, folders: RunFolders, proxyUrl: string, args
       screenshot: 'off',
       video: 'off',
     },
+    ...(storageStatePath
+      ? {
+          projects: [
+            {
+              name: 'signed-in',
+              grep: '__ASSAY_SIGNED_IN_GREP__',
+              use: { storageState: storageStatePath },
+            },
+            { name: 'public', grepInvert: '__ASSAY_SIGNED_IN_GREP__' },
+          ],
+        }
+      : {}),
   };
-  return `export default ${JSON.stringify(settings, null, 2)};\n`;
+  const grep = `/${SIGNED_IN_TAG}\\b/`;
+  return `export default ${JSON.stringify(settings, null, 2).split(GREP_PLACEHOLDER).join(grep)};\n`;
 }
 
 /** The environment of the runner: nothing of the server's beyond what Chromium needs to find its libraries and fonts. */
@@ -233,13 +298,29 @@ export async function runPlaywrightFiles(
       // @sparticuz/chromium unpacks its binary 0700: the runner's uid must be able to start it.
       await chmod(options.chromiumPath, 0o755).catch(() => undefined);
     }
+    // The test files first, Assay's support files after them (a support file wins over a test file at its path).
+    for (const file of files) {
+      const refusal = testFileRefusal(folders.support, file.path);
+      if (refusal) return notRun(refusal, isolation.kind);
+    }
     for (const file of [...files, ...(options.supportFiles ?? [])]) {
       const target = insideFolder(folders.support, file.path);
-      if (!target || RESERVED.has(relative(folders.support, target).split(sep)[0] ?? ''))
+      if (!target || reservedPath(relative(folders.support, target)))
         return notRun(`the file path ${JSON.stringify(file.path)} leaves the run folder`, isolation.kind);
       await mkdir(dirname(target), { recursive: true, mode: 0o755 });
       await writeFile(target, file.content, { mode: 0o644 });
     }
+    if (
+      options.storageState !== undefined &&
+      !(options.supportFiles ?? []).some(
+        (f) =>
+          insideFolder(folders.support, f.path) === insideFolder(folders.support, options.storageState ?? ''),
+      )
+    )
+      return notRun(
+        `the storage state ${JSON.stringify(options.storageState)} is not one of the support files`,
+        isolation.kind,
+      );
     const onLambda = process.env.ASSAY_RUNTIME === 'aws';
     const lambdaArgs: string[] = onLambda ? (await import('@sparticuz/chromium')).default.args : [];
     const args = [
@@ -265,18 +346,23 @@ export async function runPlaywrightFiles(
       },
     );
     await writeFile(join(folders.support, 'launcher.mjs'), LAUNCHER, { mode: 0o644 });
+    // node_modules/@assay/verify-guarded-test: the real @playwright/test with the navigation guard;
+    // node_modules/@playwright/test: that module again, for the files' own import (a tsconfig.json among the
+    // support files may map that name to a fixture, which then extends the guarded test by its own name).
+    const guarded = join(folders.support, 'node_modules', ...GUARDED_PLAYWRIGHT_TEST.split('/'));
     const wrapper = join(folders.support, 'node_modules', '@playwright', 'test');
-    await mkdir(wrapper, { recursive: true, mode: 0o755 });
-    await writeFile(
-      join(wrapper, 'package.json'),
-      JSON.stringify({ name: '@playwright/test', main: 'index.js' }),
-      { mode: 0o644 },
-    );
-    await writeFile(
-      join(wrapper, 'index.js'),
-      navigationGuardModule(join(root, 'node_modules', '@playwright', 'test'), options.origins ?? []),
-      { mode: 0o644 },
-    );
+    for (const [dir, name, main] of [
+      [
+        guarded,
+        GUARDED_PLAYWRIGHT_TEST,
+        navigationGuardModule(join(root, 'node_modules', '@playwright', 'test'), options.origins ?? []),
+      ],
+      [wrapper, '@playwright/test', `'use strict';\nmodule.exports = require(${JSON.stringify(guarded)});\n`],
+    ] as const) {
+      await mkdir(dir, { recursive: true, mode: 0o755 });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ name, main: 'index.js' }), { mode: 0o644 });
+      await writeFile(join(dir, 'index.js'), main, { mode: 0o644 });
+    }
     const cli = join(root, 'node_modules', '@playwright', 'test', 'cli.js');
     const runner = [cli, 'test', '--config', join(folders.support, 'playwright.config.mjs')];
     const argv = sandboxed

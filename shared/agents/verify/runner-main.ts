@@ -5,7 +5,7 @@
  * it): it has no AWS permission, nothing secret, no route to the data tier,
  * and ends with the run. Its only inputs are two presigned URLs given as
  * container overrides — `ASSAY_RUNNER_JOB_URL` (GET: the files and the
- * crawled origins) and `ASSAY_RUNNER_RESULT_URL` (PUT: the {@link TestRun}) —
+ * crawled origins, Assay's support files — a mutant run's fixture) and `ASSAY_RUNNER_RESULT_URL` (PUT: the {@link TestRun}) —
  * each for one object of this run only.
  *
  * @module
@@ -35,6 +35,13 @@ export const runnerJobSchema = z.object({
   allowedHosts: z.string().max(2000).default(''),
   timeoutMs: z.number().int().min(1000).max(900_000),
   workers: z.number().int().min(1).max(8).default(2),
+  /** Assay's own files for the run (the mutant fixture and its tsconfig.json, a storage state): see `RunOptions.supportFiles`. */
+  supportFiles: z
+    .array(z.object({ path: z.string().min(1).max(300), content: z.string().max(2_000_000) }))
+    .max(10)
+    .default([]),
+  /** Path of a storage state among `supportFiles` (tests tagged `@signed-in` run with it). */
+  storageState: z.string().min(1).max(300).optional(),
 });
 
 const envSchema = z.object({ ASSAY_RUNNER_JOB_URL: z.url(), ASSAY_RUNNER_RESULT_URL: z.url() });
@@ -54,6 +61,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     workers: job.workers,
     origins: job.origins.map((o) => new URL(o).origin),
     isolation: { kind: 'none' },
+    ...(job.supportFiles.length > 0 ? { supportFiles: job.supportFiles } : {}),
+    ...(job.storageState ? { storageState: job.storageState } : {}),
   });
   const response = await fetch(urls.ASSAY_RUNNER_RESULT_URL, {
     method: 'PUT',

@@ -222,6 +222,19 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     const parsed = await parseJUnit(report.content, { onTestCase: (c) => void names.push(c.name) });
     expect(parsed.valid).toBe(true);
     expect(names.some((name) => name.includes('T1::'))).toBe(true);
+    // The marked approval comment was edited in place as the stages were decided and the run ended.
+    await vi.waitFor(
+      () => {
+        const marked = w.github.state
+          .commentsOn(`${ORG}/shop`, w.issue.number)
+          .filter((c) => c.body.includes(`<!-- assay:agent-run:${runId} -->`));
+        expect(marked).toHaveLength(1);
+        expect(marked[0]?.body).toContain('Assay agent run succeeded');
+        expect(marked[0]?.body).toMatch(/requirements \(analyst\): \*\*edited\*\*/);
+        expect(marked[0]?.body).toMatch(/test cases \(QA engineer\): \*\*approved\*\* by mona/);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     const finished = await withSystem(w.runtime.db, (trx) =>
       trx.selectFrom('notifications').select('kind').where('kind', '=', 'agent_run_finished').execute(),
     );
@@ -295,7 +308,53 @@ describe('an agent run from an issue to verified Playwright tests', () => {
     expect(names.some((n) => n.endsWith('.spec.ts'))).toBe(true);
     expect(names.some((n) => n.endsWith('.csv'))).toBe(true);
     expect(names.some((n) => n.endsWith('.md'))).toBe(true);
+    // The export's verify files are exactly what verify produced.
+    const run = (await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}`)).body;
+    expect(JSON.parse(new TextDecoder().decode(files['verify/outcome.json']))).toEqual(run.verify);
+    const report = (
+      await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts?kind=verify-report`)
+    ).body.artifacts[0];
+    expect(report.version).toBe(1);
+    expect(new TextDecoder().decode(files['verify/junit.xml'])).toBe(report.content);
   }, 60_000);
+
+  it('records which tests prove, and keeps what was signed off as it was', async () => {
+    const run = (await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}`)).body;
+    expect(run.verify.proving + run.verify.vacuous).toBeLessThanOrEqual(run.verify.passed);
+    expect(run.verify.results.length).toBe(run.verify.tests);
+    const { body } = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts`);
+    const file = body.artifacts.find((a: { kind: string }) => a.kind === 'playwright-test');
+    const report = body.artifacts.find((a: { kind: string }) => a.kind === 'verify-report');
+    // Only a proving test carries its TID in the file as it stands after verify.
+    const carried = new Set(file.content.tids);
+    for (const r of run.verify.results)
+      if (r.tid && r.outcome !== 'proving') expect(carried.has(r.tid)).toBe(false);
+    const put = (id: string, content: unknown) =>
+      call('member', 'PUT', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${id}`, { content });
+    const edit = await put(file.id, { ...file.content, content: `${file.content.content}\n// edited` });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.code).toBe('run_finished');
+    const forged = await put(report.id, '<testsuites tests="99"/>');
+    expect(forged.status).toBe(409);
+    expect(forged.body.error.code).toBe('artifact_read_only');
+    const promote = (title: string, tid?: string) =>
+      call('member', 'POST', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${file.id}/promote`, {
+        title,
+        ...(tid ? { tid } : {}),
+      });
+    expect((await promote('R9.9::no such test', 'T1')).body.error.code).toBe('test_not_found');
+    const proving = run.verify.results.find((r: { outcome: string }) => r.outcome === 'proving');
+    if (proving) expect((await promote(proving.title)).body.error.code).toBe('already_proving');
+    expect(
+      (
+        await call('viewer', 'POST', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${file.id}/promote`, {
+          title: 'x',
+        })
+      ).status,
+    ).toBe(403);
+    const after = await call('viewer', 'GET', `/orgs/${ORG}/agent-runs/${runId}/artifacts/${file.id}`);
+    expect(after.body.version).toBe(file.version);
+  });
 
   it('refuses to approve or cancel a finished run (409)', async () => {
     const approvals = await call('member', 'GET', `/orgs/${ORG}/agent-runs/${runId}/approvals`);

@@ -119,6 +119,10 @@ const examples: Record<string, { params?: Record<string, string>; body?: unknown
     params: { id: randomUUID(), artifactId: randomUUID() },
     body: { content: [] },
   },
+  'POST /api/v1/orgs/{org}/agent-runs/{id}/artifacts/{artifactId}/promote': {
+    params: { id: randomUUID(), artifactId: randomUUID() },
+    body: { title: 'R1.1::x' },
+  },
   'GET /api/v1/orgs/{org}/agent-runs/{id}/export.zip': { params: { id: randomUUID() } },
   'GET /api/v1/orgs/{org}/usage': {},
 };

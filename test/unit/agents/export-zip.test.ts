@@ -68,6 +68,9 @@ const verify: VerifyOutcome = {
   passed: 1,
   failed: 0,
   skipped: 0,
+  proving: 1,
+  vacuous: 0,
+  results: [{ title: 'T1::signs in', tid: 'T1', outcome: 'proving' }],
 };
 const input = {
   run: {

@@ -284,7 +284,31 @@ describe('output checks', () => {
       // Without the import, `test` is a global outside the code allow-list.
       "content: 1:1 the global 'test' is not allowed (use the test API and standard built-ins)",
       'content: no test titled "R3.2::…" for the test case "t"',
-      "content: the locator getByText('Hello') was not recorded by the crawl",
+      "content: the locator getByText('Hello') is acted on but was not recorded by the crawl (assertions may use any locator)",
+    ]);
+  });
+  it('automation: assertions may look at any text, role or URL; TIDs only in test titles, only the test cases’', () => {
+    const content = [
+      "import { expect, test } from '@playwright/test';",
+      "test.describe('T9::all of it', () => {",
+      "  test('T7::x', async ({ page }) => {",
+      "    await page.getByRole('button', { name: 'Send message' }).click();",
+      "    await expect(page.getByText('Thank you')).toBeVisible();",
+      "    await expect(page.getByRole('alert', { name: 'Sent' })).toBeVisible();",
+      "    await expect(page).toHaveURL('/thanks');",
+      '  });',
+      "  test('T8::y', async ({ page }) => { await expect(page).toHaveURL('/'); });",
+      "  test('R3.2::z', async ({ page }) => { await expect(page).toHaveURL('/'); });",
+      '});',
+    ].join('\n');
+    expect(
+      automationProblems(
+        { path: 'tests/r3.spec.ts', content },
+        { path: 'tests/r3.spec.ts', testCases: [good, { ...good, tid: null, criterionIndex: 1 }], crawl },
+      ),
+    ).toEqual([
+      'content: the describe block "T9::all of it" carries a TID; only test titles may',
+      'content: the test "T8::y" carries T8, which no test case has',
     ]);
   });
   it('the offline stages pass their own checks', async () => {

@@ -8,6 +8,7 @@ import {
   runtimeOrigins,
 } from '../../../shared/agents/verify/origins.ts';
 import { insideFolder } from '../../../shared/agents/verify/run-tests.ts';
+import { runnerJobSchema } from '../../../shared/agents/verify/runner-main.ts';
 import { detectIsolation, sandboxCommand } from '../../../shared/agents/verify/sandbox.ts';
 import { REDACTED, scrubSecrets } from '../../../shared/agents/verify/scrub.ts';
 import { parseAllowedHosts } from '../../../shared/crawl/address.ts';
@@ -203,7 +204,9 @@ describe('the run folder and the isolation', () => {
         crawl: { crawlId: 'c', startUrl: 'http://127.0.0.1:9/', pages: [] } as never,
         run: { allowedHosts: ['127.0.0.1:9'] },
       });
-      expect(outcome).toMatchObject({ ran: false, tests: 0 });
+      expect(outcome).toMatchObject({ ran: false, tests: 0, proving: 0, vacuous: 0, codeRefused: [] });
+      // Nothing ran: the test is not_run, and keeps no TID.
+      expect(outcome.results).toEqual([{ title: 'T1::x', tid: 'T1', outcome: 'not_run' }]);
       expect(outcome.notRunReason).toMatch(
         /ASSAY_VERIFY_SANDBOX=bubblewrap is not one of auto, unshare, off/,
       );
@@ -212,5 +215,32 @@ describe('the run folder and the isolation', () => {
       if (previous === undefined) delete process.env.ASSAY_VERIFY_SANDBOX;
       else process.env.ASSAY_VERIFY_SANDBOX = previous;
     }
+  });
+});
+
+describe('the AWS runner job', () => {
+  const job = {
+    files: [{ requirementId: 'R1', path: 'tests/r1.spec.ts', content: head, tids: [], locators: [] }],
+    origins: ['http://127.0.0.1:9'],
+    timeoutMs: 60_000,
+  };
+  it('carries Assay support files (a mutant run) and a storage state, none by default', () => {
+    expect(runnerJobSchema.parse(job)).toMatchObject({ supportFiles: [], workers: 2 });
+    const mutant = runnerJobSchema.parse({
+      ...job,
+      supportFiles: [
+        { path: 'assay-verify/mutant-fixture.ts', content: 'export {};' },
+        { path: 'tsconfig.json', content: '{}' },
+      ],
+      storageState: 'assay-verify/storage-state.json',
+    });
+    expect(mutant.supportFiles.map((f) => f.path)).toEqual([
+      'assay-verify/mutant-fixture.ts',
+      'tsconfig.json',
+    ]);
+    expect(mutant.storageState).toBe('assay-verify/storage-state.json');
+    expect(runnerJobSchema.safeParse({ ...job, supportFiles: [{ path: '', content: '' }] }).success).toBe(
+      false,
+    );
   });
 });

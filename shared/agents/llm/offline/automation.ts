@@ -13,6 +13,7 @@ import type { CrawlFacts, Requirement, TestCase } from '../../agents.types.ts';
 import { testTitle } from '../../stages/naming.ts';
 import { isFillable, negativeMode, type Plan, planFor, sampleValue } from '../../stages/plan.ts';
 import type { AutomationInput, AutomationOutput } from '../../stages/schemas.ts';
+import { defuseTids } from '../../verify/retitle.ts';
 
 const I = '    ';
 
@@ -88,7 +89,10 @@ export function offlineAutomation(input: AutomationInput): AutomationOutput {
     '',
   ];
   if (crawl) out.push(`test.use({ baseURL: ${quote(crawl.startUrl)} });`, '');
-  out.push(`test.describe(${quote(`${requirement.id}: ${requirement.title.replace(/\s+/g, ' ')}`)}, () => {`);
+  // A TID in a describe title would be prepended to every test inside it: only test titles carry one.
+  out.push(
+    `test.describe(${quote(defuseTids(`${requirement.id}: ${requirement.title.replace(/\s+/g, ' ')}`))}, () => {`,
+  );
   const seen = new Map<string, number>();
   for (const testCase of input.testCases) {
     let title = testTitle(testCase);

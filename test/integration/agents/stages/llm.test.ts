@@ -327,7 +327,7 @@ describe('the automation engineer with a model that invents a selector', () => {
       "getByRole('textbox', { name: 'Email' })",
     );
     expect(fake.completionRequests[1]?.messages[3]?.content).toContain(
-      "the locator locator('button.primary') was not recorded by the crawl",
+      "the locator locator('button.primary') is acted on but was not recorded by the crawl",
     );
     expect(calls.map((c) => [c.stage, c.promptId, c.outcome])).toEqual([
       ['automation', 'automation', 'invalid'],

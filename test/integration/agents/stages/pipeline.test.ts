@@ -178,7 +178,11 @@ describe('the offline agent pipeline on a crawled site', () => {
     expect(read.filter((tc) => tc.tids.length === 0).length).toBe(
       testCases.filter((tc) => tc.tid === null).length,
     );
-  }, 180_000);
+    // Every offline test passed on the app and failed on a mutant that broke what it asserts.
+    expect(outcome).toMatchObject({ proving: testCases.length, vacuous: 0 });
+    expect(outcome.results.map((r) => r.outcome)).toEqual(testCases.map(() => 'proving'));
+    expect(outcome.results.map((r) => r.tid).filter(Boolean)).toEqual(['T1', 'T2', 'T3', 'T4']);
+  }, 600_000);
 });
 
 describe('verify on faulty files', () => {
@@ -188,7 +192,7 @@ describe('verify on faulty files', () => {
       {
         requirementId: 'R1',
         path: 'tests/r1-wrong.spec.ts',
-        content: `${head}test('T90::expects the wrong title', async ({ page }) => {\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Not the contact page', { timeout: 1000 });\n});\ntest('T91::passes', async ({ page }) => {\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Contact');\n});\n`,
+        content: `${head}test('T90::expects the wrong title', async ({ page }) => {\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Not the contact page', { timeout: 1000 });\n  await page.getByRole('link', { name: 'Invented' }).click();\n});\ntest('T91::passes', async ({ page }) => {\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Contact');\n});\n`,
         tids: ['T90', 'T91'],
         locators: [],
       },
@@ -213,6 +217,14 @@ describe('verify on faulty files', () => {
         tids: ['T94'],
         locators: [],
       },
+      {
+        // Would pass on the app, but is outside the code allow-list: never run, its test failed, no TID kept.
+        requirementId: 'R5',
+        path: 'tests/r5-refused.spec.ts',
+        content: `${head}test('T95::would pass but is refused', async ({ page }) => {\n  await page.context().addInitScript({ content: '' });\n  await page.goto('/contact');\n  await expect(page).toHaveTitle('Contact');\n});\n`,
+        tids: ['T95'],
+        locators: [],
+      },
     ];
     const { outcome, junitXml } = await verifyPlaywrightFiles({
       files,
@@ -226,14 +238,69 @@ describe('verify on faulty files', () => {
       ),
       expect.stringMatching(/^tests\/r4-broken\.spec\.ts:5:1 /),
     ]);
+    // Only what a test acts on must be recorded; an assertion may look at any text.
     expect(outcome.locatorsMissing).toEqual([
-      { path: 'tests/r3-types.spec.ts', locator: "getByText('Invented')" },
+      { path: 'tests/r1-wrong.spec.ts', locator: "getByRole('link', { name: 'Invented' })" },
     ]);
     // The file that cannot load is not in the runner's report; its test counts as failed.
-    expect(outcome).toMatchObject({ ran: true, tests: 5, passed: 2, failed: 3, skipped: 0 });
+    expect(outcome).toMatchObject({ ran: true, tests: 6, passed: 2, failed: 4, skipped: 0, proving: 2 });
+    expect(outcome.codeRefused).toEqual([
+      expect.stringMatching(/^tests\/r5-refused\.spec\.ts:4:\d+ the property 'addInitScript' is not allowed/),
+    ]);
+    expect(outcome.results).toEqual([
+      { title: 'T90::expects the wrong title', tid: 'T90', outcome: 'failed' },
+      { title: 'T91::passes', tid: 'T91', outcome: 'proving' },
+      { title: 'T92::reaches another host', tid: 'T92', outcome: 'failed' },
+      // toHaveCount(0) proves: the mutant adds what it says is absent.
+      { title: 'T93::does not type-check', tid: 'T93', outcome: 'proving' },
+      { title: 'T94::never loads', tid: 'T94', outcome: 'failed' },
+      { title: 'T95::would pass but is refused', tid: 'T95', outcome: 'failed' },
+    ]);
+    expect(junitXml).not.toContain('T95::');
     expect(junitXml).toContain('T92::reaches another host');
     expect(victim.connections()).toBe(0);
-  }, 180_000);
+  }, 400_000);
+
+  it('calls a test vacuous when it passes on a mutant that breaks what it asserts, whatever the disguise', async () => {
+    const head = `import { expect, test } from '@playwright/test';\ntest.use({ baseURL: '${site.origin}/' });\n`;
+    const tests = [
+      // Hostile kinds of the issue, and variants: a constant, a caught assertion, one behind an if, a regex that
+      // matches anything, a value taken once (not web-first), a negated assertion about something never there.
+      ['T1::constant', 'expect(1).toBe(1);'],
+      [
+        'T2::caught',
+        "try { await expect(page.getByRole('heading', { name: 'Contact' })).toBeVisible({ timeout: 500 }); } catch { /* swallowed */ }",
+      ],
+      ['T3::behind an if', "if (page.url().includes('/never')) await expect(page).toHaveTitle('Contact');"],
+      ['T4::any url', 'await expect(page).toHaveURL(/.*/);'],
+      ['T5::value once', 'expect(await page.title()).toBeTruthy();'],
+      ['T6::proves', "await expect(page).toHaveTitle('Contact');"],
+      ['T7::negated proves', "await expect(page.getByText('Message sent')).toBeHidden();"],
+      ['T8::any text proves', "await expect(page.getByRole('heading', { name: 'Contact' })).toBeVisible();"],
+    ];
+    const content = `${head}${tests
+      .map(
+        ([title, body]) =>
+          `test('${title}', async ({ page }) => {\n  await page.goto('/contact');\n  ${body}\n});\n`,
+      )
+      .join('')}`;
+    const { outcome } = await verifyPlaywrightFiles({
+      files: [{ requirementId: 'R1', path: 'tests/r1-hostile.spec.ts', content, tids: [], locators: [] }],
+      crawl,
+      run: { allowedHosts: [`127.0.0.1:${site.port}`], workers: 2 },
+    });
+    expect(outcome).toMatchObject({ ran: true, passed: 8, failed: 0, proving: 3, vacuous: 5 });
+    expect(outcome.results.map((r) => `${r.tid}:${r.outcome}`)).toEqual([
+      'T1:vacuous',
+      'T2:vacuous',
+      'T3:vacuous',
+      'T4:vacuous',
+      'T5:vacuous',
+      'T6:proving',
+      'T7:proving',
+      'T8:proving',
+    ]);
+  }, 400_000);
 
   it('stops a run that outlasts its bound and says so', async () => {
     const { outcome, junitXml } = await verifyPlaywrightFiles({
@@ -274,7 +341,9 @@ describe('verify on faulty files', () => {
       crawl,
       run: { allowedHosts: [] },
     });
-    expect(outcome).toMatchObject({ typecheck: 'ok', ran: false, tests: 0 });
+    expect(outcome).toMatchObject({ typecheck: 'ok', ran: false, tests: 0, proving: 0 });
+    // Nothing unverified carries a TID: every declared test is listed as not run.
+    expect(outcome.results).toEqual([{ title: 'T1::x', tid: 'T1', outcome: 'not_run' }]);
     expect(outcome.notRunReason).toMatch(/refused by the crawl's network rules: .*loopback/);
     expect(junitXml).toBeNull();
   });

@@ -5,8 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codePolicyViolations } from '../../../../shared/agents/verify/code-policy.ts';
+import {
+  MUTANT_TITLE,
+  mutantFixtureSource,
+  mutantTsconfig,
+} from '../../../../shared/agents/verify/mutants.ts';
 import { createOriginGuard } from '../../../../shared/agents/verify/origins.ts';
-import { runPlaywrightFiles, type TestRun } from '../../../../shared/agents/verify/run-tests.ts';
+import {
+  GUARDED_PLAYWRIGHT_TEST,
+  runPlaywrightFiles,
+  SIGNED_IN_TAG,
+  type TestRun,
+} from '../../../../shared/agents/verify/run-tests.ts';
 import { parseAllowedHosts } from '../../../../shared/crawl/address.ts';
 import { chromiumExecutable } from '../../../../shared/crawl/chromium.ts';
 import { createNetworkGuard } from '../../../../shared/crawl/network.ts';
@@ -172,5 +182,117 @@ describe('the verify sandbox on the local runtime', () => {
     expect(run.junitXml).not.toContain(secret);
     expect(run.output).not.toContain(secret);
     expect(run.junitXml).not.toContain('sk-proj-0123456789abcdefXYZ');
+  });
+});
+
+// The mutant check's runs are sandboxed runs too: Assay's own support files (the mutant fixture, the
+// tsconfig.json that maps @playwright/test to it, a storage state) are readable in the read-only
+// support folder, the fixture extends the navigation-guarded test, and a generated file can shadow none
+// of it.
+describe('a mutant run in the sandbox', () => {
+  const mutantFile = (site: CrawlSite) => `import { expect, test } from '@playwright/test';
+const report = (key: string, value: unknown) => console.log('RESULT ' + key + '=' + JSON.stringify(value));
+test.use({ baseURL: '${site.origin}/' });
+test('T1::mutated, guarded and signed in', { tag: '${SIGNED_IN_TAG}' }, async ({ page }) => {
+  await page.goto('/about');
+  report('title', await page.title());
+  report('cookie', await page.evaluate(() => document.cookie));
+  try { await page.goto('${victim.origin}/'); report('goto-other', 'OK'); } catch (e) { report('goto-other', String((e as Error).message).slice(0, 120)); }
+  try { await page.goto('file:///etc/passwd'); report('goto-file', 'OK'); } catch (e) { report('goto-file', String((e as Error).message).slice(0, 120)); }
+  await expect(page.locator('h1')).toHaveText('About us');
+});
+test('T2::not in the plan', async ({ page }) => {
+  await page.goto('/about');
+  report('unplanned', 'ran');
+});
+`;
+  const state = JSON.stringify({
+    cookies: [
+      {
+        name: 'sid',
+        value: 'assay-signed-in',
+        domain: '127.0.0.1',
+        path: '/',
+        expires: -1,
+        httpOnly: false,
+        secure: false,
+        sameSite: 'Lax',
+      },
+    ],
+    origins: [],
+  });
+  let mutant: TestRun;
+  const seen = new Map<string, string>();
+
+  beforeAll(async () => {
+    const plan = { 'tests/r1-mutant.spec.ts:4': [{ kind: 'title' as const, to: MUTANT_TITLE }] };
+    mutant = await runPlaywrightFiles(
+      [
+        {
+          requirementId: 'R1',
+          path: 'tests/r1-mutant.spec.ts',
+          content: mutantFile(site),
+          tids: [],
+          locators: [],
+        },
+      ],
+      {
+        guard: createOriginGuard(
+          createNetworkGuard({ allowedHosts: parseAllowedHosts('localhost,127.0.0.1') }),
+          [site.origin],
+        ),
+        origins: [site.origin],
+        chromiumPath: await chromiumExecutable(),
+        timeoutMs: 120_000,
+        workers: 1,
+        storageState: 'assay-verify/storage-state.json',
+        supportFiles: [
+          { path: 'assay-verify/storage-state.json', content: state },
+          {
+            path: 'assay-verify/mutant-fixture.ts',
+            content: mutantFixtureSource(plan, GUARDED_PLAYWRIGHT_TEST),
+          },
+          { path: 'tsconfig.json', content: mutantTsconfig('assay-verify/mutant-fixture.ts') },
+        ],
+      },
+    );
+    for (const match of (mutant.junitXml ?? '').matchAll(/RESULT ([\w-]+)=(.*)/g))
+      seen.set(match[1]!, match[2]!);
+  }, 180_000);
+
+  it('applies the mutant and the storage state, and keeps every navigation check', () => {
+    expect(mutant.isolation).toBe('unshare');
+    expect(seen.get('title')).toBe(JSON.stringify(MUTANT_TITLE));
+    expect(seen.get('cookie')).toBe('"sid=assay-signed-in"');
+    expect(seen.get('goto-other')).toMatch(
+      /^"Assay verify: navigation to http:\/\/127\.0\.0\.2:\d+ is refused/,
+    );
+    expect(seen.get('goto-file')).toMatch(/^"Assay verify: navigation to file: is refused/);
+    expect(victim.connections()).toBe(0);
+    // A test the plan has no mutant for is skipped by the fixture, not run unmutated.
+    expect(seen.has('unplanned')).toBe(false);
+    expect(mutant.junitXml?.match(/<testcase name="T2::not in the plan"[\s\S]*?<\/testcase>/)?.[0]).toContain(
+      '<skipped>',
+    );
+  });
+
+  it('refuses generated files that would be configuration or shadow the guarded module', async () => {
+    for (const path of [
+      'tsconfig.json',
+      'tests/package.json',
+      'tests/node_modules/@playwright/test/index.ts',
+    ]) {
+      const refused = await runPlaywrightFiles(
+        [{ requirementId: 'R1', path, content: '{}', tids: [], locators: [] }],
+        {
+          guard: createNetworkGuard({ allowedHosts: [] }),
+          chromiumPath: '/nonexistent',
+          timeoutMs: 1_000,
+          isolation: { kind: 'none' },
+        },
+      );
+      expect(refused.junitXml).toBeNull();
+      expect(refused.notRunReason).toMatch(/leaves the run folder|is not a TypeScript file/);
+    }
   });
 });
