@@ -15,7 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createPresignGet } from '../ci/presigner.ts';
 import type { Config } from '../config.ts';
 
-/** Credentials the local S3 (s3rver) accepts; it does not check signatures. */
+/** Credentials of the local S3 (s3rver behind a layer that checks SigV4 signatures with them: infra/local/sigv4.ts). */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /**
