@@ -16,7 +16,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenant.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
+import { findPullInTenant } from '../manifests/pull-actions.service.ts';
 
 /** GitHub author associations of people who contributed before (GitHub's own first-time-contributor rule). */
 export const KNOWN_CONTRIBUTOR_ASSOCIATIONS: ReadonlySet<string> = new Set([
@@ -132,22 +133,7 @@ export async function trustPullHead(
   expectedSha: string | undefined,
 ) {
   return withTenant(db, orgId, async (trx) => {
-    const pull = await trx
-      .selectFrom('pull_requests')
-      .innerJoin('repositories', 'repositories.id', 'pull_requests.repository_id')
-      .select([
-        'pull_requests.head_sha',
-        'repositories.id as repository_id',
-        'repositories.github_id',
-        'repositories.installation_id',
-        'repositories.full_name',
-      ])
-      .where(sql`lower(repositories.full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
-      .where('repositories.renamed_at', 'is', null)
-      .where('pull_requests.number', '=', target.number)
-      .executeTakeFirst();
-    if (!pull)
-      throw new NotFoundError(`Pull request ${target.owner}/${target.repo}#${target.number} not found`);
+    const pull = await findPullInTenant(trx, target);
     const headSha = pull.head_sha.toLowerCase();
     if (expectedSha !== undefined && expectedSha.toLowerCase() !== headSha)
       throw new ConflictError(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type Actor, recordAudit } from '../audit/audit.ts';
 import type { OrgAccess } from '../auth/org-access.ts';
@@ -11,27 +11,33 @@ import { queues } from '../queues/messages.ts';
 
 type Target = { owner: string; repo: string; number: number };
 
-async function findPull(db: Kysely<Database>, orgId: string, target: Target) {
-  return withTenant(db, orgId, async (trx) => {
-    const row = await trx
-      .selectFrom('pull_requests')
-      .innerJoin('repositories', 'repositories.id', 'pull_requests.repository_id')
-      .select([
-        'pull_requests.id',
-        'pull_requests.head_sha',
-        'repositories.id as repository_id',
-        'repositories.github_id',
-        'repositories.installation_id',
-        'repositories.full_name',
-      ])
-      .where(sql`lower(repositories.full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
-      .where('repositories.renamed_at', 'is', null)
-      .where('pull_requests.number', '=', target.number)
-      .executeTakeFirst();
-    if (!row)
-      throw new NotFoundError(`Pull request ${target.owner}/${target.repo}#${target.number} not found`);
-    return row;
-  });
+/**
+ * The pull request `owner/repo#number` of the current (not renamed-away)
+ * repository, with its head SHA and repository ids, inside a tenant
+ * transaction. Throws `NotFoundError` when there is none.
+ */
+export async function findPullInTenant(trx: Transaction<Database>, target: Target) {
+  const row = await trx
+    .selectFrom('pull_requests')
+    .innerJoin('repositories', 'repositories.id', 'pull_requests.repository_id')
+    .select([
+      'pull_requests.id',
+      'pull_requests.head_sha',
+      'repositories.id as repository_id',
+      'repositories.github_id',
+      'repositories.installation_id',
+      'repositories.full_name',
+    ])
+    .where(sql`lower(repositories.full_name)`, '=', `${target.owner}/${target.repo}`.toLowerCase())
+    .where('repositories.renamed_at', 'is', null)
+    .where('pull_requests.number', '=', target.number)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Pull request ${target.owner}/${target.repo}#${target.number} not found`);
+  return row;
+}
+
+function findPull(db: Kysely<Database>, orgId: string, target: Target) {
+  return withTenant(db, orgId, (trx) => findPullInTenant(trx, target));
 }
 
 /** Queues a rebuild of a pull request's manifest and validation (audited); returns the job id. */
