@@ -70,15 +70,14 @@ export function contentWords(text: string): string[] {
   return allWords(text).filter((w) => !STOPWORDS.has(w));
 }
 
-/** Each feature of `text` with its class weight and how often it occurs. */
-function features(text: string): Map<string, { weight: number; count: number }> {
+/** Each feature of a text's content `words` with its class weight and how often it occurs. */
+function features(words: readonly string[]): Map<string, { weight: number; count: number }> {
   const counts = new Map<string, { weight: number; count: number }>();
   const add = (feature: string, weight: number) => {
     const seen = counts.get(feature);
     if (seen) seen.count++;
     else counts.set(feature, { weight, count: 1 });
   };
-  const words = contentWords(text);
   const stems = words.map(stem);
   words.forEach((word, i) => {
     add(`w:${word}`, WEIGHTS.word);
@@ -100,8 +99,13 @@ function features(text: string): Map<string, { weight: number; count: number }> 
  * whose cosine distance is undefined).
  */
 export function hashEmbedding(text: string, dimensions: number): number[] {
+  return hashVector(contentWords(text), dimensions);
+}
+
+/** {@link hashEmbedding} of a text's content words. */
+function hashVector(words: readonly string[], dimensions: number): number[] {
   const vector = new Float64Array(dimensions);
-  for (const [feature, { weight, count }] of features(text)) {
+  for (const [feature, { weight, count }] of features(words)) {
     const h = fnv1a(feature, 0);
     const sign = fnv1a(feature, 0x5bd1e995) & 1 ? 1 : -1;
     vector[h % dimensions] = (vector[h % dimensions] ?? 0) + sign * weight * (1 + Math.log(count));
@@ -123,8 +127,9 @@ export function hashEmbedding(text: string, dimensions: number): number[] {
  */
 export function offlineEmbedding(text: string, dimensions: number, share = SEMANTIC_SHARE): number[] {
   const semanticSize = Math.min(semanticDimensions(), Math.floor(dimensions / 2));
-  const lexical = hashEmbedding(text, dimensions - semanticSize);
-  const semantic = semanticEmbedding(contentWords(text));
+  const words = contentWords(text);
+  const lexical = hashVector(words, dimensions - semanticSize);
+  const semantic = semanticEmbedding(words);
   const folded = new Float64Array(semanticSize);
   semantic.forEach((value, i) => {
     folded[i % semanticSize] = (folded[i % semanticSize] ?? 0) + value;
