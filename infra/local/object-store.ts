@@ -30,25 +30,30 @@ export function escapesBucket(rawPath: string): boolean {
 const s3Error = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
-/**
- * Koa middleware placed before s3rver's own: refuses paths that escape the
- * bucket (400 `InvalidURI`), and honours `If-None-Match: *` on a PUT as S3
- * does since 2024 (412 `PreconditionFailed` when the key exists), which
- * s3rver ignores — so presigned report uploads are write-once locally too.
- */
 /** A PUT on a sub-resource (tags, ACL, a multipart part) rather than the object itself. */
 function isSubresource(querystring: string): boolean {
   const query = new URLSearchParams(querystring);
   return ['tagging', 'acl', 'uploadId', 'partNumber'].some((name) => query.has(name));
 }
 
-const guardRequests: S3rverMiddleware = async (ctx, next) => {
+/** First in Koa's stack: refuses paths that escape the bucket (400 `InvalidURI`), signed or not. */
+const refuseEscapingPaths: S3rverMiddleware = async (ctx, next) => {
   if (escapesBucket(ctx.path)) {
     ctx.status = 400;
     ctx.type = 'application/xml';
     ctx.body = s3Error('InvalidURI', 'The key must stay inside its bucket (no "." or ".." segments).');
     return;
   }
+  return next();
+};
+
+/**
+ * After the signature check: honours `If-None-Match: *` on a PUT as S3 does
+ * since 2024 (412 `PreconditionFailed` when the key exists), which s3rver
+ * ignores — so presigned report uploads are write-once locally too. Only a
+ * signed request learns whether a key exists.
+ */
+const honourIfNoneMatch: S3rverMiddleware = async (ctx, next) => {
   if (ctx.method === 'PUT' && ctx.headers['if-none-match'] === '*' && !isSubresource(ctx.querystring)) {
     const [bucket = '', ...key] = (decodeUriComponentOrUndefined(ctx.path) ?? '').slice(1).split('/');
     if (key.length > 0 && (await ctx.store.existsObject(bucket, key.join('/')))) {
@@ -146,7 +151,7 @@ export interface LocalObjectStore {
 
 /**
  * Starts s3rver on loopback with the bucket created, objects kept in
- * `dataDir/s3` (see {@link guardRequests}: no path escapes the bucket, and
+ * `dataDir/s3` (see {@link refuseEscapingPaths}: no path escapes the bucket; {@link honourIfNoneMatch}:
  * `If-None-Match: *` PUTs are write-once). Every object-created event is passed to `onObjectCreated`.
  * In front of s3rver (unmaintained, and permissive where S3 refuses), the
  * store checks SigV4 signatures and refuses unsigned access
@@ -173,8 +178,9 @@ export async function startLocalObjectStore(options: {
   });
   // First in Koa's stack: nothing below it sees a path that escapes the bucket.
   server.middleware.unshift(
-    guardRequests,
+    refuseEscapingPaths,
     checkSignatures(options.allowedOrigins ?? (() => [])),
+    honourIfNoneMatch,
     deleteCompletely(directory),
   );
   // s3rver does not pass a listen error to its caller (it becomes an uncaught

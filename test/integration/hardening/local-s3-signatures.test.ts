@@ -40,6 +40,9 @@ describe('local S3 signatures', () => {
       expect({ method, target, status: res.status }).toEqual({ method, target, status: 403 });
       expect(await res.text()).toContain('AccessDenied');
     }
+    // An unsigned conditional PUT learns nothing either: 403, not 412 "the key exists".
+    const probe = await fetch(url(key), { method: 'PUT', headers: { 'If-None-Match': '*' }, body: 'x' });
+    expect(probe.status).toBe(403);
     const still = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(await still.Body?.transformToString()).toBe('secret');
   });
